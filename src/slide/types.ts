@@ -1,0 +1,59 @@
+// Data types of the slide module: what a pyramid looks like and how regions come back.
+// Coordinates are always (x, y) and sizes (width, height), in pixels of the level named.
+
+export type SlideFormat = 'aperio-svs' | 'generic-tiff';
+export type Compression = 'jpeg' | 'deflate' | 'lzw' | 'none' | 'packbits' | 'webp' | 'zstd';
+export type MppSource = 'aperio' | 'tiff-resolution' | 'override' | 'none';
+
+export interface LevelInfo {
+  /** Index in the pyramid, 0 = full resolution. */
+  index: number;
+  width: number;
+  height: number;
+  /** Level-0 width / this width (and height likewise; we keep the mean). */
+  downsample: number;
+  tileWidth: number;
+  tileHeight: number;
+  compression: Compression;
+  /** TIFF IFD index this level was read from. */
+  ifd: number;
+}
+
+export interface AssociatedImageInfo {
+  name: 'thumbnail' | 'label' | 'macro' | string;
+  width: number;
+  height: number;
+  ifd: number;
+}
+
+export interface SlideInfo {
+  path: string;
+  format: SlideFormat;
+  /** Vendor string, e.g. "aperio" or "generic-tiff". */
+  vendor: string;
+  isBigTiff: boolean;
+  levels: LevelInfo[];
+  /** Microns per pixel at level 0, or null when unknown. */
+  mppX: number | null;
+  mppY: number | null;
+  mppSource: MppSource;
+  /** Objective power when the file says (Aperio AppMag). */
+  objectivePower: number | null;
+  associated: AssociatedImageInfo[];
+  /** Raw ImageDescription of the first IFD, for provenance. */
+  description: string;
+}
+
+/** Interleaved RGB uint8, row-major, width*height*3 bytes. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface SlideReader {
+  readonly info: SlideInfo;
+  /** Read a region in level coordinates; pixels outside the level are white. */
+  readRegion(level: number, x: number, y: number, width: number, height: number): Promise<RgbImage>;
+  close(): Promise<void>;
+}
