@@ -1,0 +1,8 @@
+// Public entry point of the geometry module: polygon types, rasterization, ASAP XML and GeoJSON.
+export type { Box, FillRule, Point, Polygon, Ring } from './types.js';
+export { rasterizePolygons } from './rasterize.js';
+export type { RasterizeOptions } from './rasterize.js';
+export { pointInPolygon } from './point-in-polygon.js';
+export { markOutlineCells } from './outline-cells.js';
+export { readAsapXml, renderAsapXml, ASAP_EXCLUSION_GROUP } from './asap-xml.js';
+export { readGeoJsonPolygons, renderGeoJson } from './geojson.js';
