@@ -1,4 +1,5 @@
 // Every CLI command, listed explicitly.
 import type { CommandModule } from 'yargs';
+import { planCommand } from './plan.js';
 
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [planCommand];

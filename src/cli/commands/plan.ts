@@ -1,0 +1,117 @@
+// `wsi-hpc plan SLIDES... --out RUN`: thin handler over runPlan; prints a per-slide summary.
+import type { CommandModule } from 'yargs';
+import type { PlanSlide } from '../../plan/index.js';
+import { GRID_DEFAULTS } from '../../grid/index.js';
+import { TISSUE_DEFAULTS } from '../../tissue/index.js';
+import { log, printJson, reportError, shouldShowProgress, type OutputFlags } from '../output.js';
+import { formatTable } from '../table.js';
+import { createProgress } from '../progress.js';
+
+interface PlanArgs extends OutputFlags {
+  slides: string[];
+  out: string;
+  'patch-size': number;
+  mpp?: number;
+  level?: number;
+  stride?: number;
+  'min-tissue': number;
+  'slide-mpp'?: number;
+  'mask-mpp': number;
+  'reject-ink': boolean;
+  'min-region-um2': number;
+  'max-hole-um2': number;
+  masks?: string;
+  'mask-mode': 'restrict' | 'replace';
+  concurrency?: number;
+  'dry-run': boolean;
+  force: boolean;
+}
+
+function slideRow(s: PlanSlide): string[] {
+  const g = s.grid;
+  return [
+    s.name,
+    s.info ? `${s.info.width}x${s.info.height}` : '-',
+    s.info?.mpp ? `${s.info.mpp.toFixed(3)}${s.info.mppSource === 'override' ? '*' : ''}` : '-',
+    g ? `${g.level}${g.isResampled ? ` (${g.readSizePx}px)` : ''}` : '-',
+    s.tissue ? `${(s.tissue.tissueFraction * 100).toFixed(1)}%` : '-',
+    g ? String(g.count) : '-',
+    s.status === 'failed' ? `FAILED ${s.error?.code}: ${s.error?.message}` : s.status,
+  ];
+}
+
+export const planCommand: CommandModule<object, PlanArgs> = {
+  command: 'plan <slides..>',
+  describe: 'Localize tissue, lay patch grids and write RUN/plan.json plus QC pictures',
+  builder: (y) =>
+    y
+      .positional('slides', { type: 'string', array: true, demandOption: true, describe: 'Slide files, folders or globs' })
+      .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Run folder to write' })
+      .option('patch-size', { type: 'number', default: GRID_DEFAULTS.patchSizePx, describe: 'Patch edge in pixels at the target resolution' })
+      .option('mpp', { type: 'number', describe: `Target µm/px of patches (default ${GRID_DEFAULTS.targetMpp}); nearest level within 10%, else resampled` })
+      .option('level', { type: 'number', describe: 'Read patches at this pyramid level instead of --mpp' })
+      .option('stride', { type: 'number', describe: 'Step between patches in target pixels (default: patch size)' })
+      .option('min-tissue', { type: 'number', default: GRID_DEFAULTS.minTissue, describe: 'Minimum tissue fraction of a patch (0-1)' })
+      .option('slide-mpp', { type: 'number', describe: 'µm/px at level 0 for slides that record none' })
+      .option('mask-mpp', { type: 'number', default: TISSUE_DEFAULTS.maskMpp, describe: 'Resolution of the tissue mask, µm/px' })
+      .option('reject-ink', { type: 'boolean', default: TISSUE_DEFAULTS.rejectInk, describe: 'Reject blue/green/black pen marks (--no-reject-ink to keep)' })
+      .option('min-region-um2', { type: 'number', default: TISSUE_DEFAULTS.minRegionUm2, describe: 'Drop tissue regions smaller than this (µm²)' })
+      .option('max-hole-um2', { type: 'number', default: TISSUE_DEFAULTS.maxHoleUm2, describe: 'Fill holes smaller than this (µm²)' })
+      .option('masks', { type: 'string', describe: 'Folder of user masks <slide-stem>.xml|.geojson|.png (ASAP/CAMELYON XML, GeoJSON, binary PNG)' })
+      .option('mask-mode', { choices: ['restrict', 'replace'] as const, default: TISSUE_DEFAULTS.userMaskMode, describe: 'User masks restrict or replace the automatic mask' })
+      .option('concurrency', { type: 'number', describe: 'Slides planned at once (default: min(2, cores))' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Compute and print everything, write nothing' })
+      .option('force', { type: 'boolean', default: false, describe: 'Replan slides even when unchanged' })
+      .example('$0 plan slides/ --out run1 --mpp 0.5 --patch-size 224', 'Plan every slide in slides/ at 20x')
+      .example('$0 plan "cohort/*.svs" --out run1 --stride 112 --dry-run', 'Half-overlapping patches, show only'),
+  handler: async (argv) => {
+    try {
+      const { runPlan } = await import('../../stages/plan/index.js');
+      const progress = shouldShowProgress(argv) ? createProgress('planning') : null;
+      const result = await runPlan({
+        inputs: argv.slides,
+        out: argv.out,
+        grid: { patchSizePx: argv['patch-size'], targetMpp: argv.mpp, level: argv.level, stridePx: argv.stride, minTissue: argv['min-tissue'] },
+        tissue: {
+          maskMpp: argv['mask-mpp'], rejectInk: argv['reject-ink'], minRegionUm2: argv['min-region-um2'],
+          maxHoleUm2: argv['max-hole-um2'], userMaskMode: argv['mask-mode'],
+        },
+        masksDir: argv.masks,
+        slideMpp: argv['slide-mpp'],
+        concurrency: argv.concurrency,
+        isDryRun: argv['dry-run'],
+        isForced: argv.force,
+        onSlideDone: (s, done, total) => progress?.update(done, total, s.name),
+      });
+      progress?.stop();
+      const { plan } = result;
+      const failed = plan.slides.filter((s) => s.status === 'failed');
+      if (argv.json) {
+        printJson({
+          planFile: result.isDryRun ? null : result.planFile,
+          dryRun: result.isDryRun,
+          totals: plan.totals,
+          reused: result.reused,
+          slides: plan.slides.map((s) => ({
+            id: s.id, name: s.name, path: s.path, status: s.status, width: s.info?.width, height: s.info?.height,
+            mpp: s.info?.mpp, level: s.grid?.level, tissueFraction: s.tissue?.tissueFraction, patches: s.grid?.count ?? 0,
+            isReused: result.reused.includes(s.id), error: s.error,
+          })),
+        });
+      } else if (!argv.quiet) {
+        const rows = plan.slides.map(slideRow);
+        process.stdout.write(formatTable(['slide', 'size', 'mpp', 'level', 'tissue', 'patches', 'status'], rows));
+        const t = plan.totals;
+        process.stdout.write(`\n${t.slides} slides: ${t.planned} planned, ${t.failed} failed; ${t.patches} patches` +
+          `${result.reused.length ? `; ${result.reused.length} unchanged and reused` : ''}\n`);
+        process.stdout.write(result.isDryRun ? 'dry run: nothing written\n' : `plan: ${result.planFile}\n`);
+      }
+      if (failed.length > 0) {
+        log(argv, `${failed.length} slide(s) failed; fix or remove them and rerun the same command (planned slides are reused).`);
+        process.exitCode ??= 1;
+      }
+    } catch (err) {
+      reportError(argv, err);
+    }
+  },
+};

@@ -1,0 +1,105 @@
+// plan.json: the one source of truth every stage reads (schema documented in docs/FORMAT.md).
+// Paths of outputs are relative to the run folder; slide paths are absolute.
+import type { ErrorCode } from '../errors.js';
+import type { GridConfig } from '../grid/index.js';
+import type { TissueConfig } from '../tissue/index.js';
+import type { Compression, MppSource, SlideFormat } from '../slide/index.js';
+
+export const PLAN_SCHEMA_VERSION = 1;
+
+export interface PlanParams {
+  grid: GridConfig;
+  tissue: TissueConfig;
+  /** µm/px override for slides that record none (--slide-mpp). */
+  slideMpp: number | null;
+  /** Folder of per-slide user masks, absolute, or null. */
+  masksDir: string | null;
+}
+
+export interface PlanError {
+  code: ErrorCode | 'INTERNAL';
+  message: string;
+  hint?: string;
+}
+
+export interface PlanSlideInfo {
+  format: SlideFormat;
+  vendor: string;
+  width: number;
+  height: number;
+  mpp: number | null;
+  mppSource: MppSource;
+  objectivePower: number | null;
+  levels: Array<{ width: number; height: number; downsample: number; tileWidth: number; tileHeight: number; compression: Compression }>;
+}
+
+export interface PlanTissue {
+  sourceLevel: number;
+  maskWidth: number;
+  maskHeight: number;
+  /** Level-0 pixels per mask pixel. */
+  scaleX: number;
+  scaleY: number;
+  maskMpp: number;
+  isMppAssumed: boolean;
+  threshold: number;
+  otsuThreshold: number;
+  tissueFraction: number;
+  tissueAreaMm2: number;
+  inkFraction: number;
+  regions: number;
+}
+
+export interface PlanGrid {
+  /** Grid file (docs/FORMAT.md), relative to the run folder, and its SHA-256. */
+  file: string;
+  sha256: string;
+  count: number;
+  level: number;
+  downsample: number;
+  levelMpp: number | null;
+  patchMpp: number | null;
+  readSizePx: number;
+  patchSizePx: number;
+  stridePx: number;
+  footprintLevel0: number;
+  strideLevel0: number;
+  cols: number;
+  rows: number;
+  isResampled: boolean;
+  isUpsampled: boolean;
+}
+
+export interface PlanSlide {
+  /** Stable id used in every file name: sanitized stem + 8 hex of the path's hash. */
+  id: string;
+  path: string;
+  name: string;
+  /** Input fingerprint: a rerun skips the slide when it and the parameters are unchanged. */
+  sizeBytes: number;
+  mtimeMs: number;
+  status: 'planned' | 'failed';
+  error?: PlanError;
+  info?: PlanSlideInfo;
+  tissue?: PlanTissue;
+  grid?: PlanGrid;
+  /** User mask applied to this slide (absolute path), with its size and mtime for change detection. */
+  userMask?: { path: string; sizeBytes: number; mtimeMs: number } | null;
+  outputs?: { mask: string; qc: string; tissue: string };
+}
+
+export interface PlanTotals {
+  slides: number;
+  planned: number;
+  failed: number;
+  patches: number;
+}
+
+export interface PlanFile {
+  schemaVersion: typeof PLAN_SCHEMA_VERSION;
+  tool: { name: 'wsi-hpc'; version: string };
+  params: PlanParams;
+  paramsHash: string;
+  slides: PlanSlide[];
+  totals: PlanTotals;
+}

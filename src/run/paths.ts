@@ -1,0 +1,35 @@
+// The one owner of run-folder file names. Every stage asks here; nothing else builds paths.
+import { join } from 'node:path';
+
+export interface RunPaths {
+  root: string;
+  plan: string;
+  gridsDir: string;
+  grid(slideId: string): string;
+  qcDir: string;
+  qc(slideId: string): string;
+  masksDir: string;
+  mask(slideId: string): string;
+  tissueDir: string;
+  tissue(slideId: string): string;
+}
+
+export function runPaths(root: string): RunPaths {
+  return {
+    root,
+    plan: join(root, 'plan.json'),
+    gridsDir: join(root, 'grids'),
+    grid: (id) => join(root, 'grids', `${id}.grid`),
+    qcDir: join(root, 'qc'),
+    qc: (id) => join(root, 'qc', `${id}.png`),
+    masksDir: join(root, 'masks'),
+    mask: (id) => join(root, 'masks', `${id}.png`),
+    tissueDir: join(root, 'tissue'),
+    tissue: (id) => join(root, 'tissue', `${id}.geojson`),
+  };
+}
+
+/** Paths stored in plan.json are relative to the run folder, so a run folder can move. */
+export function relativeToRun(paths: RunPaths, absolute: string): string {
+  return absolute.startsWith(`${paths.root}/`) ? absolute.slice(paths.root.length + 1) : absolute;
+}

@@ -1,0 +1,143 @@
+// Plans one slide: open, localize tissue, lay the grid, and (unless dry-run) write the grid,
+// mask, QC picture and tissue GeoJSON atomically. Any failure becomes a `failed` entry.
+import { stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { WsiHpcError } from '../../errors.js';
+import { openSlide, type SlideInfo } from '../../slide/index.js';
+import { localizeTissue, maskToGeoJson, drawQc, encodeRgbPng, encodeMaskPng, type LocalizedTissue } from '../../tissue/index.js';
+import { encodeGrid, planGrid, resolveLevel, type PatchGrid } from '../../grid/index.js';
+import { slideIdFor, type PlanParams, type PlanSlide, type PlanSlideInfo, type PlanTissue, type PlanGrid } from '../../plan/index.js';
+import { relativeToRun, type RunPaths } from '../../run/paths.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { sha256 } from '../../util/hash.js';
+
+export interface PlanSlideContext {
+  paths: RunPaths;
+  params: PlanParams;
+  isDryRun: boolean;
+}
+
+export function describeInfo(info: SlideInfo): PlanSlideInfo {
+  return {
+    format: info.format,
+    vendor: info.vendor,
+    width: info.levels[0].width,
+    height: info.levels[0].height,
+    mpp: info.mppX,
+    mppSource: info.mppSource,
+    objectivePower: info.objectivePower,
+    levels: info.levels.map((l) => ({ width: l.width, height: l.height, downsample: l.downsample, tileWidth: l.tileWidth, tileHeight: l.tileHeight, compression: l.compression })),
+  };
+}
+
+export function describeTissue(t: LocalizedTissue, maskMpp: number): PlanTissue {
+  const m = t.mask;
+  const pixelAreaMm2 = (t.mpp * m.scaleX * t.mpp * m.scaleY) / 1e6;
+  return {
+    sourceLevel: m.sourceLevel,
+    maskWidth: m.width,
+    maskHeight: m.height,
+    scaleX: m.scaleX,
+    scaleY: m.scaleY,
+    maskMpp,
+    isMppAssumed: t.isMppAssumed,
+    threshold: m.threshold,
+    otsuThreshold: m.otsuThreshold,
+    tissueFraction: round(m.tissueFraction, 5),
+    tissueAreaMm2: round(m.tissueFraction * m.width * m.height * pixelAreaMm2, 4),
+    inkFraction: round(m.inkFraction, 5),
+    regions: m.regions,
+  };
+}
+
+export function describeGrid(grid: PatchGrid, file: string, sha: string): PlanGrid {
+  const c = grid.choice;
+  return {
+    file,
+    sha256: sha,
+    count: grid.tissue.length,
+    level: c.level,
+    downsample: c.downsample,
+    levelMpp: c.levelMpp,
+    patchMpp: c.patchMpp,
+    readSizePx: c.readSizePx,
+    patchSizePx: grid.patchSizePx,
+    stridePx: grid.stridePx,
+    footprintLevel0: grid.footprintLevel0,
+    strideLevel0: grid.strideLevel0,
+    cols: grid.cols,
+    rows: grid.rows,
+    isResampled: c.resampled,
+    isUpsampled: c.upsampled,
+  };
+}
+
+export const USER_MASK_EXTENSIONS = Object.freeze(['.xml', '.geojson', '.json', '.png']);
+
+/** The user mask for a slide: `<masksDir>/<slide stem><ext>`, the first extension that exists. */
+export async function findUserMask(masksDir: string | null, slidePath: string): Promise<PlanSlide['userMask']> {
+  if (!masksDir) return null;
+  const stem = basename(slidePath, extname(slidePath));
+  for (const ext of USER_MASK_EXTENSIONS) {
+    const candidate = join(masksDir, `${stem}${ext}`);
+    const st = await stat(candidate).catch(() => null);
+    if (st?.isFile()) return { path: candidate, sizeBytes: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
+  }
+  return null;
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+export async function planSlide(path: string, ctx: PlanSlideContext): Promise<PlanSlide> {
+  const id = slideIdFor(path);
+  const st = await stat(path);
+  const base: PlanSlide = { id, path, name: basename(path), sizeBytes: st.size, mtimeMs: Math.trunc(st.mtimeMs), status: 'failed' };
+  let reader: Awaited<ReturnType<typeof openSlide>> | null = null;
+  try {
+    reader = await openSlide(path);
+    // --slide-mpp fills in a missing resolution only; a slide's own MPP always wins.
+    if (reader.info.mppX === null && ctx.params.slideMpp !== null) {
+      await reader.close();
+      reader = await openSlide(path, { mppOverride: ctx.params.slideMpp });
+    }
+    const info = describeInfo(reader.info);
+    const userMask = await findUserMask(ctx.params.masksDir, path);
+    if (!userMask && ctx.params.tissue.userMaskMode === 'replace') {
+      throw new WsiHpcError('MASK_INVALID', `${path}: --mask-mode replace but no mask for this slide in ${ctx.params.masksDir}`, {
+        file: path, hint: `Add ${basename(path, extname(path))}.xml, .geojson or .png to the masks folder`,
+      });
+    }
+    const tissue = await localizeTissue(reader, { ...ctx.params.tissue, userMask: userMask?.path ?? null });
+    const choice = resolveLevel({ downsamples: reader.info.levels.map((l) => l.downsample), mpp: reader.info.mppX, file: path }, ctx.params.grid);
+    const m = tissue.mask;
+    const grid = planGrid({ width: info.width, height: info.height }, m, choice, ctx.params.grid);
+    const gridBytes = encodeGrid(grid);
+    const p = ctx.paths;
+    if (!ctx.isDryRun) {
+      const qc = drawQc(tissue.thumbnail.image, m, { coords: grid.coords, footprintLevel0: grid.footprintLevel0, scaleX: m.scaleX, scaleY: m.scaleY });
+      await writeFileAtomic(p.mask(id), await encodeMaskPng(m));
+      await writeFileAtomic(p.qc(id), await encodeRgbPng(qc));
+      await writeFileAtomic(p.tissue(id), `${JSON.stringify(maskToGeoJson(m, m.scaleX, m.scaleY))}\n`);
+      // The grid is written last: its presence with a matching checksum means the slide is done.
+      await writeFileAtomic(p.grid(id), gridBytes);
+    }
+    return {
+      ...base,
+      status: 'planned',
+      userMask,
+      info,
+      tissue: describeTissue(tissue, ctx.params.tissue.maskMpp),
+      grid: describeGrid(grid, relativeToRun(p, p.grid(id)), sha256(gridBytes)),
+      outputs: { mask: relativeToRun(p, p.mask(id)), qc: relativeToRun(p, p.qc(id)), tissue: relativeToRun(p, p.tissue(id)) },
+    };
+  } catch (err) {
+    const e = err instanceof WsiHpcError ? err : null;
+    const message = err instanceof Error ? err.message : String(err);
+    return { ...base, status: 'failed', error: { code: e?.code ?? 'INTERNAL', message: message.includes(path) ? message : `${path}: ${message}`, hint: e?.hint } };
+  } finally {
+    await reader?.close();
+  }
+}

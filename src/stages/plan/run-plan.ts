@@ -1,0 +1,112 @@
+// The `plan` stage for a cohort: discovers slides, reuses unchanged ones from an earlier plan,
+// plans the rest with bounded concurrency, and writes plan.json (checkpointed as it goes).
+import { access, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { OptionError } from '../../errors.js';
+import { cpus } from 'node:os';
+import pLimit from 'p-limit';
+import { normalizeGridOptions, type GridOptions } from '../../grid/index.js';
+import { normalizeTissueOptions, type TissueOptions } from '../../tissue/index.js';
+import {
+  PLAN_SCHEMA_VERSION, discoverSlides, readPlanIfExists, summarizeSlides, writePlan,
+  type PlanFile, type PlanParams, type PlanSlide,
+} from '../../plan/index.js';
+import { runPaths } from '../../run/paths.js';
+import { hashJson, sha256 } from '../../util/hash.js';
+import { expectPositiveInt, expectPositiveNumber } from '../../util/is.js';
+import { TOOL_VERSION } from '../../version.js';
+import { findUserMask, planSlide } from './plan-slide.js';
+
+export interface PlanRunOptions {
+  inputs: string[];
+  out: string;
+  grid?: GridOptions;
+  tissue?: TissueOptions;
+  /** Folder of user masks named after the slide stem (.xml, .geojson, .json or .png). */
+  masksDir?: string;
+  /** µm/px for slides that record none. */
+  slideMpp?: number;
+  /** Slides planned at once. @default min(2, cores) */
+  concurrency?: number;
+  isDryRun?: boolean;
+  /** Replan every slide even when unchanged. */
+  isForced?: boolean;
+  onSlideDone?: (slide: PlanSlide, done: number, total: number) => void;
+}
+
+export interface PlanRunResult {
+  plan: PlanFile;
+  planFile: string;
+  /** Ids of slides reused unchanged from the earlier plan. */
+  reused: string[];
+  isDryRun: boolean;
+}
+
+export const PLAN_DEFAULTS = Object.freeze({ concurrency: Math.max(1, Math.min(2, cpus().length)) });
+
+async function isReusable(prev: PlanSlide | undefined, path: string, root: string, masksDir: string | null): Promise<boolean> {
+  if (!prev || prev.status !== 'planned' || !prev.grid || !prev.outputs) return false;
+  const mask = await findUserMask(masksDir, path);
+  if (JSON.stringify(mask ?? null) !== JSON.stringify(prev.userMask ?? null)) return false;
+  const st = await stat(path).catch(() => null);
+  if (!st || st.size !== prev.sizeBytes || Math.trunc(st.mtimeMs) !== prev.mtimeMs) return false;
+  try {
+    for (const rel of Object.values(prev.outputs)) await access(join(root, rel));
+    return sha256(await readFile(join(root, prev.grid.file))) === prev.grid.sha256;
+  } catch {
+    // A missing or unreadable output means the slide must be planned again.
+    return false;
+  }
+}
+
+export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
+  const params: PlanParams = {
+    grid: normalizeGridOptions(options.grid),
+    tissue: normalizeTissueOptions(options.tissue),
+    slideMpp: options.slideMpp === undefined ? null : expectPositiveNumber('slideMpp', options.slideMpp),
+    masksDir: options.masksDir ? resolve(options.masksDir) : null,
+  };
+  if (params.tissue.userMaskMode === 'replace' && !params.masksDir) {
+    throw new OptionError('`--mask-mode replace` needs `--masks DIR` with one mask per slide');
+  }
+  const concurrency = expectPositiveInt('concurrency', options.concurrency ?? PLAN_DEFAULTS.concurrency);
+  const isDryRun = options.isDryRun ?? false;
+  const slidesIn = await discoverSlides(options.inputs);
+  const paths = runPaths(options.out);
+  const paramsHash = hashJson({ params, version: PLAN_SCHEMA_VERSION });
+  const previous = options.isForced ? null : await readPlanIfExists(paths.plan);
+  const prevById = new Map((previous?.paramsHash === paramsHash ? previous.slides : []).map((s) => [s.path, s]));
+
+  const results: PlanSlide[] = new Array(slidesIn.length);
+  const reused: string[] = [];
+  const build = (slides: PlanSlide[]): PlanFile => ({
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    tool: { name: 'wsi-hpc', version: TOOL_VERSION },
+    params,
+    paramsHash,
+    slides,
+    totals: summarizeSlides(slides),
+  });
+  let done = 0;
+  let lastCheckpoint = 0;
+  const limit = pLimit(concurrency);
+  await Promise.all(slidesIn.map((path, i) => limit(async () => {
+    const prev = prevById.get(path);
+    if (await isReusable(prev, path, paths.root, params.masksDir)) {
+      results[i] = prev as PlanSlide;
+      reused.push((prev as PlanSlide).id);
+    } else {
+      results[i] = await planSlide(path, { paths, params, isDryRun });
+    }
+    done++;
+    options.onSlideDone?.(results[i], done, slidesIn.length);
+    // Checkpoint so that a killed plan of a large cohort keeps what it finished.
+    if (!isDryRun && done - lastCheckpoint >= 25) {
+      lastCheckpoint = done;
+      await writePlan(paths.plan, build(results.filter(Boolean)));
+    }
+  })));
+  const plan = build(results);
+  if (!isDryRun) await writePlan(paths.plan, plan);
+  return { plan, planFile: paths.plan, reused, isDryRun };
+}

@@ -1,0 +1,71 @@
+// Reads a whole slide at about `targetMpp` µm per pixel: picks the coarsest pyramid level that is
+// at least that fine, streams it in row strips and box-averages. Never holds a full level.
+import { SlideError } from '../errors.js';
+import type { RgbImage, SlideReader } from '../slide/index.js';
+
+/** Refuse to scan a level bigger than this for a thumbnail (a missing pyramid). */
+export const MAX_THUMBNAIL_SOURCE_PIXELS = 1.2e9;
+
+export interface Thumbnail {
+  image: RgbImage;
+  sourceLevel: number;
+  /** Level-0 pixels per thumbnail pixel. */
+  scaleX: number;
+  scaleY: number;
+}
+
+export function chooseThumbnailLevel(reader: SlideReader, level0Mpp: number, targetMpp: number): number {
+  const { levels } = reader.info;
+  let chosen = 0;
+  for (const level of levels) if (level0Mpp * level.downsample <= targetMpp * 1.0001) chosen = level.index;
+  return chosen;
+}
+
+export async function readThumbnail(reader: SlideReader, level0Mpp: number, targetMpp: number): Promise<Thumbnail> {
+  const levelIndex = chooseThumbnailLevel(reader, level0Mpp, targetMpp);
+  const level = reader.info.levels[levelIndex];
+  if (level.width * level.height > MAX_THUMBNAIL_SOURCE_PIXELS) {
+    throw new SlideError('SLIDE_TOO_LARGE', reader.info.path,
+      `no pyramid level near ${targetMpp} µm/px; the coarsest usable level is ${level.width}x${level.height}, too large to scan`,
+      { hint: 'Write a pyramid first: vips tiffsave in.tif out.tif --tile --pyramid --compression jpeg' });
+  }
+  const factor = Math.max(1, targetMpp / (level0Mpp * level.downsample));
+  const outW = Math.max(1, Math.round(level.width / factor));
+  const outH = Math.max(1, Math.round(level.height / factor));
+  const fx = level.width / outW;
+  const fy = level.height / outH;
+  const sums = new Float64Array(outW * outH * 3);
+  const counts = new Float64Array(outW * outH);
+  const colMap = new Int32Array(level.width);
+  for (let x = 0; x < level.width; x++) colMap[x] = Math.min(outW - 1, Math.floor(x / fx));
+  const stripRows = Math.max(level.tileHeight, 256);
+  for (let y0 = 0; y0 < level.height; y0 += stripRows) {
+    const rows = Math.min(stripRows, level.height - y0);
+    const strip = await reader.readRegion(levelIndex, 0, y0, level.width, rows);
+    for (let r = 0; r < rows; r++) {
+      const oy = Math.min(outH - 1, Math.floor((y0 + r) / fy));
+      const rowBase = oy * outW;
+      let p = r * level.width * 3;
+      for (let x = 0; x < level.width; x++, p += 3) {
+        const o = rowBase + colMap[x];
+        sums[o * 3] += strip.data[p];
+        sums[o * 3 + 1] += strip.data[p + 1];
+        sums[o * 3 + 2] += strip.data[p + 2];
+        counts[o]++;
+      }
+    }
+  }
+  const data = new Uint8Array(outW * outH * 3);
+  for (let o = 0; o < outW * outH; o++) {
+    const c = counts[o] || 1;
+    data[o * 3] = Math.round(sums[o * 3] / c);
+    data[o * 3 + 1] = Math.round(sums[o * 3 + 1] / c);
+    data[o * 3 + 2] = Math.round(sums[o * 3 + 2] / c);
+  }
+  return {
+    image: { width: outW, height: outH, data },
+    sourceLevel: levelIndex,
+    scaleX: (fx * reader.info.levels[0].width) / level.width,
+    scaleY: (fy * reader.info.levels[0].height) / level.height,
+  };
+}
