@@ -42,6 +42,8 @@ export interface SlideInfo {
   associated: AssociatedImageInfo[];
   /** Raw ImageDescription of the first IFD, for provenance. */
   description: string;
+  /** Vendor key = value pairs (Aperio ImageDescription), keys as OpenSlide names them without the vendor prefix. */
+  properties?: Readonly<Record<string, string>>;
 }
 
 /** Interleaved RGB uint8, row-major, width*height*3 bytes. */
@@ -49,6 +51,23 @@ export interface RgbImage {
   width: number;
   height: number;
   data: Uint8Array;
+}
+
+/** Options of `openSlide`. */
+export interface OpenSlideOptions {
+  /** Microns per pixel at level 0 to use instead of what the file says (or does not say). @default undefined */
+  mppOverride?: number;
+  /** Use `mppOverride` only when the file itself has no plausible MPP. @default false */
+  isOverrideOnlyWhenMissing?: boolean;
+  /** Upper bound, in bytes of decoded RGB, of the tile cache; 0 disables caching. @default 268435456 (256 MiB) */
+  cacheBytes?: number;
+}
+
+/** `OpenSlideOptions` after validation, defaults filled in. */
+export interface OpenSlideConfig {
+  readonly mppOverride: number | null;
+  readonly isOverrideOnlyWhenMissing: boolean;
+  readonly cacheBytes: number;
 }
 
 export interface SlideReader {

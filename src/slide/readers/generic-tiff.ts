@@ -1,0 +1,39 @@
+// Reader for generic tiled pyramidal TIFF (libvips `tiffsave --tile --pyramid`, CAMELYON16, BigTIFF):
+// levels are the tiled full-image IFDs in decreasing size; MPP comes from the TIFF resolution tags.
+
+import type { OpenSlideConfig, SlideInfo } from '../types.js';
+import { resolveMpp } from '../tiff/mpp.js';
+import { selectPyramid } from '../tiff/select-pyramid.js';
+import { buildTiffLevels, type TiffLevelSource } from '../tiff/tiff-levels.js';
+import { TiffSlideReader } from '../tiff/tiff-slide-reader.js';
+import type { TiffFile } from '../tiff/types.js';
+
+export class GenericTiffReader extends TiffSlideReader {
+  private constructor(file: TiffFile, info: SlideInfo, sources: TiffLevelSource[], cacheBytes: number) {
+    super(file, info, sources, cacheBytes);
+  }
+
+  /** Any TIFF: this reader is the last resort, and open() says why a file has no usable pyramid. */
+  static canOpen(_file: TiffFile): boolean {
+    return true;
+  }
+
+  static async open(file: TiffFile, config: OpenSlideConfig): Promise<GenericTiffReader> {
+    const pyramid = selectPyramid(file);
+    const { levels, sources } = await buildTiffLevels(file, pyramid);
+    const [base] = pyramid;
+    const info: SlideInfo = {
+      path: file.path,
+      format: 'generic-tiff',
+      vendor: 'generic-tiff',
+      isBigTiff: file.isBigTiff,
+      levels,
+      ...resolveMpp(config, null, 'none', base),
+      objectivePower: null,
+      associated: [],
+      description: file.directories[0]?.description ?? '',
+      properties: {},
+    };
+    return new GenericTiffReader(file, info, sources, config.cacheBytes);
+  }
+}
