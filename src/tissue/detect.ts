@@ -33,8 +33,11 @@ export function saturation(image: RgbImage): Uint8Array {
 
 async function medianBlur(values: Uint8Array, width: number, height: number, size: number): Promise<Uint8Array> {
   if (size <= 1 || width < size || height < size) return values;
-  const out = await sharp(values, { raw: { width, height, channels: 1 } }).median(size).raw().toBuffer();
-  return new Uint8Array(out.buffer, out.byteOffset, width * height);
+  // sharp would promote one band to sRGB on output; keep it single-band.
+  const { data, info } = await sharp(values, { raw: { width, height, channels: 1 } })
+    .median(size).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1) throw new Error(`median filter returned ${info.channels} channels, expected 1`);
+  return new Uint8Array(data.buffer, data.byteOffset, width * height);
 }
 
 /** `umPerPixel` is the physical size of one thumbnail pixel. */
