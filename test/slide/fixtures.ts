@@ -143,3 +143,24 @@ export function cropWhite(image: RgbImage, x: number, y: number, width: number, 
   }
   return { width, height, data };
 }
+
+/** Overwrite the value of every `tag` entry (SHORT, stored inline) in every IFD of a classic little-endian TIFF. */
+export async function patchShortTag(path: string, tag: number, value: number): Promise<number> {
+  const bytes = await readFile(path);
+  if (bytes.toString('latin1', 0, 2) !== 'II' || bytes.readUInt16LE(2) !== 42) throw new Error('patchShortTag wants classic little-endian TIFF');
+  let patched = 0;
+  for (let ifd = bytes.readUInt32LE(4); ifd !== 0; ) {
+    const count = bytes.readUInt16LE(ifd);
+    for (let e = 0; e < count; e++) {
+      const at = ifd + 2 + e * 12;
+      if (bytes.readUInt16LE(at) === tag && bytes.readUInt16LE(at + 2) === 3) {
+        bytes.writeUInt16LE(value, at + 8);
+        patched++;
+      }
+    }
+    ifd = bytes.readUInt32LE(ifd + 2 + count * 12);
+  }
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(path, bytes);
+  return patched;
+}
