@@ -19,7 +19,28 @@ function blend(data: Uint8Array, i: number, rgb: readonly number[], alpha: numbe
   for (let c = 0; c < 3; c++) data[i * 3 + c] = Math.round(data[i * 3 + c] * (1 - alpha) + rgb[c] * alpha);
 }
 
-export function drawQc(thumbnail: RgbImage, mask: BinaryMask, grid: QcGrid | null): RgbImage {
+/** QC pictures of small slides are enlarged (nearest neighbour) to at least this long side. */
+export const QC_MIN_LONG_SIDE = 800;
+
+function enlarge<T extends { width: number; height: number; data: Uint8Array }>(img: T, k: number, channels: number): T {
+  if (k === 1) return img;
+  const w = img.width * k;
+  const h = img.height * k;
+  const data = new Uint8Array(w * h * channels);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const src = (Math.floor(y / k) * img.width + Math.floor(x / k)) * channels;
+      for (let c = 0; c < channels; c++) data[(y * w + x) * channels + c] = img.data[src + c];
+    }
+  }
+  return { ...img, width: w, height: h, data };
+}
+
+export function drawQc(thumbnailIn: RgbImage, maskIn: BinaryMask, gridIn: QcGrid | null): RgbImage {
+  const k = Math.max(1, Math.floor(QC_MIN_LONG_SIDE / Math.max(thumbnailIn.width, thumbnailIn.height)));
+  const thumbnail = enlarge(thumbnailIn, k, 3);
+  const mask = enlarge(maskIn, k, 1);
+  const grid = gridIn && { ...gridIn, scaleX: gridIn.scaleX / k, scaleY: gridIn.scaleY / k };
   const { width: w, height: h } = thumbnail;
   const data = thumbnail.data.slice();
   if (grid) {
