@@ -1,0 +1,4 @@
+// Public entry of the shard module: balanced shards and task assignment (pure).
+export { planShards, shardId } from './plan-shards.js';
+export { normalizeShardOptions, parseSize, SHARD_DEFAULTS } from './defaults.js';
+export type { Shard, ShardConfig, ShardOptions, ShardPlan, ShardSegment, SlidePatches, TaskSpec } from './types.js';
