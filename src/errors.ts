@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'MASK_INVALID'
   | 'PLAN_INVALID'
   | 'INVALID_OPTION'
-  | 'TOOL_MISSING';
+  | 'TOOL_MISSING'
+  | 'SHARD_CORRUPT'
+  | 'SHARD_WRITE_FAILED';
 
 export interface WsiHpcErrorOptions {
   file?: string;

@@ -1,0 +1,7 @@
+// Public entry of the hdf5 module: the shard layout over h5wasm (the only module importing it).
+export { ShardWriter } from './shard-writer.js';
+export type { ShardWriterOptions } from './shard-writer.js';
+export { ShardReader } from './shard-reader.js';
+export type { ShardBatch } from './shard-reader.js';
+export { SHARD_LAYOUT_VERSION, DATASETS, READABLE_FILTERS } from './layout.js';
+export type { ShardCompression, ShardMeta, ShardSlideMeta } from './layout.js';

@@ -1,0 +1,77 @@
+// Reads shard files in batches, after checking the layout version and that every filter is one
+// h5wasm decodes (an LZF dataset would silently read as zeros).
+import { WsiHpcError } from '../errors.js';
+import { loadH5 } from './h5.js';
+import { DATASETS, READABLE_FILTERS, SHARD_LAYOUT_VERSION } from './layout.js';
+
+type H5File = InstanceType<Awaited<ReturnType<typeof loadH5>>['File']>;
+interface H5Dataset {
+  shape: number[] | null;
+  filters: Array<{ id: number; name: string }>;
+  value: unknown;
+  slice(ranges: number[][]): unknown;
+}
+
+export interface ShardBatch {
+  start: number;
+  count: number;
+  pixels: Uint8Array;
+}
+
+export class ShardReader {
+  private constructor(private readonly file: H5File, readonly path: string, readonly count: number, readonly patchSizePx: number, readonly attrs: Record<string, unknown>) {}
+
+  static async open(path: string): Promise<ShardReader> {
+    const h5 = await loadH5();
+    let file: H5File;
+    try {
+      file = new h5.File(path, 'r');
+    } catch (err) {
+      throw new WsiHpcError('SHARD_CORRUPT', `${path}: not a readable HDF5 file`, { file: path, cause: err });
+    }
+    const fail = (msg: string, hint?: string): never => {
+      file.close();
+      throw new WsiHpcError('SHARD_CORRUPT', `${path}: ${msg}`, { file: path, hint });
+    };
+    const patches = file.get(DATASETS.patches) as unknown as H5Dataset | null;
+    if (!patches || !patches.shape || patches.shape.length !== 4 || patches.shape[3] !== 3) fail('no /patches dataset of shape [N, H, W, 3]');
+    const p = patches as H5Dataset;
+    for (const f of p.filters) {
+      if (!READABLE_FILTERS.has(f.id)) {
+        fail(`/patches uses HDF5 filter ${f.id} (${f.name || 'unknown'}), which this reader cannot decode (it would read as zeros)`,
+          'Repack without that filter, e.g. h5repack -f NONE in.h5 out.h5, or with gzip: h5repack -f GZIP=4');
+      }
+    }
+    const attrs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(file.attrs as Record<string, { value: unknown }>)) attrs[k] = v.value;
+    if (attrs.layout_version !== SHARD_LAYOUT_VERSION) {
+      fail(`shard layout version ${String(attrs.layout_version)} is not supported (expected ${SHARD_LAYOUT_VERSION})`);
+    }
+    const shape = p.shape as number[];
+    return new ShardReader(file, path, shape[0], shape[1], attrs);
+  }
+
+  readPatches(start: number, count: number): ShardBatch {
+    const end = Math.min(this.count, start + count);
+    const ds = this.file.get(DATASETS.patches) as unknown as H5Dataset;
+    const pixels = ds.slice([[start, end]]) as Uint8Array;
+    return { start, count: end - start, pixels };
+  }
+
+  readCoords(): Int32Array {
+    const v = (this.file.get(DATASETS.coords) as unknown as H5Dataset).value as BigInt64Array;
+    return Int32Array.from(v, (x) => Number(x));
+  }
+
+  readInt32(name: 'slideIndex' | 'gridIndex'): Int32Array {
+    return (this.file.get(DATASETS[name]) as unknown as H5Dataset).value as Int32Array;
+  }
+
+  readSlideIds(): string[] {
+    return (this.file.get(DATASETS.slideIds) as unknown as H5Dataset).value as string[];
+  }
+
+  close(): void {
+    this.file.close();
+  }
+}
