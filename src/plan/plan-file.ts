@@ -2,14 +2,17 @@
 import { readFile } from 'node:fs/promises';
 import { WsiHpcError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import type { Shard } from '../shard/index.js';
 import { PLAN_SCHEMA_VERSION, type PlanFile, type PlanSlide, type PlanTotals } from './types.js';
 
-export function summarizeSlides(slides: PlanSlide[]): PlanTotals {
+export function summarizeSlides(slides: PlanSlide[], shards: Shard[] = []): PlanTotals {
   return {
     slides: slides.length,
     planned: slides.filter((s) => s.status === 'planned').length,
     failed: slides.filter((s) => s.status === 'failed').length,
     patches: slides.reduce((n, s) => n + (s.grid?.count ?? 0), 0),
+    shards: shards.length,
+    bytes: shards.reduce((n, s) => n + s.expectedBytes, 0),
   };
 }
 

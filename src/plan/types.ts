@@ -4,6 +4,7 @@ import type { ErrorCode } from '../errors.js';
 import type { GridConfig } from '../grid/index.js';
 import type { TissueConfig } from '../tissue/index.js';
 import type { Compression, MppSource, SlideFormat } from '../slide/index.js';
+import type { Shard, ShardConfig, TaskSpec } from '../shard/index.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
@@ -14,6 +15,22 @@ export interface PlanParams {
   slideMpp: number | null;
   /** Folder of per-slide user masks, absolute, or null. */
   masksDir: string | null;
+  shards: ShardConfig;
+  pack: PackParams;
+}
+
+export interface PackParams {
+  /** `none` or `gzip` with a level 1–9. */
+  compression: { codec: 'none' } | { codec: 'gzip'; level: number };
+  /** Patches per HDF5 chunk of /patches. */
+  chunkPatches: number;
+}
+
+export interface PlanShards {
+  /** Patches per shard aimed at, and the balance achieved (largest / mean). */
+  targetPatches: number;
+  maxOverMean: number;
+  list: Shard[];
 }
 
 export interface PlanError {
@@ -93,6 +110,9 @@ export interface PlanTotals {
   planned: number;
   failed: number;
   patches: number;
+  shards: number;
+  /** Bytes of patch pixels over all shards. */
+  bytes: number;
 }
 
 export interface PlanFile {
@@ -100,6 +120,11 @@ export interface PlanFile {
   tool: { name: 'wsi-hpc'; version: string };
   params: PlanParams;
   paramsHash: string;
+  /** Hash of the parameters, every grid's checksum and the shards: what pack and infer must agree on. */
+  planHash: string;
   slides: PlanSlide[];
   totals: PlanTotals;
+  shards: PlanShards;
+  /** Array tasks per stage: which task handles which shards. */
+  tasks: { pack: TaskSpec[] };
 }

@@ -6,6 +6,9 @@ import { TISSUE_DEFAULTS } from '../../tissue/index.js';
 import { log, printJson, reportError, shouldShowProgress, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
 import { createProgress } from '../progress.js';
+import { SHARD_DEFAULTS, parseSize } from '../../shard/index.js';
+import { PACK_DEFAULTS } from '../../stages/plan/pack-params.js';
+import { formatBytes } from '../format.js';
 
 interface PlanArgs extends OutputFlags {
   slides: string[];
@@ -22,6 +25,11 @@ interface PlanArgs extends OutputFlags {
   'max-hole-um2': number;
   masks?: string;
   'mask-mode': 'restrict' | 'replace';
+  'shard-size'?: string;
+  'patches-per-shard'?: number;
+  'shards-per-task': number;
+  compression: string;
+  'chunk-patches': number;
   concurrency?: number;
   'dry-run': boolean;
   force: boolean;
@@ -59,6 +67,11 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       .option('max-hole-um2', { type: 'number', default: TISSUE_DEFAULTS.maxHoleUm2, describe: 'Fill holes smaller than this (µm²)' })
       .option('masks', { type: 'string', describe: 'Folder of user masks <slide-stem>.xml|.geojson|.png (ASAP/CAMELYON XML, GeoJSON, binary PNG)' })
       .option('mask-mode', { choices: ['restrict', 'replace'] as const, default: TISSUE_DEFAULTS.userMaskMode, describe: 'User masks restrict or replace the automatic mask' })
+      .option('shard-size', { type: 'string', describe: 'Target bytes of patches per HDF5 shard, e.g. 1GiB, 500MB (default 1GiB)' })
+      .option('patches-per-shard', { type: 'number', describe: 'Target patches per shard instead of --shard-size' })
+      .option('shards-per-task', { type: 'number', default: SHARD_DEFAULTS.shardsPerTask, describe: 'Shards handled by one array task' })
+      .option('compression', { type: 'string', default: PACK_DEFAULTS.compression, describe: 'Shard codec: none, gzip or gzip:LEVEL' })
+      .option('chunk-patches', { type: 'number', default: PACK_DEFAULTS.chunkPatches, describe: 'Patches per HDF5 chunk (see docs/FORMAT.md)' })
       .option('concurrency', { type: 'number', describe: 'Slides planned at once (default: min(2, cores))' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Compute and print everything, write nothing' })
       .option('force', { type: 'boolean', default: false, describe: 'Replan slides even when unchanged' })
@@ -77,6 +90,11 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           maxHoleUm2: argv['max-hole-um2'], userMaskMode: argv['mask-mode'],
         },
         masksDir: argv.masks,
+        shards: {
+          shardSizeBytes: argv['shard-size'] === undefined ? undefined : parseSize(argv['shard-size'], '--shard-size'),
+          patchesPerShard: argv['patches-per-shard'], shardsPerTask: argv['shards-per-task'],
+        },
+        pack: { compression: argv.compression, chunkPatches: argv['chunk-patches'] },
         slideMpp: argv['slide-mpp'],
         concurrency: argv.concurrency,
         isDryRun: argv['dry-run'],
@@ -91,7 +109,10 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           planFile: result.isDryRun ? null : result.planFile,
           dryRun: result.isDryRun,
           totals: plan.totals,
+          planHash: plan.planHash,
           reused: result.reused,
+          shards: plan.shards.list.map((sh) => ({ id: sh.id, patches: sh.patches, expectedBytes: sh.expectedBytes, slides: sh.segments.map((g) => g.slideId) })),
+          tasks: { pack: plan.tasks.pack },
           slides: plan.slides.map((s) => ({
             id: s.id, name: s.name, path: s.path, status: s.status, width: s.info?.width, height: s.info?.height,
             mpp: s.info?.mpp, level: s.grid?.level, tissueFraction: s.tissue?.tissueFraction, patches: s.grid?.count ?? 0,
@@ -104,6 +125,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         const t = plan.totals;
         process.stdout.write(`\n${t.slides} slides: ${t.planned} planned, ${t.failed} failed; ${t.patches} patches` +
           `${result.reused.length ? `; ${result.reused.length} unchanged and reused` : ''}\n`);
+        process.stdout.write(`${t.shards} shards of about ${plan.shards.targetPatches} patches (${formatBytes(t.bytes)} of pixels, largest/mean ${plan.shards.maxOverMean.toFixed(3)}), ` +
+          `${plan.tasks.pack.length} pack tasks of ${plan.params.shards.shardsPerTask} shard(s)\n`);
         process.stdout.write(result.isDryRun ? 'dry run: nothing written\n' : `plan: ${result.planFile}\n`);
       }
       if (failed.length > 0) {

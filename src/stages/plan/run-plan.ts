@@ -15,6 +15,8 @@ import { runPaths } from '../../run/paths.js';
 import { hashJson, sha256 } from '../../util/hash.js';
 import { expectPositiveInt, expectPositiveNumber } from '../../util/is.js';
 import { TOOL_VERSION } from '../../version.js';
+import { normalizeShardOptions, planShards, type ShardOptions } from '../../shard/index.js';
+import { normalizePackParams, type PackOptions } from './pack-params.js';
 import { findUserMask, planSlide } from './plan-slide.js';
 
 export interface PlanRunOptions {
@@ -31,6 +33,8 @@ export interface PlanRunOptions {
   isDryRun?: boolean;
   /** Replan every slide even when unchanged. */
   isForced?: boolean;
+  shards?: ShardOptions;
+  pack?: PackOptions;
   onSlideDone?: (slide: PlanSlide, done: number, total: number) => void;
 }
 
@@ -65,6 +69,8 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     tissue: normalizeTissueOptions(options.tissue),
     slideMpp: options.slideMpp === undefined ? null : expectPositiveNumber('slideMpp', options.slideMpp),
     masksDir: options.masksDir ? resolve(options.masksDir) : null,
+    shards: normalizeShardOptions(options.shards),
+    pack: normalizePackParams(options.pack),
   };
   if (params.tissue.userMaskMode === 'replace' && !params.masksDir) {
     throw new OptionError('`--mask-mode replace` needs `--masks DIR` with one mask per slide');
@@ -73,20 +79,33 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   const isDryRun = options.isDryRun ?? false;
   const slidesIn = await discoverSlides(options.inputs);
   const paths = runPaths(options.out);
-  const paramsHash = hashJson({ params, version: PLAN_SCHEMA_VERSION });
+  // Only what changes a slide's grid decides whether a slide can be reused.
+  const { shards: _shards, pack: _pack, ...slideParams } = params;
+  const paramsHash = hashJson({ slideParams, version: PLAN_SCHEMA_VERSION });
   const previous = options.isForced ? null : await readPlanIfExists(paths.plan);
   const prevById = new Map((previous?.paramsHash === paramsHash ? previous.slides : []).map((s) => [s.path, s]));
 
   const results: PlanSlide[] = new Array(slidesIn.length);
   const reused: string[] = [];
-  const build = (slides: PlanSlide[]): PlanFile => ({
-    schemaVersion: PLAN_SCHEMA_VERSION,
-    tool: { name: 'wsi-hpc', version: TOOL_VERSION },
-    params,
-    paramsHash,
-    slides,
-    totals: summarizeSlides(slides),
-  });
+  const build = (slides: PlanSlide[]): PlanFile => {
+    const patchBytes = params.grid.patchSizePx ** 2 * 3;
+    const sharded = planShards(
+      slides.filter((s) => s.status === 'planned' && s.grid).map((s) => ({ slideId: s.id, count: s.grid?.count ?? 0, patchBytes })),
+      params.shards,
+    );
+    const planHash = hashJson({ params, grids: slides.map((s) => s.grid?.sha256 ?? null), shards: sharded.shards });
+    return {
+      schemaVersion: PLAN_SCHEMA_VERSION,
+      tool: { name: 'wsi-hpc', version: TOOL_VERSION },
+      params,
+      paramsHash,
+      planHash,
+      slides,
+      totals: summarizeSlides(slides, sharded.shards),
+      shards: { targetPatches: sharded.targetPatches, maxOverMean: sharded.maxOverMean, list: sharded.shards },
+      tasks: { pack: sharded.tasks },
+    };
+  };
   let done = 0;
   let lastCheckpoint = 0;
   const limit = pLimit(concurrency);
