@@ -12,6 +12,9 @@ export interface RunPaths {
   mask(slideId: string): string;
   tissueDir: string;
   tissue(slideId: string): string;
+  shardsDir: string;
+  shard(shardId: string): string;
+  marker(stage: string, name: string): string;
 }
 
 export function runPaths(root: string): RunPaths {
@@ -26,6 +29,9 @@ export function runPaths(root: string): RunPaths {
     mask: (id) => join(root, 'masks', `${id}.png`),
     tissueDir: join(root, 'tissue'),
     tissue: (id) => join(root, 'tissue', `${id}.geojson`),
+    shardsDir: join(root, 'shards'),
+    shard: (id) => join(root, 'shards', `${id}.h5`),
+    marker: (stage, name) => join(root, 'markers', stage, `${name}.json`),
   };
 }
 

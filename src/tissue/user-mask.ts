@@ -29,7 +29,8 @@ export async function readUserMask(file: string, geometry: MaskGeometry): Promis
     if (!polygons) {
       throw new WsiHpcError('MASK_INVALID', `${file}: unknown mask format \`${ext}\``, { file, hint: 'Use an ASAP/CAMELYON .xml, a .geojson, or a binary .png' });
     }
-    const scale = (geometry.scaleX + geometry.scaleY) / 2;
+    // rasterizePolygons takes mask pixels per level-0 pixel.
+    const scale = 2 / (geometry.scaleX + geometry.scaleY);
     const data = rasterizePolygons(polygons, geometry.width, geometry.height, scale);
     return { width: geometry.width, height: geometry.height, data };
   } catch (err) {

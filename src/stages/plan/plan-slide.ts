@@ -97,12 +97,8 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
   const base: PlanSlide = { id, path, name: basename(path), sizeBytes: st.size, mtimeMs: Math.trunc(st.mtimeMs), status: 'failed' };
   let reader: Awaited<ReturnType<typeof openSlide>> | null = null;
   try {
-    reader = await openSlide(path);
     // --slide-mpp fills in a missing resolution only; a slide's own MPP always wins.
-    if (reader.info.mppX === null && ctx.params.slideMpp !== null) {
-      await reader.close();
-      reader = await openSlide(path, { mppOverride: ctx.params.slideMpp });
-    }
+    reader = await openSlide(path, { mppOverride: ctx.params.slideMpp ?? undefined, isOverrideOnlyWhenMissing: true });
     const info = describeInfo(reader.info);
     const userMask = await findUserMask(ctx.params.masksDir, path);
     if (!userMask && ctx.params.tissue.userMaskMode === 'replace') {
