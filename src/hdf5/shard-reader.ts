@@ -1,5 +1,6 @@
 // Reads shard files in batches, after checking the layout version and that every filter is one
 // h5wasm decodes (an LZF dataset would silently read as zeros).
+import { open } from 'node:fs/promises';
 import { WsiHpcError } from '../errors.js';
 import { loadH5 } from './h5.js';
 import { DATASETS, READABLE_FILTERS, SHARD_LAYOUT_VERSION } from './layout.js';
@@ -10,6 +11,29 @@ interface H5Dataset {
   filters: Array<{ id: number; name: string }>;
   value: unknown;
   slice(ranges: number[][]): unknown;
+}
+
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The HDF5 superblock sits at offset 0, 512, 1024, 2048, ... */
+async function checkHdf5Signature(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw new WsiHpcError('SHARD_CORRUPT', `${path}: cannot open the shard (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { file: path, cause: err });
+  }
+  try {
+    const size = (await handle.stat()).size;
+    const buf = Buffer.alloc(8);
+    for (let at = 0; at + 8 <= size; at = at === 0 ? 512 : at * 2) {
+      await handle.read(buf, 0, 8, at);
+      if (buf.equals(HDF5_SIGNATURE)) return;
+    }
+  } finally {
+    await handle.close();
+  }
+  throw new WsiHpcError('SHARD_CORRUPT', `${path}: not an HDF5 file (no HDF5 signature; truncated or overwritten?)`, { file: path, hint: 'Delete it and rerun `wsi-hpc pack`' });
 }
 
 export interface ShardBatch {
@@ -23,11 +47,14 @@ export class ShardReader {
 
   static async open(path: string): Promise<ShardReader> {
     const h5 = await loadH5();
+    // Check the signature ourselves: h5wasm prints HDF5's error stack and returns a dead handle.
+    await checkHdf5Signature(path);
     let file: H5File;
     try {
       file = new h5.File(path, 'r');
+      if (!((file as unknown as { file_id: bigint }).file_id >= 0n)) throw new Error('HDF5 could not open it');
     } catch (err) {
-      throw new WsiHpcError('SHARD_CORRUPT', `${path}: not a readable HDF5 file`, { file: path, cause: err });
+      throw new WsiHpcError('SHARD_CORRUPT', `${path}: not a readable HDF5 file (${(err as Error).message})`, { file: path, cause: err });
     }
     const fail = (msg: string, hint?: string): never => {
       file.close();

@@ -1,5 +1,7 @@
 // Writes one shard file: the small datasets (coordinates, indices, slide table) at creation,
 // then patch pixels in batches through write_slice, so h5wasm's 2 GiB heap never holds a shard.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 import { loadH5 } from './h5.js';
 import { DATASETS, SHARD_LAYOUT_VERSION, type ShardCompression, type ShardMeta } from './layout.js';
@@ -27,8 +29,10 @@ export class ShardWriter {
     const h5 = await loadH5();
     const n = o.slideIndex.length;
     const p = o.meta.patchSizePx;
+    await mkdir(dirname(o.path), { recursive: true });
     const file = new h5.File(o.path, 'w');
     try {
+      if (!((file as unknown as { file_id: bigint }).file_id >= 0n)) throw new Error('HDF5 could not create the file');
       const chunk = Math.max(1, Math.min(o.chunkPatches, n));
       const patches = file.create_dataset({
         name: DATASETS.patches, data: new Uint8Array(0), shape: [0, p, p, 3], maxshape: [n, p, p, 3], dtype: '<B',

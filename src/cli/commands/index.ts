@@ -1,5 +1,6 @@
 // Every CLI command, listed explicitly.
 import type { CommandModule } from 'yargs';
 import { planCommand } from './plan.js';
+import { packCommand } from './pack.js';
 
-export const commands: CommandModule<any, any>[] = [planCommand];
+export const commands: CommandModule<any, any>[] = [planCommand, packCommand];

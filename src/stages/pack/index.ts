@@ -1,0 +1,5 @@
+// Public entry of the pack stage.
+export { runPack, PACK_RUN_DEFAULTS } from './run-pack.js';
+export type { PackRunOptions, PackRunResult } from './run-pack.js';
+export { packShard, hashShardPatches } from './pack-shard.js';
+export type { PackShardResult } from './pack-shard.js';

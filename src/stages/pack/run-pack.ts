@@ -1,0 +1,65 @@
+// The `pack` stage: packs the shards of one array task (the form SLURM runs), or every shard
+// of the run locally. Shards already complete and verified are skipped; failures are recorded
+// per shard and the other shards still complete.
+import { join } from 'node:path';
+import { readPlan } from '../../plan/index.js';
+import { resolveTaskId } from '../../run/task-id.js';
+import { writeMarker } from '../../run/markers.js';
+import { runPaths } from '../../run/paths.js';
+import { expectPositiveInt } from '../../util/is.js';
+import { packShard, type PackShardResult } from './pack-shard.js';
+import type { PatchSource } from './patch-source.js';
+
+export interface PackRunOptions {
+  run: string;
+  /** Array task to pack; undefined = SLURM_ARRAY_TASK_ID (+ offset) or, if unset, all shards. */
+  task?: number;
+  readConcurrency?: number;
+  batchPatches?: number;
+  isVerifying?: boolean;
+  env?: NodeJS.ProcessEnv;
+  onPatches?: (n: number, total: number) => void;
+}
+
+export const PACK_RUN_DEFAULTS = Object.freeze({ readConcurrency: 8, batchPatches: 128 });
+
+export interface PackRunResult {
+  task: number | null;
+  shards: PackShardResult[];
+  failed: number;
+}
+
+export async function runPack(options: PackRunOptions): Promise<PackRunResult> {
+  const paths = runPaths(options.run);
+  const plan = await readPlan(paths.plan);
+  const tasks = plan.tasks.pack;
+  const task = resolveTaskId(options.task, options.env ?? process.env, tasks.length);
+  const shardIndexes = task === null ? plan.shards.list.map((s) => s.index) : tasks[task].shards;
+  const total = shardIndexes.reduce((n, i) => n + plan.shards.list[i].patches, 0);
+  let done = 0;
+  const ctx = {
+    plan,
+    runRoot: paths.root,
+    readConcurrency: expectPositiveInt('readConcurrency', options.readConcurrency ?? PACK_RUN_DEFAULTS.readConcurrency),
+    batchPatches: expectPositiveInt('batchPatches', options.batchPatches ?? PACK_RUN_DEFAULTS.batchPatches),
+    isVerifying: options.isVerifying ?? false,
+    onPatches: (n: number) => options.onPatches?.((done += n), total),
+  };
+  const sources = new Map<string, Promise<PatchSource>>();
+  const results: PackShardResult[] = [];
+  const startedAt = new Date();
+  try {
+    for (const i of shardIndexes) results.push(await packShard(plan.shards.list[i], ctx, sources));
+  } finally {
+    for (const s of sources.values()) await s.then((src) => src.close(), () => undefined);
+  }
+  const failed = results.filter((r) => r.status === 'failed').length;
+  if (task !== null) {
+    await writeMarker(join(paths.root, 'markers', 'pack', `task-${String(task).padStart(5, '0')}.json`), {
+      stage: 'pack', unit: `task-${task}`, status: failed ? 'failed' : 'done', planHash: plan.planHash,
+      startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000,
+      result: { shards: results.map((r) => ({ shard: r.shard, status: r.status, patches: r.patches, error: r.error })) },
+    });
+  }
+  return { task, shards: results, failed };
+}
