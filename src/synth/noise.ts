@@ -26,3 +26,25 @@ export function pixelNoise(seed: number, x: number, y: number): number {
   const h = hash3(seed, x, y);
   return ((h & 0xffff) + (h >>> 16)) / 65535 - 1;
 }
+
+/**
+ * Sample `fn` every `step` pixels over a size x size tile and return a bilinear interpolator, for
+ * noise that varies slowly (tens of microns) where per-pixel evaluation would be wasted work.
+ */
+export function smoothField(size: number, step: number, fn: (x: number, y: number) => number): (x: number, y: number) => number {
+  const n = Math.ceil(size / step) + 2;
+  const grid = new Float32Array(n * n);
+  for (let gy = 0; gy < n; gy++) for (let gx = 0; gx < n; gx++) grid[gy * n + gx] = fn(gx * step, gy * step);
+  return (x, y) => {
+    const fx = x / step;
+    const fy = y / step;
+    const ix = Math.floor(fx);
+    const iy = Math.floor(fy);
+    const tx = fx - ix;
+    const ty = fy - iy;
+    const i = iy * n + ix;
+    const top = grid[i] + (grid[i + 1] - grid[i]) * tx;
+    const bottom = grid[i + n] + (grid[i + n + 1] - grid[i + n]) * tx;
+    return top + (bottom - top) * ty;
+  };
+}

@@ -2,7 +2,7 @@
 // sparse nuclei, tumour with dense dark nuclei, pen ink. Colours are H&E-like RGB; sizes in microns.
 import { drawNuclei } from './nuclei.js';
 import type { NucleusStyle, Rgb } from './nuclei.js';
-import { fractalNoise, pixelNoise } from './noise.js';
+import { fractalNoise, pixelNoise, smoothField } from './noise.js';
 import type { Rng } from './prng.js';
 import type { PixelClass } from './types.js';
 
@@ -40,13 +40,16 @@ export function renderTexture(cls: PixelClass, rng: Rng, size: number, mppX: num
       paintFibres(tile, size, pxPerUm, seed, fibreAngle);
       for (const style of STROMA_NUCLEI) drawNuclei(rng, tile, size, pxPerUm, style);
       break;
-    case 'tumour':
-      fill(tile, size, (x, y) => shade(CYTOPLASM, 0.93 + 0.12 * fractalNoise(seed, (x / pxPerUm) / 12, (y / pxPerUm) / 12)));
+    case 'tumour': {
+      const mottle = smoothField(size, 4, (x, y) => fractalNoise(seed, x / pxPerUm / 12, y / pxPerUm / 12));
+      fill(tile, size, (x, y) => shade(CYTOPLASM, 0.93 + 0.12 * mottle(x, y)));
       for (const style of TUMOUR_NUCLEI) drawNuclei(rng, tile, size, pxPerUm, style);
       break;
+    }
     default: {
       const ink = INK[cls];
-      fill(tile, size, (x, y) => shade(ink, 0.9 + 0.2 * fractalNoise(seed, (x / pxPerUm) / 25, (y / pxPerUm) / 25)));
+      const mottle = smoothField(size, 8, (x, y) => fractalNoise(seed, x / pxPerUm / 25, y / pxPerUm / 25));
+      fill(tile, size, (x, y) => shade(ink, 0.9 + 0.2 * mottle(x, y)));
     }
   }
   return toBytes(tile, size, seed);
@@ -57,12 +60,11 @@ function paintFibres(tile: Float32Array, size: number, pxPerUm: number, seed: nu
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   const period = 7 * pxPerUm;
+  const warp = smoothField(size, 4, (x, y) => 3.5 * fractalNoise(seed, x / pxPerUm / 40, y / pxPerUm / 40));
+  const patchy = smoothField(size, 4, (x, y) => 0.6 + 0.4 * fractalNoise(seed + 7, x / pxPerUm / 15, y / pxPerUm / 15));
   fill(tile, size, (x, y) => {
-    const xu = x / pxPerUm;
-    const yu = y / pxPerUm;
-    const warp = 3.5 * fractalNoise(seed, xu / 40, yu / 40);
-    const fibre = (0.5 + 0.5 * Math.sin(2 * Math.PI * ((x * cos + y * sin) / period + warp))) ** 2;
-    const density = 0.35 + 0.5 * fibre * (0.6 + 0.4 * fractalNoise(seed + 7, xu / 15, yu / 15));
+    const fibre = (0.5 + 0.5 * Math.sin(2 * Math.PI * ((x * cos + y * sin) / period + warp(x, y)))) ** 2;
+    const density = 0.35 + 0.5 * fibre * patchy(x, y);
     return mix(STROMA_GAP, STROMA_FIBRE, density);
   });
 }
