@@ -1,6 +1,6 @@
 // Turns the SLIDES arguments (folders, files, globs) into a sorted list of absolute paths.
 import { stat, readdir } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { OptionError } from '../errors.js';
 
@@ -16,8 +16,9 @@ export async function discoverSlides(inputs: string[]): Promise<string[]> {
   for (const input of inputs) {
     const st = await stat(input).catch(() => null);
     if (st?.isDirectory()) {
-      for (const entry of await readdir(input, { withFileTypes: true })) {
-        if (entry.isFile() && isSlideName(entry.name)) found.add(resolve(input, entry.name));
+      for (const name of await readdir(input)) {
+        // stat, not the dirent, so symlinked slides count.
+        if (isSlideName(name) && (await stat(join(input, name)).catch(() => null))?.isFile()) found.add(resolve(input, name));
       }
     } else if (st) {
       found.add(resolve(input));
