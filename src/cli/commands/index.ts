@@ -2,5 +2,6 @@
 import type { CommandModule } from 'yargs';
 import { planCommand } from './plan.js';
 import { packCommand } from './pack.js';
+import { synthCommand } from './synth.js';
 
-export const commands: CommandModule<any, any>[] = [planCommand, packCommand];
+export const commands: CommandModule<any, any>[] = [planCommand, packCommand, synthCommand];
