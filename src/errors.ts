@@ -14,7 +14,10 @@ export type ErrorCode =
   | 'INVALID_OPTION'
   | 'TOOL_MISSING'
   | 'SHARD_CORRUPT'
-  | 'SHARD_WRITE_FAILED';
+  | 'SHARD_WRITE_FAILED'
+  | 'MODEL_INVALID'
+  | 'MODEL_MISMATCH'
+  | 'INFER_FAILED';
 
 export interface WsiHpcErrorOptions {
   file?: string;

@@ -15,6 +15,13 @@ export interface RunPaths {
   shardsDir: string;
   shard(shardId: string): string;
   marker(stage: string, name: string): string;
+  predictionsDir: string;
+  predictions(shardId: string): string;
+  heatmapsDir: string;
+  heatmap(slideId: string, ext: 'npy' | 'png'): string;
+  regions(slideId: string): string;
+  scores: string;
+  thumbnail(slideId: string): string;
 }
 
 export function runPaths(root: string): RunPaths {
@@ -32,6 +39,13 @@ export function runPaths(root: string): RunPaths {
     shardsDir: join(root, 'shards'),
     shard: (id) => join(root, 'shards', `${id}.h5`),
     marker: (stage, name) => join(root, 'markers', stage, `${name}.json`),
+    predictionsDir: join(root, 'predictions'),
+    predictions: (id) => join(root, 'predictions', `${id}.h5`),
+    heatmapsDir: join(root, 'heatmaps'),
+    heatmap: (id, ext) => join(root, 'heatmaps', `${id}.${ext}`),
+    regions: (id) => join(root, 'regions', `${id}.geojson`),
+    scores: join(root, 'scores.csv'),
+    thumbnail: (id) => join(root, 'thumbnails', `${id}.png`),
   };
 }
 

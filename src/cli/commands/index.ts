@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { planCommand } from './plan.js';
 import { packCommand } from './pack.js';
+import { inferCommand } from './infer.js';
 import { synthCommand } from './synth.js';
 
-export const commands: CommandModule<any, any>[] = [planCommand, packCommand, synthCommand];
+export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, synthCommand];

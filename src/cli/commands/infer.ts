@@ -1,0 +1,56 @@
+// `wsi-hpc infer RUN --model M.onnx [--task N]`: thin handler over runInfer.
+import type { CommandModule } from 'yargs';
+import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
+import { createProgress } from '../progress.js';
+import { formatTable } from '../table.js';
+
+interface InferArgs extends OutputFlags {
+  run: string;
+  model: string;
+  card?: string;
+  task?: number;
+  device: 'auto' | 'cpu' | 'cuda';
+  threads?: number;
+  'batch-size': number;
+}
+
+export const inferCommand: CommandModule<object, InferArgs> = {
+  command: 'infer <run>',
+  describe: 'Stream packed shards through an ONNX model (CUDA when usable, else CPU) and write per-patch probabilities',
+  builder: (y) =>
+    y
+      .positional('run', { type: 'string', demandOption: true, describe: 'Run folder with plan.json and packed shards' })
+      .option('model', { alias: 'm', type: 'string', demandOption: true, describe: 'ONNX model; its card is the .json beside it' })
+      .option('card', { type: 'string', describe: 'Model card, if not beside the model' })
+      .option('task', { type: 'number', describe: 'Array task (default: $SLURM_ARRAY_TASK_ID + $WSI_HPC_TASK_OFFSET, else every shard)' })
+      .option('device', { choices: ['auto', 'cpu', 'cuda'] as const, default: 'auto' as const, describe: 'auto: CUDA when a GPU is visible and usable' })
+      .option('threads', { type: 'number', describe: 'Intra-op threads (default: $SLURM_CPUS_PER_TASK, else all cores)' })
+      .option('batch-size', { type: 'number', default: 32, describe: 'Patches per model call' })
+      .example('$0 infer run1 --model models/demo-tumour.onnx', 'Every shard on this machine')
+      .example('$0 infer run1 --model net.onnx --task 7 --threads 8', 'What array task 7 runs'),
+  handler: async (argv) => {
+    try {
+      const { runInfer } = await import('../../stages/infer/index.js');
+      const progress = shouldShowProgress(argv) ? createProgress('inferring') : null;
+      const result = await runInfer({
+        run: argv.run, model: argv.model, card: argv.card, task: argv.task, device: argv.device, threads: argv.threads, batchSize: argv['batch-size'],
+        onWarning: (m) => warn(m), onPatches: (d, t) => progress?.update(d, t),
+      });
+      progress?.stop();
+      log(argv, `device: ${result.reason}`);
+      if (argv.json) printJson(result);
+      else if (!argv.quiet) {
+        process.stdout.write(formatTable(['shard', 'status', 'patches', 'seconds', 'patches/s'], result.shards.map((s) => [
+          s.shard, s.status === 'failed' ? `FAILED ${s.error?.code}: ${s.error?.message}` : s.status, String(s.patches), s.seconds.toFixed(1),
+          s.patchesPerSecond ? s.patchesPerSecond.toFixed(1) : '-',
+        ])));
+      }
+      if (result.failed > 0) {
+        log(argv, `${result.failed} shard(s) failed (see markers/infer/); rerun the same command to retry them, completed shards are skipped.`);
+        process.exitCode ??= 1;
+      }
+    } catch (err) {
+      reportError(argv, err);
+    }
+  },
+};

@@ -1,0 +1,53 @@
+// Model cards: the JSON beside a model (`M.json` next to `M.onnx`), read and validated once.
+import { readFile } from 'node:fs/promises';
+import { WsiHpcError } from '../errors.js';
+import { MODEL_CARD_VERSION, type ModelCard } from './types.js';
+
+export function cardPathFor(modelPath: string): string {
+  return modelPath.replace(/\.onnx$/i, '') + '.json';
+}
+
+function isTriple(v: unknown): v is [number, number, number] {
+  return Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+}
+
+/** Collects every problem and throws once, naming the file. */
+export function validateModelCard(value: unknown, file: string): ModelCard {
+  const c = value as Partial<ModelCard>;
+  const problems: string[] = [];
+  if (typeof c !== 'object' || c === null) throw new WsiHpcError('MODEL_INVALID', `${file}: not a JSON object`, { file });
+  if (c.schemaVersion !== MODEL_CARD_VERSION) problems.push(`schemaVersion must be ${MODEL_CARD_VERSION}, got ${String(c.schemaVersion)}`);
+  if (typeof c.name !== 'string' || !c.name) problems.push('name must be a non-empty string');
+  if (!c.input || typeof c.input.name !== 'string') problems.push('input.name must be the graph input name');
+  if (c.input && c.input.layout !== 'NCHW' && c.input.layout !== 'NHWC') problems.push('input.layout must be NCHW or NHWC');
+  if (!Number.isInteger(c.patchSizePx) || (c.patchSizePx ?? 0) <= 0) problems.push('patchSizePx must be a positive integer');
+  if (c.mpp !== null && !(typeof c.mpp === 'number' && c.mpp > 0)) problems.push('mpp must be a positive number or null');
+  if (!c.normalization || !isTriple(c.normalization.mean) || !isTriple(c.normalization.std)) problems.push('normalization.mean and .std must be three numbers each');
+  else if (c.normalization.std.some((s) => s <= 0)) problems.push('normalization.std must be positive');
+  if (!c.output || typeof c.output.name !== 'string') problems.push('output.name must be the graph output name');
+  if (c.output && c.output.kind !== 'logits' && c.output.kind !== 'probabilities') problems.push('output.kind must be logits or probabilities');
+  if (c.output && !(Number.isInteger(c.output.positiveIndex) && c.output.positiveIndex >= 0)) problems.push('output.positiveIndex must be a non-negative integer');
+  if (c.output && (!Array.isArray(c.output.labels) || c.output.labels.length <= (c.output.positiveIndex ?? 0))) problems.push('output.labels must name every class, including positiveIndex');
+  if (problems.length > 0) {
+    throw new WsiHpcError('MODEL_INVALID', `${file}: invalid model card:\n  - ${problems.join('\n  - ')}`, { file, hint: 'See docs/MODELS.md for the model card format' });
+  }
+  return c as ModelCard;
+}
+
+export async function readModelCard(modelPath: string, cardPath = cardPathFor(modelPath)): Promise<ModelCard> {
+  let text: string;
+  try {
+    text = await readFile(cardPath, 'utf8');
+  } catch (err) {
+    throw new WsiHpcError('MODEL_INVALID', `${cardPath}: no model card for ${modelPath}`, {
+      file: cardPath, cause: err, hint: 'Write a model card (docs/MODELS.md) beside the model, or pass --card FILE',
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new WsiHpcError('MODEL_INVALID', `${cardPath}: not valid JSON (${(err as Error).message})`, { file: cardPath, cause: err });
+  }
+  return validateModelCard(value, cardPath);
+}

@@ -1,0 +1,8 @@
+// Public entry of the model module: model cards, graph wrapping and the ONNX builder.
+export { readModelCard, validateModelCard, cardPathFor } from './card.js';
+export { wrapModel, WRAPPED_INPUT, WRAPPED_OUTPUT } from './wrap.js';
+export type { WrappedModel } from './wrap.js';
+export { GraphBuilder, encodeModel, decodeModel, valueInfo, floatTensor, int64Tensor, DT, OPSET, onnx } from './onnx-builder.js';
+export type { ModelSpec } from './onnx-builder.js';
+export { MODEL_CARD_VERSION } from './types.js';
+export type { ModelCard } from './types.js';

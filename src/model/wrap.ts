@@ -1,0 +1,61 @@
+// Wraps a user's model so the runner can feed HDF5 bytes as they are: a front subgraph takes
+// uint8 NHWC patches, casts, scales, normalizes and transposes; a back end turns logits into
+// probabilities. The same preprocessing then runs on whatever device runs the model.
+import { WsiHpcError } from '../errors.js';
+import { DT, GraphBuilder, decodeModel, onnx, valueInfo } from './onnx-builder.js';
+import type { ModelCard } from './types.js';
+
+export const WRAPPED_INPUT = 'wsihpc_patches';
+export const WRAPPED_OUTPUT = 'wsihpc_probabilities';
+
+export interface WrappedModel {
+  bytes: Uint8Array;
+  inputName: string;
+  outputName: string;
+  classes: number | null;
+}
+
+export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model'): WrappedModel {
+  const model = decodeModel(modelBytes);
+  const graph = model.graph;
+  if (!graph) throw new WsiHpcError('MODEL_INVALID', `${file}: ONNX model has no graph`, { file });
+  const inits = new Set((graph.initializer ?? []).map((t) => t.name));
+  const input = (graph.input ?? []).find((i) => i.name === card.input.name);
+  if (!input) {
+    const names = (graph.input ?? []).filter((i) => !inits.has(i.name)).map((i) => i.name);
+    throw new WsiHpcError('MODEL_MISMATCH', `${file}: the card's input \`${card.input.name}\` is not a graph input (graph inputs: ${names.join(', ')})`, { file });
+  }
+  const output = (graph.output ?? []).find((o) => o.name === card.output.name);
+  if (!output) {
+    throw new WsiHpcError('MODEL_MISMATCH', `${file}: the card's output \`${card.output.name}\` is not a graph output (graph outputs: ${(graph.output ?? []).map((o) => o.name).join(', ')})`, { file });
+  }
+  const p = card.patchSizePx;
+  const b = new GraphBuilder('wsihpc_');
+  const { mean, std } = card.normalization;
+  // ((x / 255) - mean) / std  ==  x * (1 / (255 std)) + (-mean / std)
+  const scale = b.constFloat([1, 1, 1, 3], std.map((s) => 1 / (255 * s)), 'scale');
+  const shift = b.constFloat([1, 1, 1, 3], mean.map((m, c) => -m / std[c]), 'shift');
+  const asFloat = b.op('Cast', [WRAPPED_INPUT], { to: DT.FLOAT });
+  const normalized = card.input.layout === 'NCHW' ? b.op('Add', [b.op('Mul', [asFloat, scale]), shift]) : null;
+  if (normalized) b.op('Transpose', [normalized], { perm: [0, 3, 1, 2] }, [card.input.name]);
+  else b.op('Add', [b.op('Mul', [asFloat, scale]), shift], {}, [card.input.name]);
+  const front = b.nodes.splice(0);
+  const frontInits = b.initializers.splice(0);
+  if (card.output.kind === 'logits') b.op('Softmax', [card.output.name], { axis: 1 }, [WRAPPED_OUTPUT]);
+  else b.op('Identity', [card.output.name], {}, [WRAPPED_OUTPUT]);
+  const dims = output.type?.tensorType?.shape?.dim ?? [];
+  const classesDim = dims.length === 2 ? dims[1].dimValue : null;
+  const classes = classesDim === null || classesDim === undefined ? null : Number(classesDim);
+  const wrapped = onnx.ModelProto.create({
+    ...model,
+    graph: {
+      ...graph,
+      node: [...front, ...(graph.node ?? []), ...b.nodes],
+      initializer: [...frontInits, ...(graph.initializer ?? [])],
+      input: [valueInfo(WRAPPED_INPUT, DT.UINT8, ['N', p, p, 3]), ...(graph.input ?? []).filter((i) => i.name !== card.input.name && inits.has(i.name))],
+      output: [valueInfo(WRAPPED_OUTPUT, DT.FLOAT, ['N', classes ?? 'C'])],
+      valueInfo: graph.valueInfo ?? [],
+    },
+  });
+  return { bytes: onnx.ModelProto.encode(wrapped).finish(), inputName: WRAPPED_INPUT, outputName: WRAPPED_OUTPUT, classes };
+}

@@ -1,0 +1,43 @@
+// Chooses the execution provider for a task and says why: CUDA when a GPU is visible and the
+// CUDA provider loads, otherwise CPU with intra-op threads from SLURM's allocation.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
+
+export interface GpuVisibility {
+  isVisible: boolean;
+  /** What made us think so, e.g. "CUDA_VISIBLE_DEVICES=0". */
+  evidence: string[];
+}
+
+/** GPU visibility from the environment and device files, without loading any GPU library. */
+export function detectGpu(env: NodeJS.ProcessEnv, hasDeviceFile: (p: string) => boolean = existsSync): GpuVisibility {
+  const evidence: string[] = [];
+  const cvd = env.CUDA_VISIBLE_DEVICES;
+  if (cvd !== undefined) {
+    // SLURM sets NoDevFiles when a job asked for no GPUs; -1 or empty hides every GPU.
+    if (cvd === '' || cvd === '-1' || cvd === 'NoDevFiles') return { isVisible: false, evidence: [`CUDA_VISIBLE_DEVICES=${cvd} hides all GPUs`] };
+    evidence.push(`CUDA_VISIBLE_DEVICES=${cvd}`);
+  }
+  for (const key of ['SLURM_STEP_GPUS', 'SLURM_JOB_GPUS', 'GPU_DEVICE_ORDINAL']) {
+    if (env[key]) evidence.push(`${key}=${env[key]}`);
+  }
+  if (hasDeviceFile('/dev/nvidia0')) evidence.push('/dev/nvidia0 exists');
+  return { isVisible: evidence.length > 0, evidence };
+}
+
+/** Intra-op threads: --threads, else SLURM_CPUS_PER_TASK, else the machine's cores. */
+export function chooseThreads(explicit: number | undefined, env: NodeJS.ProcessEnv): { threads: number; source: string } {
+  if (explicit !== undefined) return { threads: explicit, source: '--threads' };
+  const slurm = Number(env.SLURM_CPUS_PER_TASK);
+  if (Number.isInteger(slurm) && slurm > 0) return { threads: slurm, source: 'SLURM_CPUS_PER_TASK' };
+  return { threads: availableParallelism(), source: 'cores of this machine' };
+}
+
+export const CUDA_FIX_HINT = [
+  'onnxruntime-node was installed without its CUDA libraries (this project\'s .npmrc skips them for offline machines).',
+  'On a GPU cluster: delete the `onnxruntime-node-install=skip` line from .npmrc, then on a node with network access run',
+  '  npm rebuild onnxruntime-node --onnxruntime-node-install-cuda=v12',
+  'and make CUDA 12 and cuDNN 9 visible to the job (e.g. `module load cuda/12 cudnn/9`).',
+].join('\n');

@@ -1,0 +1,43 @@
+// Opens one ONNX Runtime session for a task on the chosen device, falling back from CUDA to
+// CPU with a single clear warning that says why and how to fix it.
+import type * as Ort from 'onnxruntime-node';
+import { CUDA_FIX_HINT, chooseThreads, detectGpu, type DeviceRequest } from './device.js';
+
+export interface SessionChoice {
+  session: Ort.InferenceSession;
+  ort: typeof Ort;
+  provider: 'cuda' | 'cpu';
+  threads: number;
+  /** One line saying which provider and why. */
+  reason: string;
+  /** Set when CUDA was wanted or possible but could not be used. */
+  warning: string | null;
+}
+
+export interface SessionOptions {
+  device: DeviceRequest;
+  threads?: number;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function openSession(modelBytes: Uint8Array, o: SessionOptions): Promise<SessionChoice> {
+  const ort = await import('onnxruntime-node');
+  const { threads, source } = chooseThreads(o.threads, o.env);
+  const cpuOptions: Ort.InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all',
+  };
+  const gpu = detectGpu(o.env);
+  let warning: string | null = null;
+  if (o.device !== 'cpu' && (gpu.isVisible || o.device === 'cuda')) {
+    try {
+      // Actually try: `listSupportedBackends()` marks CUDA `bundled: false` even when its libraries are installed.
+      const session = await ort.InferenceSession.create(modelBytes, { executionProviders: ['cuda'], graphOptimizationLevel: 'all', logSeverityLevel: 4 });
+      return { session, ort, provider: 'cuda', threads, reason: `CUDA: GPU visible (${gpu.evidence.join(', ') || '--device cuda'})`, warning: null };
+    } catch (err) {
+      warning = `GPU visible (${gpu.evidence.join(', ') || '--device cuda'}) but the CUDA execution provider could not be used: ${(err as Error).message}. Falling back to CPU.\n${CUDA_FIX_HINT}`;
+    }
+  }
+  const session = await ort.InferenceSession.create(modelBytes, cpuOptions);
+  const why = o.device === 'cpu' ? '--device cpu' : warning ? 'CUDA unavailable' : `no GPU visible (${gpu.evidence.join(', ') || 'no CUDA_VISIBLE_DEVICES, SLURM GPU variables or /dev/nvidia0'})`;
+  return { session, ort, provider: 'cpu', threads, reason: `CPU with ${threads} intra-op threads (${source}): ${why}`, warning };
+}

@@ -1,0 +1,89 @@
+// The `infer` stage: one ONNX Runtime session per task (CUDA when usable, else CPU threads from
+// SLURM's allocation), the task's shards streamed through it; says which device it used and why.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { WsiHpcError } from '../../errors.js';
+import { readModelCard, wrapModel } from '../../model/index.js';
+import { readPlan } from '../../plan/index.js';
+import { writeMarker } from '../../run/markers.js';
+import { runPaths } from '../../run/paths.js';
+import { resolveTaskId } from '../../run/task-id.js';
+import type { DeviceRequest } from '../../runner/device.js';
+import { openSession } from '../../runner/session.js';
+import { sha256 } from '../../util/hash.js';
+import { expectOneOf, expectPositiveInt } from '../../util/is.js';
+import { inferShard, type InferShardResult } from './infer-shard.js';
+
+export interface InferRunOptions {
+  run: string;
+  model: string;
+  card?: string;
+  task?: number;
+  device?: DeviceRequest;
+  threads?: number;
+  batchSize?: number;
+  env?: NodeJS.ProcessEnv;
+  onWarning?: (message: string) => void;
+  onPatches?: (done: number, total: number) => void;
+}
+
+export const INFER_DEFAULTS = Object.freeze({ device: 'auto' as DeviceRequest, batchSize: 32 });
+
+export interface InferRunResult {
+  task: number | null;
+  model: string;
+  provider: 'cuda' | 'cpu';
+  threads: number;
+  batchSize: number;
+  reason: string;
+  warning: string | null;
+  shards: InferShardResult[];
+  failed: number;
+  patchesPerSecond: number;
+}
+
+export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
+  const env = o.env ?? process.env;
+  const paths = runPaths(o.run);
+  const plan = await readPlan(paths.plan);
+  const task = resolveTaskId(o.task, env, plan.tasks.pack.length);
+  const device = expectOneOf('device', o.device ?? INFER_DEFAULTS.device, ['auto', 'cpu', 'cuda'] as const);
+  const batchSize = expectPositiveInt('batchSize', o.batchSize ?? INFER_DEFAULTS.batchSize);
+  if (o.threads !== undefined) expectPositiveInt('threads', o.threads);
+  const modelPath = resolve(o.model);
+  const bytes = await readFile(modelPath).catch((err) => {
+    throw new WsiHpcError('MODEL_INVALID', `${modelPath}: cannot read the model (${(err as NodeJS.ErrnoException).code ?? err})`, { file: modelPath, cause: err });
+  });
+  const card = await readModelCard(modelPath, o.card);
+  const wrapped = wrapModel(new Uint8Array(bytes), card, modelPath);
+  const choice = await openSession(wrapped.bytes, { device, threads: o.threads, env }).catch((err) => {
+    throw new WsiHpcError('MODEL_INVALID', `${modelPath}: ONNX Runtime could not load the model: ${(err as Error).message}`, { file: modelPath, cause: err });
+  });
+  if (choice.warning) o.onWarning?.(choice.warning);
+  const shardIndexes = task === null ? plan.shards.list.map((s) => s.index) : plan.tasks.pack[task].shards;
+  const total = shardIndexes.reduce((n, i) => n + plan.shards.list[i].patches, 0);
+  let done = 0;
+  const startedAt = new Date();
+  const shards: InferShardResult[] = [];
+  const ctx = {
+    plan, runRoot: paths.root, choice, inputName: wrapped.inputName, outputName: wrapped.outputName, card, modelSha256: sha256(bytes), batchSize,
+    onPatches: (n: number) => o.onPatches?.((done += n), total),
+  };
+  try {
+    for (const i of shardIndexes) shards.push(await inferShard(plan.shards.list[i], ctx));
+  } finally {
+    await choice.session.release();
+  }
+  const failed = shards.filter((s) => s.status === 'failed').length;
+  const ran = shards.filter((s) => s.status === 'done');
+  const seconds = ran.reduce((n, s) => n + s.seconds, 0);
+  const patchesPerSecond = seconds > 0 ? ran.reduce((n, s) => n + s.patches, 0) / seconds : 0;
+  const result = { task, model: modelPath, provider: choice.provider, threads: choice.threads, batchSize, reason: choice.reason, warning: choice.warning, shards, failed, patchesPerSecond };
+  if (task !== null) {
+    await writeMarker(paths.marker('infer', `task-${String(task).padStart(5, '0')}`), {
+      stage: 'infer', unit: `task-${task}`, status: failed ? 'failed' : 'done', planHash: plan.planHash, startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000, result: { ...result, shards: shards.map((s) => ({ shard: s.shard, status: s.status, error: s.error })) },
+    });
+  }
+  return result;
+}
