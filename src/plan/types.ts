@@ -102,7 +102,7 @@ export interface PlanSlide {
   grid?: PlanGrid;
   /** User mask applied to this slide (absolute path), with its size and mtime for change detection. */
   userMask?: { path: string; sizeBytes: number; mtimeMs: number } | null;
-  outputs?: { mask: string; qc: string; tissue: string };
+  outputs?: { mask: string; qc: string; tissue: string; thumbnail: string };
 }
 
 export interface PlanTotals {

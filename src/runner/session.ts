@@ -29,11 +29,16 @@ export async function openSession(modelBytes: Uint8Array, o: SessionOptions): Pr
   const gpu = detectGpu(o.env);
   let warning: string | null = null;
   if (o.device !== 'cpu' && (gpu.isVisible || o.device === 'cuda')) {
+    const level = ort.env.logLevel;
+    // ONNX Runtime would print its own stack for the failed load; our warning says it once, clearly.
+    ort.env.logLevel = 'fatal';
     try {
       // Actually try: `listSupportedBackends()` marks CUDA `bundled: false` even when its libraries are installed.
       const session = await ort.InferenceSession.create(modelBytes, { executionProviders: ['cuda'], graphOptimizationLevel: 'all', logSeverityLevel: 4 });
+      ort.env.logLevel = level;
       return { session, ort, provider: 'cuda', threads, reason: `CUDA: GPU visible (${gpu.evidence.join(', ') || '--device cuda'})`, warning: null };
     } catch (err) {
+      ort.env.logLevel = level;
       warning = `GPU visible (${gpu.evidence.join(', ') || '--device cuda'}) but the CUDA execution provider could not be used: ${(err as Error).message}. Falling back to CPU.\n${CUDA_FIX_HINT}`;
     }
   }

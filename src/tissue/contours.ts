@@ -26,7 +26,7 @@ function ringArea(ring: number[][]): number {
   return Math.abs(a / 2);
 }
 
-export function maskToGeoJson(mask: BinaryMask, scaleX: number, scaleY: number): TissueFeatureCollection {
+export function maskToGeoJson(mask: BinaryMask, scaleX: number, scaleY: number, className = 'Tissue'): TissueFeatureCollection {
   const polygons = traceMask(mask);
   return {
     type: 'FeatureCollection',
@@ -35,7 +35,7 @@ export function maskToGeoJson(mask: BinaryMask, scaleX: number, scaleY: number):
       const areaPx = ringArea(scaled[0]) - scaled.slice(1).reduce((s, r) => s + ringArea(r), 0);
       return {
         type: 'Feature' as const,
-        properties: { objectType: 'annotation' as const, classification: { name: 'Tissue' }, areaPx: Math.round(areaPx) },
+        properties: { objectType: 'annotation' as const, classification: { name: className }, areaPx: Math.round(areaPx) },
         geometry: { type: 'Polygon' as const, coordinates: scaled },
       };
     }),

@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { planCommand } from './plan.js';
 import { packCommand } from './pack.js';
 import { inferCommand } from './infer.js';
+import { mergeCommand } from './merge.js';
 import { synthCommand } from './synth.js';
 
-export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, synthCommand];
+export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, mergeCommand, synthCommand];

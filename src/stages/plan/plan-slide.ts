@@ -115,6 +115,7 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
     if (!ctx.isDryRun) {
       const qc = drawQc(tissue.thumbnail.image, m, { coords: grid.coords, footprintLevel0: grid.footprintLevel0, scaleX: m.scaleX, scaleY: m.scaleY });
       await writeFileAtomic(p.mask(id), await encodeMaskPng(m));
+      await writeFileAtomic(p.thumbnail(id), await encodeRgbPng(tissue.thumbnail.image));
       await writeFileAtomic(p.qc(id), await encodeRgbPng(qc));
       await writeFileAtomic(p.tissue(id), `${JSON.stringify(maskToGeoJson(m, m.scaleX, m.scaleY))}\n`);
       // The grid is written last: its presence with a matching checksum means the slide is done.
@@ -127,7 +128,9 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
       info,
       tissue: describeTissue(tissue, ctx.params.tissue.maskMpp),
       grid: describeGrid(grid, relativeToRun(p, p.grid(id)), sha256(gridBytes)),
-      outputs: { mask: relativeToRun(p, p.mask(id)), qc: relativeToRun(p, p.qc(id)), tissue: relativeToRun(p, p.tissue(id)) },
+      outputs: {
+        mask: relativeToRun(p, p.mask(id)), qc: relativeToRun(p, p.qc(id)), tissue: relativeToRun(p, p.tissue(id)), thumbnail: relativeToRun(p, p.thumbnail(id)),
+      },
     };
   } catch (err) {
     const e = err instanceof WsiHpcError ? err : null;

@@ -1,0 +1,113 @@
+// The `merge` stage: per-slide heatmaps (.npy and a PNG overlay on the thumbnail, only over
+// tissue), slide scores (scores.csv), and thresholded tumour regions as QuPath-ready GeoJSON.
+// Slides whose shards are not all inferred are reported, not merged half-way.
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { readPredictions } from '../../hdf5/index.js';
+import { decodeGrid } from '../../grid/index.js';
+import { readFile } from 'node:fs/promises';
+import { buildHeatmap, encodeNpyFloat32, overlayHeatmap, slideScores, type SlideScores } from '../../heatmap/index.js';
+import { readPlan, type PlanSlide } from '../../plan/index.js';
+import { readMarker, writeMarker } from '../../run/markers.js';
+import { relativeToRun, runPaths } from '../../run/paths.js';
+import { encodeRgbPng, maskToGeoJson } from '../../tissue/index.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { expectInRange, expectPositiveInt } from '../../util/is.js';
+
+export interface MergeOptions {
+  run: string;
+  /** Slide score: mean of the top k patch probabilities. @default 10 */
+  topK?: number;
+  /** Probability at or above which a cell is tumour (regions, positive fraction). @default 0.5 */
+  threshold?: number;
+}
+
+export const MERGE_DEFAULTS = Object.freeze({ topK: 10, threshold: 0.5 });
+
+export interface MergedSlide {
+  id: string;
+  name: string;
+  status: 'merged' | 'incomplete' | 'failed';
+  scores?: SlideScores;
+  heatmap?: string;
+  overlay?: string;
+  regions?: string;
+  regionCount?: number;
+  reason?: string;
+}
+
+export interface MergeResult {
+  slides: MergedSlide[];
+  scoresCsv: string;
+  incomplete: number;
+}
+
+function csvField(v: string | number): string {
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '') : v;
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export async function runMerge(o: MergeOptions): Promise<MergeResult> {
+  const topK = expectPositiveInt('topK', o.topK ?? MERGE_DEFAULTS.topK);
+  const threshold = expectInRange('threshold', o.threshold ?? MERGE_DEFAULTS.threshold, 0, 1);
+  const paths = runPaths(o.run);
+  const plan = await readPlan(paths.plan);
+  const startedAt = new Date();
+  const probs = new Map<string, Float32Array>();
+  const missing = new Map<string, string>();
+  for (const s of plan.slides) if (s.grid) probs.set(s.id, new Float32Array(s.grid.count).fill(Number.NaN));
+  for (const shard of plan.shards.list) {
+    const marker = await readMarker(paths.marker('infer', shard.id));
+    if (marker?.status !== 'done' || marker.planHash !== plan.planHash) {
+      for (const g of shard.segments) missing.set(g.slideId, `${shard.id} not inferred${marker?.error ? ` (${marker.error.message})` : ''}`);
+      continue;
+    }
+    const pred = await readPredictions(paths.predictions(shard.id));
+    const pos = Number(pred.attrs.positive_index ?? 1);
+    for (let i = 0; i < pred.slideIndex.length; i++) {
+      const target = probs.get(pred.slideIds[pred.slideIndex[i]]);
+      if (target) target[pred.gridIndex[i]] = pred.probabilities[i * pred.classes + pos];
+    }
+  }
+  const merged: MergedSlide[] = [];
+  for (const s of plan.slides) merged.push(await mergeSlide(s, probs.get(s.id), missing.get(s.id), { paths, topK, threshold }));
+  const header = ['slide_id', 'name', 'status', 'patches', 'max', `top${topK}_mean`, 'mean', `fraction_ge_${threshold}`, 'regions'];
+  const rows = merged.map((m) => [m.id, m.name, m.status, m.scores?.patches ?? 0, m.scores?.max ?? Number.NaN, m.scores?.topKMean ?? Number.NaN,
+    m.scores?.mean ?? Number.NaN, m.scores?.positiveFraction ?? Number.NaN, m.regionCount ?? 0].map(csvField).join(','));
+  await writeFileAtomic(paths.scores, `${header.join(',')}\n${rows.join('\n')}\n`);
+  const incomplete = merged.filter((m) => m.status === 'incomplete').length;
+  await writeMarker(paths.marker('merge', 'merge'), {
+    stage: 'merge', unit: 'merge', status: incomplete ? 'failed' : 'done', planHash: plan.planHash, startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000,
+    result: { merged: merged.filter((m) => m.status === 'merged').length, incomplete },
+    ...(incomplete ? { error: { code: 'MERGE_INCOMPLETE', message: `${incomplete} slide(s) have shards that are not inferred` } } : {}),
+  });
+  return { slides: merged, scoresCsv: paths.scores, incomplete };
+}
+
+interface SlideContext {
+  paths: ReturnType<typeof runPaths>;
+  topK: number;
+  threshold: number;
+}
+
+async function mergeSlide(s: PlanSlide, p: Float32Array | undefined, missing: string | undefined, ctx: SlideContext): Promise<MergedSlide> {
+  const base = { id: s.id, name: s.name };
+  if (s.status !== 'planned' || !s.grid || !s.info || !s.tissue || !s.outputs || !p) return { ...base, status: 'failed', reason: s.error?.message ?? 'not planned' };
+  if (missing) return { ...base, status: 'incomplete', reason: missing };
+  const { paths } = ctx;
+  const grid = decodeGrid(await readFile(join(paths.root, s.grid.file)));
+  const heatmap = buildHeatmap({ width: s.info.width, height: s.info.height, coords: grid.coords, probabilities: p, footprintLevel0: s.grid.footprintLevel0, strideLevel0: s.grid.strideLevel0 });
+  await writeFileAtomic(paths.heatmap(s.id, 'npy'), encodeNpyFloat32(heatmap.values, [heatmap.height, heatmap.width]));
+  const thumb = await sharp(join(paths.root, s.outputs.thumbnail)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const mask = await sharp(join(paths.root, s.outputs.mask)).toColourspace('b-w').raw().toBuffer();
+  const overlay = overlayHeatmap({ width: thumb.info.width, height: thumb.info.height, data: new Uint8Array(thumb.data) }, mask, heatmap, { scaleX: s.tissue.scaleX, scaleY: s.tissue.scaleY });
+  await writeFileAtomic(paths.heatmap(s.id, 'png'), await encodeRgbPng(overlay));
+  const binary = { width: heatmap.width, height: heatmap.height, data: Uint8Array.from(heatmap.values, (v) => (v >= ctx.threshold ? 1 : 0)) };
+  const regions = maskToGeoJson(binary, heatmap.cellLevel0, heatmap.cellLevel0, 'Tumor');
+  await writeFileAtomic(paths.regions(s.id), `${JSON.stringify(regions)}\n`);
+  return {
+    ...base, status: 'merged', scores: slideScores(p, ctx.topK, ctx.threshold), regionCount: regions.features.length,
+    heatmap: relativeToRun(paths, paths.heatmap(s.id, 'npy')), overlay: relativeToRun(paths, paths.heatmap(s.id, 'png')), regions: relativeToRun(paths, paths.regions(s.id)),
+  };
+}
