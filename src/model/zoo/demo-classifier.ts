@@ -102,14 +102,15 @@ export async function trainDemoModel(options: TrainDemoOptions): Promise<TrainDe
     const samples: SlideSamples[] = [];
     for (const entry of manifest.slides) {
       const sidecar = JSON.parse(await readFile(join(cohortDir, entry.sidecar), 'utf8')) as SynthSidecar;
-      const points = sampleLabelledPoints(sidecar.tissue as Polygon[], await readTruth(cohortDir, entry.annotations), config.patchesPerSlide, random);
       const slide = await openSlide(join(cohortDir, entry.file));
       try {
+        const truth = await readTruth(cohortDir, entry.annotations);
+        const points = sampleLabelledPoints(sidecar.tissue as Polygon[], truth, config.patchesPerSlide, random);
         samples.push({ stem: entry.stem, points, features: await extractFeatures(slide, points, session) });
+        log(`${entry.stem}: ${points.length} patches, ${points.filter((p) => p.label === 1).length} tumour`);
       } finally {
         await slide.close();
       }
-      log(`${entry.stem}: ${points.length} patches, ${points.filter((p) => p.label === 1).length} tumour`);
     }
     await session.release();
     const trainSamples = samples.slice(0, samples.length - held.length);
@@ -122,7 +123,7 @@ export async function trainDemoModel(options: TrainDemoOptions): Promise<TrainDe
         method: 'logistic regression (full-batch gradient descent, L2 0.001) on standardized in-graph features',
         features: [...DEMO_FEATURES],
         cohort: { generator: manifest.generator, seed: manifest.seed, slides: manifest.slides.length, width: manifest.slides[0].width, height: manifest.slides[0].height },
-        sampling: { patchesPerSlide: config.patchesPerSlide, seed: config.seed, label: 'patch centre inside an ASAP tumour polygon', within: 'tissue polygons of the synth sidecar', level: 0 },
+        sampling: { patchesPerSlide: config.patchesPerSlide, seed: config.seed, label: 'patch centre inside an ASAP tumour polygon', within: 'tissue polygons of the synth sidecar', placement: 'distinct 32 px cells', level: 0 },
         train,
         heldOut,
       },

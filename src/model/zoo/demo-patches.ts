@@ -32,32 +32,38 @@ function bounds(polygons: readonly Polygon[]): [number, number, number, number] 
   return [Math.min(...points.map((q) => q[0])), Math.min(...points.map((q) => q[1])), Math.max(...points.map((q) => q[0])), Math.max(...points.map((q) => q[1]))];
 }
 
-// Up to `count` points uniform in `area`'s bounding box that pass `accept`, by rejection.
-function rejectionSample(area: readonly Polygon[], count: number, random: () => number, accept: (x: number, y: number) => boolean): [number, number][] {
+// Up to `count` distinct cell centres (cells of `cellPx`, from the origin) that pass `accept`, by
+// rejection sampling uniform points in `area`'s bounding box and snapping them to their cell.
+function rejectionSample(area: readonly Polygon[], count: number, cellPx: number, random: () => number, accept: (x: number, y: number) => boolean): [number, number][] {
   const out: [number, number][] = [];
+  const seen = new Set<string>();
   if (area.length === 0) return out;
   const [x0, y0, x1, y1] = bounds(area);
-  for (let tries = 0; out.length < count && tries < count * 200; tries++) {
-    const x = Math.round(x0 + (x1 - x0) * random());
-    const y = Math.round(y0 + (y1 - y0) * random());
-    if (accept(x, y)) out.push([x, y]);
+  for (let tries = 0; out.length < count && tries < count * 50; tries++) {
+    const x = Math.floor((x0 + (x1 - x0) * random()) / cellPx) * cellPx + cellPx / 2;
+    const y = Math.floor((y0 + (y1 - y0) * random()) / cellPx) * cellPx + cellPx / 2;
+    const key = `${x},${y}`;
+    if (seen.has(key) || !accept(x, y)) continue;
+    seen.add(key);
+    out.push([x, y]);
   }
   return out;
 }
 
 /**
- * `count` patch centres inside tissue: half inside tumour and half outside when the slide has
- * tumour, all outside otherwise. Sorted row-major so that reads reuse cached tiles. Pure.
+ * Up to `count` distinct patch centres inside tissue: half inside tumour and half outside when the
+ * slide has tumour, all outside otherwise. Centres sit at the middle of `cellPx` cells (so no two
+ * patches share a centre) and are sorted row-major so that reads reuse cached tiles. Pure.
  */
-export function sampleLabelledPoints(tissue: readonly Polygon[], truth: TumourTruth, count: number, random: () => number): LabelledPoint[] {
+export function sampleLabelledPoints(tissue: readonly Polygon[], truth: TumourTruth, count: number, random: () => number, cellPx = 32): LabelledPoint[] {
   const inTissue = (x: number, y: number): boolean => inAny(tissue, x, y);
-  const positives = rejectionSample(truth.regions, truth.regions.length > 0 ? Math.floor(count / 2) : 0, random, (x, y) => inTissue(x, y) && isTumourAt(truth, x, y));
-  const negatives = rejectionSample(tissue, count - positives.length, random, (x, y) => inTissue(x, y) && !isTumourAt(truth, x, y));
+  const positives = rejectionSample(truth.regions, truth.regions.length > 0 ? Math.floor(count / 2) : 0, cellPx, random, (x, y) => inTissue(x, y) && isTumourAt(truth, x, y));
+  const negatives = rejectionSample(tissue, count - positives.length, cellPx, random, (x, y) => inTissue(x, y) && !isTumourAt(truth, x, y));
   const points: LabelledPoint[] = [
     ...positives.map(([x, y]) => ({ x, y, label: 1 as const })),
     ...negatives.map(([x, y]) => ({ x, y, label: 0 as const })),
   ];
-  return points.sort((a, b) => Math.floor(a.y / 256) - Math.floor(b.y / 256) || a.x - b.x);
+  return points.sort((a, b) => a.y - b.y || a.x - b.x);
 }
 
 /** Read `size`² level-0 patches centred on `points` and run them through `session` (`input` → `features`) in batches. */

@@ -1,0 +1,123 @@
+// infer and merge end to end through the built CLI on a packed synthetic cohort, with a tiny real
+// ONNX model whose outputs we can compute by hand from the shard pixels.
+import { rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ShardReader, readPredictions } from '../../src/hdf5/index.js';
+import type { PlanFile } from '../../src/plan/index.js';
+import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { writeTinyModel } from '../fixtures/models.js';
+
+let tmp: { dir: string; cleanup: () => Promise<void> };
+let run: string;
+let model: string;
+let plan: PlanFile;
+
+/** Hand computation of the tiny model's tumour probability for one 224² patch. */
+function tinyProbability(pixels: Uint8Array, offset: number, p: number): number {
+  const m = [0, 0, 0];
+  for (let i = 0; i < p * p; i++) for (let c = 0; c < 3; c++) m[c] += (pixels[offset + i * 3 + c] / 255 - 0.5) / 0.25;
+  const f = m.map((v) => v / (p * p));
+  const z0 = f[0] * 1 + f[1] * 0.5 + f[2] * -0.5;
+  const z1 = f[0] * -1 + f[1] * -1.5 + f[2] * 1;
+  return 1 / (1 + Math.exp(z0 - z1));
+}
+
+beforeAll(async () => {
+  tmp = await makeTempDir('infer');
+  const slides = join(tmp.dir, 'slides');
+  await makeCohort(slides, 3, 6000, 4500, 41);
+  run = join(tmp.dir, 'run');
+  expect((await cli(['plan', slides, '--out', run, '--patches-per-shard', '120', '-q'])).exitCode).toBe(0);
+  expect((await cli(['pack', run, '-q'])).exitCode).toBe(0);
+  model = await writeTinyModel(tmp.dir);
+  plan = JSON.parse(await readFile(join(run, 'plan.json'), 'utf8'));
+});
+afterAll(() => tmp?.cleanup());
+
+describe('wsi-hpc infer', () => {
+  test('writes per-patch probabilities equal to the model applied to the shard pixels, and records the device', async () => {
+    const r = await cli(['infer', run, '--model', model, '--batch-size', '16', '--json'], { env: { SLURM_CPUS_PER_TASK: '1' } });
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    const result = parseJson(r);
+    expect(result).toMatchObject({ provider: 'cpu', threads: 1, batchSize: 16, failed: 0 });
+    expect(result.reason).toContain('SLURM_CPUS_PER_TASK');
+    expect(String(r.stderr)).toContain('device: CPU with 1 intra-op threads');
+    for (const shard of plan.shards.list) {
+      const pred = await readPredictions(join(run, 'predictions', `${shard.id}.h5`));
+      const reader = await ShardReader.open(join(run, 'shards', `${shard.id}.h5`));
+      const { pixels } = reader.readPatches(0, reader.count);
+      expect(pred.slideIndex).toEqual(reader.readInt32('slideIndex'));
+      for (let i = 0; i < reader.count; i += 7) {
+        expect(pred.probabilities[i * 2 + 1]).toBeCloseTo(tinyProbability(pixels, i * 224 * 224 * 3, 224), 4);
+      }
+      reader.close();
+      const marker = JSON.parse(await readFile(join(run, 'markers', 'infer', `${shard.id}.json`), 'utf8'));
+      expect(marker).toMatchObject({ status: 'done', result: { provider: 'cpu', threads: 1, batchSize: 16, patches: shard.patches } });
+      expect(marker.result.patchesPerSecond).toBeGreaterThan(0);
+    }
+    const again = parseJson(await cli(['infer', run, '--model', model, '--json']));
+    expect(again.shards.every((s: { status: string }) => s.status === 'skipped')).toBe(true);
+  });
+
+  test('a visible GPU without CUDA libraries falls back to CPU with one warning saying why and how to fix it', async () => {
+    const other = join(tmp.dir, 'run-gpu');
+    expect((await cli(['plan', join(tmp.dir, 'slides'), '--out', other, '--patches-per-shard', '100000', '-q'])).exitCode).toBe(0);
+    expect((await cli(['pack', other, '-q'])).exitCode).toBe(0);
+    const r = await cli(['infer', other, '--model', model, '--json'], { env: { CUDA_VISIBLE_DEVICES: '0' } });
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    const result = parseJson(r);
+    expect(result.provider).toBe('cpu');
+    expect(result.warning).toContain('GPU visible (CUDA_VISIBLE_DEVICES=0) but the CUDA execution provider could not be used');
+    const stderr = String(r.stderr);
+    expect(stderr.match(/warning: GPU visible/g)?.length).toBe(1);
+    expect(stderr).toContain('npm rebuild onnxruntime-node --onnxruntime-node-install-cuda=v12');
+    expect(stderr).not.toContain('ONNXRuntimeError');
+  });
+
+  test('a model that does not fit the shards fails the task with MODEL_MISMATCH; other runs are unaffected', async () => {
+    const small = await writeTinyModel(tmp.dir, { patchSizePx: 112 });
+    const r = await cli(['infer', run, '--model', small, '--task', '0', '--json']);
+    expect(r.exitCode).toBe(1);
+    const result = parseJson(r);
+    expect(result.shards[0].error).toMatchObject({ code: 'MODEL_MISMATCH', message: expect.stringContaining('patches are 224x224 but model') });
+  });
+
+  test('NaN outputs fail the shard with INFER_FAILED', async () => {
+    const nan = await writeTinyModel(tmp.dir, { isNaN: true });
+    const r = await cli(['infer', run, '--model', nan, '--task', '1', '--json']);
+    expect(r.exitCode).toBe(1);
+    expect(parseJson(r).shards[0].error).toMatchObject({ code: 'INFER_FAILED', message: expect.stringContaining('not finite') });
+  });
+});
+
+describe('wsi-hpc merge', () => {
+  test('writes heatmaps, overlays, regions and scores.csv for every slide', async () => {
+    // The NaN run above left a failed infer marker for task 1; a good rerun restores it.
+    expect((await cli(['infer', run, '--model', model, '-q'])).exitCode).toBe(0);
+    const r = await cli(['merge', run, '--json']);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    const result = parseJson(r);
+    expect(result.slides.map((s: { status: string }) => s.status)).toEqual(plan.slides.map(() => 'merged'));
+    const csv = (await readFile(join(run, 'scores.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('slide_id,name,status,patches,max,top10_mean,mean,fraction_ge_0.5,regions');
+    expect(csv.length).toBe(plan.slides.length + 1);
+    for (const s of result.slides) {
+      expect(s.scores.patches).toBe(plan.slides.find((p) => p.id === s.id)?.grid?.count);
+      const geo = JSON.parse(await readFile(join(run, s.regions), 'utf8'));
+      expect(geo.type).toBe('FeatureCollection');
+    }
+  });
+
+  test('a slide with an uninferred shard is reported incomplete, the others merge', async () => {
+    const shard = plan.shards.list[0];
+    await rm(join(run, 'markers', 'infer', `${shard.id}.json`));
+    const r = await cli(['merge', run, '--json']);
+    expect(r.exitCode).toBe(1);
+    const result = parseJson(r);
+    const incomplete = result.slides.filter((s: { status: string }) => s.status === 'incomplete');
+    expect(incomplete.map((s: { id: string }) => s.id)).toEqual([...new Set(shard.segments.map((g) => g.slideId))]);
+    expect(result.slides.some((s: { status: string }) => s.status === 'merged')).toBe(true);
+  });
+});
