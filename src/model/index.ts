@@ -6,3 +6,5 @@ export { GraphBuilder, encodeModel, decodeModel, valueInfo, floatTensor, int64Te
 export type { ModelSpec } from './onnx-builder.js';
 export { MODEL_CARD_VERSION } from './types.js';
 export type { ModelCard } from './types.js';
+export { inspectModel } from './inspect.js';
+export type { ModelInspection, TensorSummary } from './inspect.js';

@@ -57,3 +57,20 @@ describe('model cards', () => {
     await expect(readModelCard(join(dir, 'nothing.onnx'))).rejects.toMatchObject({ code: 'MODEL_INVALID', hint: expect.stringContaining('model card') });
   });
 });
+
+describe('inspectModel', () => {
+  test('reports a card that disagrees with the graph (patch size, labels)', async () => {
+    const { inspectModel } = await import('../../src/model/index.js');
+    const path = await writeTinyModel(dir, { name: 'inspect-me', patchSizePx: 224 });
+    const card = { ...(await readModelCard(path)), patchSizePx: 256, output: { name: 'logits', kind: 'logits' as const, positiveIndex: 2, labels: ['a', 'b', 'c'] } };
+    const r = inspectModel(readFileSync(path), card);
+    expect(r.inputs).toEqual([{ name: 'input', dtype: 'float', shape: ['N', 3, 224, 224] }]);
+    expect(r.disagreements).toEqual([
+      "graph input height is 224 but the card's patchSizePx is 256",
+      "graph input width is 224 but the card's patchSizePx is 256",
+      'graph output has 2 classes but the card lists 3 labels',
+      'positiveIndex 2 is past the 2 output classes',
+    ]);
+    expect(inspectModel(readFileSync(path), await readModelCard(path)).disagreements).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ import { planCommand } from './plan.js';
 import { packCommand } from './pack.js';
 import { inferCommand } from './infer.js';
 import { mergeCommand } from './merge.js';
+import { modelCommand } from './model.js';
 import { synthCommand } from './synth.js';
 
-export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, mergeCommand, synthCommand];
+export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, mergeCommand, modelCommand, synthCommand];

@@ -1,0 +1,54 @@
+// `wsi-hpc model inspect M.onnx`: what the card and the graph say, and where they disagree.
+import type { CommandModule } from 'yargs';
+import { printJson, reportError, type OutputFlags } from '../output.js';
+
+interface InspectArgs extends OutputFlags {
+  model: string;
+  card?: string;
+}
+
+const inspectCommand: CommandModule<object, InspectArgs> = {
+  command: 'inspect <model>',
+  describe: 'Show the model card and the ONNX graph side by side, and where they disagree',
+  builder: (y) =>
+    y.positional('model', { type: 'string', demandOption: true, describe: 'ONNX model file' })
+      .option('card', { type: 'string', describe: 'Model card, if not beside the model' })
+      .example('$0 model inspect models/googlenet.onnx', ''),
+  handler: async (argv) => {
+    try {
+      const { readFile } = await import('node:fs/promises');
+      const { inspectModel, readModelCard } = await import('../../model/index.js');
+      const bytes = new Uint8Array(await readFile(argv.model));
+      const card = await readModelCard(argv.model, argv.card).catch((err) => {
+        process.stderr.write(`warning: ${(err as Error).message}\n`);
+        return null;
+      });
+      const r = inspectModel(bytes, card);
+      if (argv.json) return printJson(r);
+      const t = (x: { name: string; dtype: string; shape: Array<number | string> }) => `${x.name}: ${x.dtype}[${x.shape.join(', ')}]`;
+      const lines = [
+        `model: ${argv.model}  (${r.producer || 'unknown producer'}, opset ${r.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')})`,
+        `graph inputs:  ${r.inputs.map(t).join('; ')}`,
+        `graph outputs: ${r.outputs.map(t).join('; ')}`,
+        `nodes: ${r.nodes}  parameters: ${(r.parameters / 1e6).toFixed(2)}M  ops: ${Object.entries(r.ops).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}×${v}`).join(' ')}`,
+        r.card
+          ? `card: ${r.card.name}: input ${r.card.input.name} (${r.card.input.layout}), ${r.card.patchSizePx}px at ${r.card.mpp ?? '?'} µm/px, ` +
+            `mean ${r.card.normalization.mean.join('/')}, std ${r.card.normalization.std.join('/')}, output ${r.card.output.name} (${r.card.output.kind}), ` +
+            `positive = ${r.card.output.labels[r.card.output.positiveIndex]} [${r.card.output.positiveIndex}]`
+          : 'card: none',
+        r.disagreements.length ? `DISAGREEMENTS:\n${r.disagreements.map((d) => `  - ${d}`).join('\n')}` : 'card and graph agree',
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+      if (r.disagreements.length) process.exitCode ??= 1;
+    } catch (err) {
+      reportError(argv, err);
+    }
+  },
+};
+
+export const modelCommand: CommandModule<object, object> = {
+  command: 'model <command>',
+  describe: 'Model utilities (inspect)',
+  builder: (y) => y.command(inspectCommand as unknown as CommandModule<object, object>).demandCommand(1),
+  handler: () => undefined,
+};
