@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { OptionError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { hashJson, sha256 } from '../../util/hash.js';
-import { trainDemoModel, type TrainDemoOptions } from './demo-classifier.js';
+import { trainDemoModel } from './demo-classifier.js';
+import type { TrainDemoOptions } from './demo-options.js';
 import { buildGoogLeNet } from './googlenet.js';
 import { buildResNet18 } from './resnet18.js';
 

@@ -14,31 +14,9 @@ import type { ModelCard } from '../types.js';
 import { buildDemoClassifierGraph, buildDemoFeatureGraph, DEMO_FEATURES } from './demo-features.js';
 import { extractFeatures, sampleLabelledPoints, type LabelledPoint, type TumourTruth } from './demo-patches.js';
 import { accuracy, fitLogistic, rocAuc, scoreLinear } from './fit-logistic.js';
+import { normalizeTrainDemoOptions, type TrainDemoOptions } from './demo-options.js';
 import { createUniformRng } from './prng.js';
 import { zooCard } from './zoo-card.js';
-
-export interface TrainDemoOptions {
-  /** Folder for demo-tumour.onnx and demo-tumour.json. */
-  outDir: string;
-  /** A cohort made by `wsi-hpc synth` to train on; synthesized here when it has no cohort.json. @default a temporary folder, removed afterwards */
-  cohortDir?: string;
-  /** Slides to synthesize (when there is no cohort yet). @default 6 */
-  slides?: number;
-  /** Level-0 width of synthesized slides, px. @default 12000 */
-  width?: number;
-  /** Level-0 height of synthesized slides, px. @default 9000 */
-  height?: number;
-  /** Seed of the synthesized cohort and of patch sampling. @default 1 */
-  seed?: number;
-  /** Patches sampled per slide (half tumour on tumour slides). @default 400 */
-  patchesPerSlide?: number;
-  /** The last this-many slides of the cohort are held out for evaluation. @default 2 */
-  heldOutSlides?: number;
-  /** Progress lines. */
-  onLog?: (message: string) => void;
-}
-
-export const TRAIN_DEMO_DEFAULTS = Object.freeze({ slides: 6, width: 12000, height: 9000, seed: 1, patchesPerSlide: 400, heldOutSlides: 2 });
 
 /** Metrics of one split: patches, positives, accuracy at p = 0.5 and ROC AUC. */
 export interface SplitMetrics {
@@ -83,7 +61,7 @@ function splitMetrics(head: ReturnType<typeof fitLogistic>, samples: SlideSample
 /** Train, evaluate and write the demo tumour classifier. Deterministic for a given cohort and seed. */
 export async function trainDemoModel(options: TrainDemoOptions): Promise<TrainDemoResult> {
   const started = performance.now();
-  const config = { ...TRAIN_DEMO_DEFAULTS, ...options };
+  const config = normalizeTrainDemoOptions(options);
   const log = options.onLog ?? (() => undefined);
   const cohortDir = options.cohortDir ?? (await mkdtemp(join(tmpdir(), 'wsi-hpc-demo-cohort-')));
   try {
@@ -93,7 +71,7 @@ export async function trainDemoModel(options: TrainDemoOptions): Promise<TrainDe
     }
     const manifest = JSON.parse(await readFile(join(cohortDir, COHORT_MANIFEST), 'utf8')) as CohortManifest;
     const held = manifest.slides.slice(manifest.slides.length - config.heldOutSlides);
-    if (config.heldOutSlides < 1 || held.length >= manifest.slides.length || !held.some((s) => s.hasTumour) || !manifest.slides.slice(0, -held.length).some((s) => s.hasTumour)) {
+    if (held.length >= manifest.slides.length || !held.some((s) => s.hasTumour) || !manifest.slides.slice(0, -held.length).some((s) => s.hasTumour)) {
       throw new OptionError(`Expected training and held-out slides (last ${config.heldOutSlides} of ${manifest.slides.length}) to each include a tumour slide`, 'Use at least 3 slides and hold out 2 (every third slide of a synthetic cohort is normal).');
     }
     const ort = await import('onnxruntime-node');

@@ -2,7 +2,8 @@
 // tumour classifier and its training, and the folder builder. Named re-exports only.
 export { buildGoogLeNet, INCEPTION_MODULES, type GoogLeNetOptions } from './googlenet.js';
 export { buildResNet18, RESNET18_STAGES } from './resnet18.js';
-export { trainDemoModel, TRAIN_DEMO_DEFAULTS, type TrainDemoOptions, type TrainDemoResult, type SplitMetrics } from './demo-classifier.js';
+export { trainDemoModel, type TrainDemoResult, type SplitMetrics } from './demo-classifier.js';
+export { normalizeTrainDemoOptions, TRAIN_DEMO_DEFAULTS, type TrainDemoConfig, type TrainDemoOptions } from './demo-options.js';
 export { buildDemoClassifierGraph, buildDemoFeatureGraph, DEMO_FEATURES, type LinearHead } from './demo-features.js';
 export { sampleLabelledPoints, isTumourAt, type LabelledPoint, type TumourTruth } from './demo-patches.js';
 export { fitLogistic, rocAuc, accuracy, scoreLinear, type FitLogisticOptions } from './fit-logistic.js';
