@@ -1,7 +1,7 @@
 // Public entry of the model module: model cards, graph wrapping and the ONNX builder.
 export { readModelCard, validateModelCard, cardPathFor } from './card.js';
-export { wrapModel, WRAPPED_INPUT, WRAPPED_OUTPUT } from './wrap.js';
-export type { WrappedModel } from './wrap.js';
+export { wrapModel, WRAPPED_INPUT, WRAPPED_OUTPUT, WRAPPED_STAIN } from './wrap.js';
+export type { WrappedModel, WrapOptions } from './wrap.js';
 export { GraphBuilder, encodeModel, decodeModel, valueInfo, floatTensor, int64Tensor, DT, OPSET, onnx } from './onnx-builder.js';
 export type { ModelSpec } from './onnx-builder.js';
 export { MODEL_CARD_VERSION } from './types.js';

@@ -7,6 +7,15 @@ import type { ModelCard } from './types.js';
 
 export const WRAPPED_INPUT = 'wsihpc_patches';
 export const WRAPPED_OUTPUT = 'wsihpc_probabilities';
+/** Per-patch stain transfer matrices, float32 [N, 3, 3], transposed (OD row-vector · M). */
+export const WRAPPED_STAIN = 'wsihpc_stain';
+
+export interface WrapOptions {
+  /** Add Macenko normalization fed by WRAPPED_STAIN. */
+  hasStainNorm?: boolean;
+  /** Background intensity of the optical density. @default 240 */
+  stainIo?: number;
+}
 
 export interface WrappedModel {
   bytes: Uint8Array;
@@ -15,7 +24,7 @@ export interface WrappedModel {
   classes: number | null;
 }
 
-export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model'): WrappedModel {
+export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model', options: WrapOptions = {}): WrappedModel {
   const model = decodeModel(modelBytes);
   const graph = model.graph;
   if (!graph) throw new WsiHpcError('MODEL_INVALID', `${file}: ONNX model has no graph`, { file });
@@ -35,7 +44,7 @@ export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model
   // ((x / 255) - mean) / std  ==  x * (1 / (255 std)) + (-mean / std)
   const scale = b.constFloat([1, 1, 1, 3], std.map((s) => 1 / (255 * s)), 'scale');
   const shift = b.constFloat([1, 1, 1, 3], mean.map((m, c) => -m / std[c]), 'shift');
-  const asFloat = b.op('Cast', [WRAPPED_INPUT], { to: DT.FLOAT });
+  const asFloat = options.hasStainNorm ? stainNormalize(b, p, options.stainIo ?? 240) : b.op('Cast', [WRAPPED_INPUT], { to: DT.FLOAT });
   const normalized = card.input.layout === 'NCHW' ? b.op('Add', [b.op('Mul', [asFloat, scale]), shift]) : null;
   if (normalized) b.op('Transpose', [normalized], { perm: [0, 3, 1, 2] }, [card.input.name]);
   else b.op('Add', [b.op('Mul', [asFloat, scale]), shift], {}, [card.input.name]);
@@ -52,10 +61,25 @@ export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model
       ...graph,
       node: [...front, ...(graph.node ?? []), ...b.nodes],
       initializer: [...frontInits, ...(graph.initializer ?? [])],
-      input: [valueInfo(WRAPPED_INPUT, DT.UINT8, ['N', p, p, 3]), ...(graph.input ?? []).filter((i) => i.name !== card.input.name && inits.has(i.name))],
+      input: [
+        valueInfo(WRAPPED_INPUT, DT.UINT8, ['N', p, p, 3]),
+        ...(options.hasStainNorm ? [valueInfo(WRAPPED_STAIN, DT.FLOAT, ['N', 3, 3])] : []),
+        ...(graph.input ?? []).filter((i) => i.name !== card.input.name && inits.has(i.name))],
       output: [valueInfo(WRAPPED_OUTPUT, DT.FLOAT, ['N', classes ?? 'C'])],
       valueInfo: graph.valueInfo ?? [],
     },
   });
   return { bytes: onnx.ModelProto.encode(wrapped).finish(), inputName: WRAPPED_INPUT, outputName: WRAPPED_OUTPUT, classes };
+}
+
+// Macenko normalization per patch: OD = -ln((x + 1) / io); OD' = OD · M (M = Tᵀ for the patch's
+// slide); x' = clip(io · exp(-OD'), 0, 255). Returns float pixels [N, P, P, 3].
+function stainNormalize(b: GraphBuilder, p: number, io: number): string {
+  const x = b.op('Cast', [WRAPPED_INPUT], { to: DT.FLOAT });
+  const od = b.op('Neg', [b.op('Log', [b.op('Div', [b.op('Add', [x, b.constFloat([], [1])]), b.constFloat([], [io])])])]);
+  const rows = b.op('Reshape', [od, b.constInt64([3], [0, -1, 3])]);
+  const mixed = b.op('MatMul', [rows, WRAPPED_STAIN]);
+  const back = b.op('Mul', [b.op('Exp', [b.op('Neg', [mixed])]), b.constFloat([], [io])]);
+  const clipped = b.op('Clip', [back, b.constFloat([], [0]), b.constFloat([], [255])]);
+  return b.op('Reshape', [clipped, b.constInt64([4], [0, p, p, 3])]);
 }
