@@ -5,6 +5,7 @@ import type { GridConfig } from '../grid/index.js';
 import type { TissueConfig } from '../tissue/index.js';
 import type { Compression, MppSource, SlideFormat } from '../slide/index.js';
 import type { Shard, ShardConfig, TaskSpec } from '../shard/index.js';
+import type { StainModel, StainParams } from '../stain/index.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
@@ -17,6 +18,8 @@ export interface PlanParams {
   masksDir: string | null;
   shards: ShardConfig;
   pack: PackParams;
+  /** Macenko stain normalization applied at inference, or null. */
+  stain: StainParams | null;
 }
 
 export interface PackParams {
@@ -100,6 +103,8 @@ export interface PlanSlide {
   info?: PlanSlideInfo;
   tissue?: PlanTissue;
   grid?: PlanGrid;
+  /** The slide's own stains (fitted on tissue pixels of the thumbnail) when stain normalization is on. */
+  stain?: StainModel & { isFallback: boolean };
   /** User mask applied to this slide (absolute path), with its size and mtime for change detection. */
   userMask?: { path: string; sizeBytes: number; mtimeMs: number } | null;
   outputs?: { mask: string; qc: string; tissue: string; thumbnail: string };

@@ -92,6 +92,29 @@ describe('wsi-hpc infer', () => {
   });
 });
 
+describe('stain normalization through the pipeline', () => {
+  test('--stain-norm macenko fits every slide at plan time and infer feeds the per-slide matrices', async () => {
+    const stained = join(tmp.dir, 'run-stain');
+    expect((await cli(['plan', join(tmp.dir, 'slides'), '--out', stained, '--stain-norm', 'macenko', '--patches-per-shard', '100000', '-q'])).exitCode).toBe(0);
+    const p: PlanFile = JSON.parse(await readFile(join(stained, 'plan.json'), 'utf8'));
+    expect(p.params.stain).toMatchObject({ method: 'macenko', targetSource: 'builtin' });
+    for (const s of p.slides) expect(s.stain).toMatchObject({ isFallback: false, he: [expect.any(Array), expect.any(Array)] });
+    expect((await cli(['pack', stained, '-q'])).exitCode).toBe(0);
+    const r = await cli(['infer', stained, '--model', model, '--json']);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    const normalized = await readPredictions(join(stained, 'predictions', 'shard-00000.h5'));
+    const reader = await ShardReader.open(join(stained, 'shards', 'shard-00000.h5'));
+    const { pixels } = reader.readPatches(0, 50);
+    reader.close();
+    let differ = 0;
+    for (let i = 0; i < 50; i++) {
+      expect(Number.isFinite(normalized.probabilities[i * 2 + 1])).toBe(true);
+      if (Math.abs(normalized.probabilities[i * 2 + 1] - tinyProbability(pixels, i * 224 * 224 * 3, 224)) > 1e-3) differ++;
+    }
+    expect(differ).toBeGreaterThan(25);
+  });
+});
+
 describe('wsi-hpc merge', () => {
   test('writes heatmaps, overlays, regions and scores.csv for every slide', async () => {
     // The NaN run above left a failed infer marker for task 1; a good rerun restores it.

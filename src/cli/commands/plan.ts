@@ -30,6 +30,8 @@ interface PlanArgs extends OutputFlags {
   'shards-per-task': number;
   compression: string;
   'chunk-patches': number;
+  'stain-norm': 'none' | 'macenko';
+  'stain-target': string;
   concurrency?: number;
   'dry-run': boolean;
   force: boolean;
@@ -72,6 +74,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       .option('shards-per-task', { type: 'number', default: SHARD_DEFAULTS.shardsPerTask, describe: 'Shards handled by one array task' })
       .option('compression', { type: 'string', default: PACK_DEFAULTS.compression, describe: 'Shard codec: none, gzip or gzip:LEVEL' })
       .option('chunk-patches', { type: 'number', default: PACK_DEFAULTS.chunkPatches, describe: 'Patches per HDF5 chunk (see docs/FORMAT.md)' })
+      .option('stain-norm', { choices: ['none', 'macenko'] as const, default: 'none' as const, describe: 'Stain normalization applied at inference (fitted per slide now)' })
+      .option('stain-target', { type: 'string', default: 'builtin', describe: 'Target stains: builtin (Macenko reference H&E) or an image file' })
       .option('concurrency', { type: 'number', describe: 'Slides planned at once (default: min(2, cores))' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Compute and print everything, write nothing' })
       .option('force', { type: 'boolean', default: false, describe: 'Replan slides even when unchanged' })
@@ -95,6 +99,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           patchesPerShard: argv['patches-per-shard'], shardsPerTask: argv['shards-per-task'],
         },
         pack: { compression: argv.compression, chunkPatches: argv['chunk-patches'] },
+        stainNorm: argv['stain-norm'], stainTarget: argv['stain-target'],
         slideMpp: argv['slide-mpp'],
         concurrency: argv.concurrency,
         isDryRun: argv['dry-run'],

@@ -9,7 +9,7 @@ import { readMarker, writeMarker } from '../../run/markers.js';
 import { runPaths } from '../../run/paths.js';
 import type { SessionChoice } from '../../runner/session.js';
 import { tempPathFor } from '../../util/atomic.js';
-import type { ModelCard } from '../../model/index.js';
+import { WRAPPED_STAIN, type ModelCard } from '../../model/index.js';
 
 export interface InferContext {
   plan: PlanFile;
@@ -20,6 +20,8 @@ export interface InferContext {
   card: ModelCard;
   modelSha256: string;
   batchSize: number;
+  /** Per-slide stain matrices when the plan normalizes stains (see run-infer.ts). */
+  stainBySlide: Map<string, Float32Array> | null;
   onPatches?: (n: number) => void;
 }
 
@@ -63,9 +65,22 @@ export async function inferShard(shard: Shard, ctx: InferContext): Promise<Infer
     const n = r.count;
     let classes = 0;
     let probabilities = new Float32Array(0);
+    const slideIndex = r.readInt32('slideIndex');
+    const slideIds = r.readSlideIds();
+    const stainFeed = (start: number, b: number) => {
+      const m = new Float32Array(b * 9);
+      for (let k = 0; k < b; k++) {
+        const id = slideIds[slideIndex[start + k]];
+        const t = ctx.stainBySlide?.get(id);
+        if (!t) throw new WsiHpcError('PLAN_INVALID', `${id}: the plan normalizes stains but has no fitted stains for this slide`, { hint: 'Re-run `wsi-hpc plan` with --stain-norm macenko' });
+        m.set(t, k * 9);
+      }
+      return { [WRAPPED_STAIN]: new ort.Tensor('float32', m, [b, 3, 3]) };
+    };
     const run = async (start: number, pixels: Uint8Array) => {
       const b = pixels.length / (p * p * 3);
-      const res = await session.run({ [ctx.inputName]: new ort.Tensor('uint8', pixels, [b, p, p, 3]) });
+      const feeds = { [ctx.inputName]: new ort.Tensor('uint8', pixels, [b, p, p, 3]), ...(ctx.stainBySlide ? stainFeed(start, b) : {}) };
+      const res = await session.run(feeds);
       const t = res[ctx.outputName];
       const data = t.data as Float32Array;
       if (classes === 0) {
@@ -91,7 +106,7 @@ export async function inferShard(shard: Shard, ctx: InferContext): Promise<Infer
     }
     if (pending) await pending;
     await writePredictions(tmp, {
-      probabilities, classes, slideIndex: r.readInt32('slideIndex'), gridIndex: r.readInt32('gridIndex'), slideIds: r.readSlideIds(),
+      probabilities, classes, slideIndex, gridIndex: r.readInt32('gridIndex'), slideIds,
       attrs: { shard_id: shard.id, plan_hash: ctx.plan.planHash, model_name: ctx.card.name, model_sha256: ctx.modelSha256, positive_index: ctx.card.output.positiveIndex, provider: ctx.choice.provider },
     });
     await rename(tmp, out);

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WsiHpcError } from '../../errors.js';
 import { readModelCard, wrapModel } from '../../model/index.js';
-import { readPlan } from '../../plan/index.js';
+import { readPlan, type PlanFile } from '../../plan/index.js';
+import { transferMatrix } from '../../stain/index.js';
 import { writeMarker } from '../../run/markers.js';
 import { runPaths } from '../../run/paths.js';
 import { resolveTaskId } from '../../run/task-id.js';
@@ -42,6 +43,18 @@ export interface InferRunResult {
   patchesPerSecond: number;
 }
 
+/** Per slide, Tᵀ of the Macenko transfer matrix as float32 row-major 3x3 (fed per patch). */
+function stainMatrices(plan: PlanFile): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  const target = plan.params.stain?.target;
+  for (const s of plan.slides) {
+    if (!s.stain || !target) continue;
+    const t = transferMatrix(s.stain, target);
+    out.set(s.id, Float32Array.from([0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => t[j][i]))));
+  }
+  return out;
+}
+
 export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
   const env = o.env ?? process.env;
   const paths = runPaths(o.run);
@@ -55,7 +68,8 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     throw new WsiHpcError('MODEL_INVALID', `${modelPath}: cannot read the model (${(err as NodeJS.ErrnoException).code ?? err})`, { file: modelPath, cause: err });
   });
   const card = await readModelCard(modelPath, o.card);
-  const wrapped = wrapModel(new Uint8Array(bytes), card, modelPath);
+  const wrapped = wrapModel(new Uint8Array(bytes), card, modelPath, { hasStainNorm: plan.params.stain !== null });
+  const stainBySlide = plan.params.stain ? stainMatrices(plan) : null;
   const choice = await openSession(wrapped.bytes, { device, threads: o.threads, env }).catch((err) => {
     throw new WsiHpcError('MODEL_INVALID', `${modelPath}: ONNX Runtime could not load the model: ${(err as Error).message}`, { file: modelPath, cause: err });
   });
@@ -66,7 +80,7 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
   const startedAt = new Date();
   const shards: InferShardResult[] = [];
   const ctx = {
-    plan, runRoot: paths.root, choice, inputName: wrapped.inputName, outputName: wrapped.outputName, card, modelSha256: sha256(bytes), batchSize,
+    plan, runRoot: paths.root, choice, inputName: wrapped.inputName, stainBySlide, outputName: wrapped.outputName, card, modelSha256: sha256(bytes), batchSize,
     onPatches: (n: number) => o.onPatches?.((done += n), total),
   };
   try {

@@ -10,6 +10,7 @@ import { slideIdFor, type PlanParams, type PlanSlide, type PlanSlideInfo, type P
 import { relativeToRun, type RunPaths } from '../../run/paths.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { sha256 } from '../../util/hash.js';
+import { fitMacenko, type StainModel } from '../../stain/index.js';
 
 export interface PlanSlideContext {
   paths: RunPaths;
@@ -72,6 +73,16 @@ export function describeGrid(grid: PatchGrid, file: string, sha: string): PlanGr
   };
 }
 
+/** Fit the slide's stains on the thumbnail's tissue pixels; too little stain falls back to the target. */
+export function fitSlideStain(t: LocalizedTissue, target: StainModel): StainModel & { isFallback: boolean } {
+  const { data } = t.mask;
+  const img = t.thumbnail.image.data;
+  const pixels: number[] = [];
+  for (let i = 0; i < data.length; i++) if (data[i]) pixels.push(img[3 * i], img[3 * i + 1], img[3 * i + 2]);
+  const fit = fitMacenko(Uint8Array.from(pixels));
+  return fit ? { ...fit, isFallback: false } : { ...target, isFallback: true };
+}
+
 export const USER_MASK_EXTENSIONS = Object.freeze(['.xml', '.geojson', '.json', '.png']);
 
 /** The user mask for a slide: `<masksDir>/<slide stem><ext>`, the first extension that exists. */
@@ -107,6 +118,7 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
       });
     }
     const tissue = await localizeTissue(reader, { ...ctx.params.tissue, userMask: userMask?.path ?? null });
+    const stain = ctx.params.stain ? fitSlideStain(tissue, ctx.params.stain.target) : undefined;
     const choice = resolveLevel({ downsamples: reader.info.levels.map((l) => l.downsample), mpp: reader.info.mppX, file: path }, ctx.params.grid);
     const m = tissue.mask;
     const grid = planGrid({ width: info.width, height: info.height }, m, choice, ctx.params.grid);
@@ -125,6 +137,7 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
       ...base,
       status: 'planned',
       userMask,
+      ...(stain ? { stain } : {}),
       info,
       tissue: describeTissue(tissue, ctx.params.tissue.maskMpp),
       grid: describeGrid(grid, relativeToRun(p, p.grid(id)), sha256(gridBytes)),

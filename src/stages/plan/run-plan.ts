@@ -17,6 +17,7 @@ import { expectPositiveInt, expectPositiveNumber } from '../../util/is.js';
 import { TOOL_VERSION } from '../../version.js';
 import { normalizeShardOptions, planShards, type ShardOptions } from '../../shard/index.js';
 import { normalizePackParams, type PackOptions } from './pack-params.js';
+import { resolveStainTarget } from './stain-target.js';
 import { findUserMask, planSlide } from './plan-slide.js';
 
 export interface PlanRunOptions {
@@ -35,6 +36,10 @@ export interface PlanRunOptions {
   isForced?: boolean;
   shards?: ShardOptions;
   pack?: PackOptions;
+  /** `macenko` to normalize stains at inference. @default 'none' */
+  stainNorm?: 'none' | 'macenko';
+  /** `builtin` (Macenko's reference H&E) or an image whose stains are the target. */
+  stainTarget?: string;
   onSlideDone?: (slide: PlanSlide, done: number, total: number) => void;
 }
 
@@ -71,6 +76,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     masksDir: options.masksDir ? resolve(options.masksDir) : null,
     shards: normalizeShardOptions(options.shards),
     pack: normalizePackParams(options.pack),
+    stain: await resolveStainTarget(options.stainNorm ?? 'none', options.stainTarget ?? 'builtin'),
   };
   if (params.tissue.userMaskMode === 'replace' && !params.masksDir) {
     throw new OptionError('`--mask-mode replace` needs `--masks DIR` with one mask per slide');
