@@ -5,6 +5,7 @@ import { packCommand } from './pack.js';
 import { inferCommand } from './infer.js';
 import { mergeCommand } from './merge.js';
 import { modelCommand } from './model.js';
+import { evaluateCommand } from './evaluate.js';
 import { synthCommand } from './synth.js';
 
-export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, mergeCommand, modelCommand, synthCommand];
+export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, mergeCommand, evaluateCommand, modelCommand, synthCommand];

@@ -3,12 +3,12 @@
 // Slides whose shards are not all inferred are reported, not merged half-way.
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { readPredictions } from '../../hdf5/index.js';
 import { decodeGrid } from '../../grid/index.js';
 import { readFile } from 'node:fs/promises';
 import { buildHeatmap, encodeNpyFloat32, overlayHeatmap, slideScores, type SlideScores } from '../../heatmap/index.js';
 import { readPlan, type PlanSlide } from '../../plan/index.js';
-import { readMarker, writeMarker } from '../../run/markers.js';
+import { writeMarker } from '../../run/markers.js';
+import { collectProbabilities } from './collect-probabilities.js';
 import { relativeToRun, runPaths } from '../../run/paths.js';
 import { encodeRgbPng, maskToGeoJson } from '../../tissue/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
@@ -53,22 +53,7 @@ export async function runMerge(o: MergeOptions): Promise<MergeResult> {
   const paths = runPaths(o.run);
   const plan = await readPlan(paths.plan);
   const startedAt = new Date();
-  const probs = new Map<string, Float32Array>();
-  const missing = new Map<string, string>();
-  for (const s of plan.slides) if (s.grid) probs.set(s.id, new Float32Array(s.grid.count).fill(Number.NaN));
-  for (const shard of plan.shards.list) {
-    const marker = await readMarker(paths.marker('infer', shard.id));
-    if (marker?.status !== 'done' || marker.planHash !== plan.planHash) {
-      for (const g of shard.segments) missing.set(g.slideId, `${shard.id} not inferred${marker?.error ? ` (${marker.error.message})` : ''}`);
-      continue;
-    }
-    const pred = await readPredictions(paths.predictions(shard.id));
-    const pos = Number(pred.attrs.positive_index ?? 1);
-    for (let i = 0; i < pred.slideIndex.length; i++) {
-      const target = probs.get(pred.slideIds[pred.slideIndex[i]]);
-      if (target) target[pred.gridIndex[i]] = pred.probabilities[i * pred.classes + pos];
-    }
-  }
+  const { bySlide: probs, missing } = await collectProbabilities(plan, paths);
   const merged: MergedSlide[] = [];
   for (const s of plan.slides) merged.push(await mergeSlide(s, probs.get(s.id), missing.get(s.id), { paths, topK, threshold }));
   const header = ['slide_id', 'name', 'status', 'patches', 'max', `top${topK}_mean`, 'mean', `fraction_ge_${threshold}`, 'regions'];
