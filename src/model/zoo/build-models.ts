@@ -16,6 +16,8 @@ import { buildResNet18 } from './resnet18.js';
 export const ZOO_RECIPE_VERSION = 1;
 export const ZOO_MODELS = ['googlenet', 'resnet18', 'demo'] as const;
 export type ZooModelName = (typeof ZOO_MODELS)[number];
+/** File stem of each model: NAME.onnx and NAME.json. */
+const STEMS: Record<ZooModelName, string> = { googlenet: 'googlenet', resnet18: 'resnet18', demo: 'demo-tumour' };
 export const ZOO_MANIFEST = 'zoo.json';
 
 export interface BuildModelsOptions {
@@ -64,13 +66,13 @@ export function normalizeZooNames(only: readonly string[] | undefined): ZooModel
 }
 
 // Builds one model in memory (benchmark nets) or trains it (demo, which writes its own files).
-async function build(name: ZooModelName, options: BuildModelsOptions): Promise<{ stem: string; bytes: Uint8Array; cardText: string; params?: number; flopsPerImage?: number }> {
+async function build(name: ZooModelName, options: BuildModelsOptions): Promise<{ bytes: Uint8Array; cardText: string; params?: number; flopsPerImage?: number }> {
   if (name === 'demo') {
     const r = await trainDemoModel({ ...options.demo, outDir: options.outDir, onLog: options.onLog });
-    return { stem: 'demo-tumour', bytes: r.bytes, cardText: await readFile(r.cardPath, 'utf8') };
+    return { bytes: r.bytes, cardText: await readFile(r.cardPath, 'utf8') };
   }
   const model = (name === 'googlenet' ? buildGoogLeNet : buildResNet18)({ seed: options.seed ?? 1 });
-  return { stem: name, bytes: model.bytes, cardText: `${JSON.stringify(model.card, null, 2)}\n`, params: model.params, flopsPerImage: model.flopsPerImage };
+  return { bytes: model.bytes, cardText: `${JSON.stringify(model.card, null, 2)}\n`, params: model.params, flopsPerImage: model.flopsPerImage };
 }
 
 /** Build the selected zoo models into `outDir`, skipping those whose recipe and files are unchanged. */
@@ -86,20 +88,22 @@ export async function buildModels(options: BuildModelsOptions): Promise<BuiltMod
       results.push({ name, ...known, status: 'unchanged', elapsedMs: Math.round(performance.now() - started) });
       continue;
     }
+    const stem = STEMS[name];
+    const onnxPath = join(options.outDir, `${stem}.onnx`);
+    const cardPath = join(options.outDir, `${stem}.json`);
+    const before = [await fileSha256(onnxPath), await fileSha256(cardPath)];
     const built = await build(name, options);
-    const onnxPath = join(options.outDir, `${built.stem}.onnx`);
-    const cardPath = join(options.outDir, `${built.stem}.json`);
-    const entry: ManifestEntry = { stem: built.stem, recipe, onnxSha256: sha256(built.bytes), cardSha256: sha256(built.cardText), params: built.params, flopsPerImage: built.flopsPerImage };
-    // Same bytes as on disk: leave the files (and their mtimes) alone.
-    const isSame = (await fileSha256(onnxPath)) === entry.onnxSha256 && (await fileSha256(cardPath)) === entry.cardSha256;
-    if (!isSame) {
+    const entry: ManifestEntry = { stem, recipe, onnxSha256: sha256(built.bytes), cardSha256: sha256(built.cardText), params: built.params, flopsPerImage: built.flopsPerImage };
+    // Same bytes as were on disk: leave the files (and their mtimes) alone. The demo has written its own.
+    const isSame = before[0] === entry.onnxSha256 && before[1] === entry.cardSha256;
+    if (!isSame && name !== 'demo') {
       await writeFileAtomic(onnxPath, built.bytes);
       await writeFileAtomic(cardPath, built.cardText);
     }
     manifest[name] = entry;
     await writeFileAtomic(join(options.outDir, ZOO_MANIFEST), `${JSON.stringify({ schemaVersion: 1, models: manifest }, null, 2)}\n`);
     results.push({ name, ...entry, status: isSame ? 'unchanged' : 'written', elapsedMs: Math.round(performance.now() - started) });
-    options.onLog?.(`${name}: ${isSame ? 'unchanged' : 'written'} ${built.stem}.onnx (${(built.bytes.length / 2 ** 20).toFixed(1)} MiB)`);
+    options.onLog?.(`${name}: ${isSame ? 'unchanged' : 'written'} ${stem}.onnx (${(built.bytes.length / 2 ** 20).toFixed(2)} MiB)`);
   }
   return results;
 }

@@ -17,11 +17,11 @@ const INDICATORS: [string, [number, number, number], number][] = [
   ['glass', LUMA as [number, number, number], -0.88],
 ];
 
-/** Feature names in graph order: per-channel means and stds, indicator fractions, texture. */
+/** Feature names in graph order: per-channel means and stds, indicator fractions, texture (Nx: at 1/N resolution). */
 export const DEMO_FEATURES: readonly string[] = [
   'mean-r', 'mean-g', 'mean-b', 'std-r', 'std-g', 'std-b',
   ...INDICATORS.map(([name]) => `frac-${name}`),
-  'laplacian-energy', 'laplacian-energy-4x', 'frac-dark-4x',
+  'laplacian-energy-2x', 'laplacian-energy-4x', 'frac-dark-4x',
 ];
 
 /** A fitted linear head on raw features: logit of tumour = weights · features + bias. */
