@@ -46,13 +46,12 @@ export function labelComponents(m: BinaryMask, value: 0 | 1, connectivity: 4 | 8
   return { labels, areas, touchesBorder };
 }
 
-/** Remove foreground regions with fewer than `minArea` pixels. */
-export function removeSmallRegions(m: BinaryMask, minArea: number): BinaryMask {
-  if (minArea <= 1) return m;
+/** Remove foreground regions with fewer than `minArea` pixels; also says how many regions remain. */
+export function removeSmallRegions(m: BinaryMask, minArea: number): BinaryMask & { regions: number } {
   const { labels, areas } = labelComponents(m, 1, 8);
   const data = new Uint8Array(m.data.length);
   for (let i = 0; i < data.length; i++) data[i] = labels[i] !== 0 && areas[labels[i]] >= minArea ? 1 : 0;
-  return { width: m.width, height: m.height, data };
+  return { width: m.width, height: m.height, data, regions: areas.filter((a, k) => k > 0 && a >= minArea).length };
 }
 
 /** Fill background regions enclosed by tissue with fewer than `maxArea` pixels. */

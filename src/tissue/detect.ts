@@ -14,6 +14,8 @@ export interface Detection {
   threshold: number;
   otsuThreshold: number;
   inkFraction: number;
+  /** Tissue regions kept (filling holes never merges or splits regions). */
+  regions: number;
 }
 
 export function saturation(image: RgbImage): Uint8Array {
@@ -44,7 +46,7 @@ async function medianBlur(values: Uint8Array, width: number, height: number, siz
 export async function detectTissue(image: RgbImage, umPerPixel: number, cfg: TissueConfig): Promise<Detection> {
   const { width, height } = image;
   const n = width * height;
-  const ink = cfg.rejectInk ? dilate({ width, height, data: inkMask(image) }, 1).data : new Uint8Array(n);
+  const ink = cfg.rejectInk ? (await dilate({ width, height, data: inkMask(image) }, 1)).data : new Uint8Array(n);
   const sat = await medianBlur(saturation(image), width, height, cfg.medianSize);
   const otsu = otsuThreshold(histogram(sat, (i) => ink[i] === 0));
   const threshold = Math.max(otsu, cfg.saturationFloor);
@@ -57,11 +59,11 @@ export async function detectTissue(image: RgbImage, umPerPixel: number, cfg: Tis
   const px = (um: number) => Math.round(um / umPerPixel);
   const areaPx = (um2: number) => um2 / (umPerPixel * umPerPixel);
   let mask: BinaryMask = { width, height, data: raw };
-  mask = close(mask, px(cfg.closeRadiusUm));
-  mask = open(mask, px(cfg.openRadiusUm));
+  mask = await close(mask, px(cfg.closeRadiusUm));
+  mask = await open(mask, px(cfg.openRadiusUm));
   // Closing must not bridge tissue into ink strokes.
   for (let i = 0; i < n; i++) if (ink[i]) mask.data[i] = 0;
-  mask = removeSmallRegions(mask, areaPx(cfg.minRegionUm2));
-  mask = fillSmallHoles(mask, areaPx(cfg.maxHoleUm2));
-  return { mask, threshold, otsuThreshold: otsu, inkFraction: inkCount / Math.max(1, n) };
+  const kept = removeSmallRegions(mask, areaPx(cfg.minRegionUm2));
+  mask = fillSmallHoles(kept, areaPx(cfg.maxHoleUm2));
+  return { mask, threshold, otsuThreshold: otsu, inkFraction: inkCount / Math.max(1, n), regions: kept.regions };
 }

@@ -40,7 +40,7 @@ export async function localizeTissue(reader: SlideReader, cfg: TissueConfig): Pr
     otsuThreshold: detection.otsuThreshold,
     tissueFraction: ones / Math.max(1, binary.data.length),
     inkFraction: detection.inkFraction,
-    regions: countRegions(binary),
+    regions: cfg.userMask ? countRegions(binary) : detection.regions,
   };
   return { mask, thumbnail, mpp, isMppAssumed: known === null };
 }

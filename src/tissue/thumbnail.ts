@@ -32,10 +32,25 @@ export async function readThumbnail(reader: SlideReader, level0Mpp: number, targ
   const factor = Math.max(1, targetMpp / (level0Mpp * level.downsample));
   const outW = Math.max(1, Math.round(level.width / factor));
   const outH = Math.max(1, Math.round(level.height / factor));
+  const geometry = {
+    sourceLevel: levelIndex,
+    scaleX: ((level.width / outW) * reader.info.levels[0].width) / level.width,
+    scaleY: ((level.height / outH) * reader.info.levels[0].height) / level.height,
+  };
+  // The level already is the mask resolution: copy strips, no averaging (and no big sum arrays).
+  if (outW === level.width && outH === level.height) {
+    const data = new Uint8Array(outW * outH * 3);
+    for (let y0 = 0; y0 < level.height; y0 += Math.max(level.tileHeight, 256)) {
+      const rows = Math.min(Math.max(level.tileHeight, 256), level.height - y0);
+      data.set((await reader.readRegion(levelIndex, 0, y0, level.width, rows)).data, y0 * level.width * 3);
+    }
+    return { image: { width: outW, height: outH, data }, ...geometry };
+  }
   const fx = level.width / outW;
   const fy = level.height / outH;
-  const sums = new Float64Array(outW * outH * 3);
-  const counts = new Float64Array(outW * outH);
+  // Uint32 sums hold 255 * (pixels per output pixel) for any factor below ~4000.
+  const sums = new Uint32Array(outW * outH * 3);
+  const counts = new Uint32Array(outW * outH);
   const colMap = new Int32Array(level.width);
   for (let x = 0; x < level.width; x++) colMap[x] = Math.min(outW - 1, Math.floor(x / fx));
   const stripRows = Math.max(level.tileHeight, 256);
@@ -62,10 +77,5 @@ export async function readThumbnail(reader: SlideReader, level0Mpp: number, targ
     data[o * 3 + 1] = Math.round(sums[o * 3 + 1] / c);
     data[o * 3 + 2] = Math.round(sums[o * 3 + 2] / c);
   }
-  return {
-    image: { width: outW, height: outH, data },
-    sourceLevel: levelIndex,
-    scaleX: (fx * reader.info.levels[0].width) / level.width,
-    scaleY: (fy * reader.info.levels[0].height) / level.height,
-  };
+  return { image: { width: outW, height: outH, data }, ...geometry };
 }

@@ -79,9 +79,15 @@ describe('detectTissue', () => {
 
 describe('mask helpers', () => {
   const m = (rows: string[]) => ({ width: rows[0].length, height: rows.length, data: Uint8Array.from(rows.join('').split('').map(Number)) });
-  test('close bridges a one-pixel gap and open removes a one-pixel spur', () => {
-    expect(Array.from(close(m(['11011']), 1).data)).toEqual([1, 1, 1, 1, 1]);
-    expect(Array.from(open(m(['000', '010', '000']), 1).data)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  test('close bridges a one-pixel gap and open removes a one-pixel spur', async () => {
+    expect(Array.from((await close(m(['11011', '11011', '11011']), 1)).data)).toEqual(Array(15).fill(1));
+    expect(Array.from((await open(m(['00000', '00100', '00000']), 1)).data)).toEqual(Array(15).fill(0));
+  });
+  test('dilate grows tissue (1) by the radius and erode does not eat the image border', async () => {
+    const { dilate, erode } = await import('../../src/tissue/index.js');
+    expect(Array.from((await dilate(m(['00000', '00100', '00000']), 1)).data).join('')).toBe('011100111001110');
+    expect(Array.from((await erode(m(['11111', '11111', '11111']), 1)).data).join('')).toBe('111111111111111');
+    expect(Array.from((await erode(m(['11111', '11011', '11111']), 1)).data).join('')).toBe('100011000110001');
   });
   test('removeSmallRegions keeps regions at the size limit', () => {
     const out = removeSmallRegions(m(['1100', '1100', '0001']), 4);
