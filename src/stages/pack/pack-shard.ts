@@ -1,7 +1,6 @@
 // Packs one shard: reads its patches in grid order (each tile decoded once through the slide's
 // tile cache), overlaps reading the next batch with writing the current one, writes to a
 // temporary name, re-reads and checks count and checksum, renames, then writes the marker.
-import { createHash } from 'node:crypto';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import pLimit from 'p-limit';
@@ -12,6 +11,7 @@ import type { Shard } from '../../shard/index.js';
 import { readMarker, writeMarker, type Marker } from '../../run/markers.js';
 import { runPaths } from '../../run/paths.js';
 import { tempPathFor } from '../../util/atomic.js';
+import { CONTENT_HASH, contentHasher } from '../../util/hash.js';
 import { openPatchSource, type PatchSource } from './patch-source.js';
 
 export interface PackContext {
@@ -32,17 +32,18 @@ export interface PackShardResult {
   patches: number;
   bytes: number;
   seconds: number;
-  sha256?: string;
+  /** xxh128 of all patch pixels in order (see contentHasher). */
+  checksum?: string;
   error?: { code: string; message: string; hint?: string };
 }
 
 /** The content checksum of a shard: SHA-256 over its patch pixels in order. */
-export async function hashShardPatches(path: string, batch = 256): Promise<{ count: number; sha256: string }> {
+export async function hashShardPatches(path: string, batch = 256): Promise<{ count: number; checksum: string }> {
   const reader = await ShardReader.open(path);
   try {
-    const h = createHash('sha256');
+    const h = await contentHasher();
     for (let s = 0; s < reader.count; s += batch) h.update(reader.readPatches(s, batch).pixels);
-    return { count: reader.count, sha256: h.digest('hex') };
+    return { count: reader.count, checksum: h.digest() };
   } finally {
     reader.close();
   }
@@ -53,8 +54,8 @@ async function isComplete(marker: Marker | null, planHash: string, file: string,
   const st = await stat(file).catch(() => null);
   if (!st || st.size !== marker.result?.fileBytes) return false;
   if (!isVerifying) return true;
-  const { count, sha256 } = await hashShardPatches(file).catch(() => ({ count: -1, sha256: '' }));
-  return count === marker.result?.patches && sha256 === marker.result?.sha256;
+  const { count, checksum } = await hashShardPatches(file).catch(() => ({ count: -1, checksum: '' }));
+  return count === marker.result?.patches && checksum === marker.result?.checksum;
 }
 
 async function removeStaleTemps(file: string): Promise<void> {
@@ -93,15 +94,16 @@ export async function packShard(shard: Shard, ctx: PackContext, sources: Map<str
     const coords = new Int32Array(2 * n);
     const slideIndex = new Int32Array(n);
     const gridIndex = new Int32Array(n);
-    const jobs: Array<{ src: PatchSource; index: number }> = [];
+    const jobs: Array<{ read: (index: number) => Promise<Uint8Array>; index: number }> = [];
     shard.segments.forEach((g, k) => {
+      const read = segSources[k].rangeReader(g.start, g.end);
       for (let i = g.start; i < g.end; i++) {
         const at = g.offset + i - g.start;
         coords[2 * at] = segSources[k].grid.coords[2 * i];
         coords[2 * at + 1] = segSources[k].grid.coords[2 * i + 1];
         slideIndex[at] = slideIdx.get(g.slideId) as number;
         gridIndex[at] = i;
-        jobs.push({ src: segSources[k], index: i });
+        jobs.push({ read, index: i });
       }
     });
     const p = ctx.plan.params.grid.patchSizePx;
@@ -115,10 +117,10 @@ export async function packShard(shard: Shard, ctx: PackContext, sources: Map<str
       const end = Math.min(n, start + ctx.batchPatches);
       const buf = new Uint8Array((end - start) * patchBytes);
       return Promise.all(jobs.slice(start, end).map((job, j) => limit(async () => {
-        buf.set(await job.src.readPatch(job.index), j * patchBytes);
+        buf.set(await job.read(job.index), j * patchBytes);
       }))).then(() => buf);
     };
-    const hash = createHash('sha256');
+    const hash = await contentHasher();
     let next = n > 0 ? readBatch(0) : null;
     for (let start = 0; start < n; start += ctx.batchPatches) {
       const pixels = await (next as Promise<Uint8Array>);
@@ -130,19 +132,19 @@ export async function packShard(shard: Shard, ctx: PackContext, sources: Map<str
     }
     writer.close();
     writer = null;
-    const sha256 = hash.digest('hex');
+    const checksum = hash.digest();
     const check = await hashShardPatches(tmp);
-    if (check.count !== n || check.sha256 !== sha256) {
-      throw new WsiHpcError('SHARD_WRITE_FAILED', `${file}: verification failed after writing (${check.count}/${n} patches, checksum ${check.sha256 === sha256 ? 'ok' : 'mismatch'})`, { file });
+    if (check.count !== n || check.checksum !== checksum) {
+      throw new WsiHpcError('SHARD_WRITE_FAILED', `${file}: verification failed after writing (${check.count}/${n} patches, checksum ${check.checksum === checksum ? 'ok' : 'mismatch'})`, { file });
     }
     await rename(tmp, file);
     const fileBytes = (await stat(file)).size;
     const seconds = (performance.now() - t0) / 1000;
     await writeMarker(markerPath, {
       stage: 'pack', unit: shard.id, status: 'done', planHash: ctx.plan.planHash, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds,
-      result: { patches: n, sha256, fileBytes, file: `shards/${basename(file)}`, patchesPerSecond: n / seconds },
+      result: { patches: n, checksum, checksumAlgorithm: CONTENT_HASH, fileBytes, file: `shards/${basename(file)}`, patchesPerSecond: n / seconds },
     });
-    return { shard: shard.id, status: 'done', patches: n, bytes: fileBytes, seconds, sha256 };
+    return { shard: shard.id, status: 'done', patches: n, bytes: fileBytes, seconds, checksum };
   } catch (err) {
     writer?.close();
     await rm(tmp, { force: true });

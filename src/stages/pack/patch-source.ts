@@ -8,12 +8,26 @@ import { decodeGrid, type GridRecords } from '../../grid/index.js';
 import { openSlide, type SlideReader } from '../../slide/index.js';
 import type { PlanFile, PlanSlide } from '../../plan/index.js';
 import { sha256 } from '../../util/hash.js';
+import { BandReader } from './band-reader.js';
 
 export interface PatchSource {
   slide: PlanSlide;
   grid: GridRecords;
   readPatch(index: number): Promise<Uint8Array>;
+  /** A reader for grid patches [start, end) asked for in order: libvips bands when it can open the file. */
+  rangeReader(start: number, end: number): (index: number) => Promise<Uint8Array>;
   close(): Promise<void>;
+}
+
+/** Whether libvips (through sharp) opens this level's page with the dimensions we expect. */
+async function canReadBands(path: string, page: number, width: number, height: number): Promise<boolean> {
+  try {
+    const meta = await sharp(path, { page, limitInputPixels: false }).metadata();
+    return meta.width === width && meta.height === height;
+  } catch {
+    // Not a file libvips reads; the per-tile path (sharp on the raw JPEG tiles) still works.
+    return false;
+  }
 }
 
 export async function openPatchSource(plan: PlanFile, runRoot: string, slide: PlanSlide, cacheBytes?: number): Promise<PatchSource> {
@@ -31,17 +45,32 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
     mppOverride: plan.params.slideMpp ?? undefined, isOverrideOnlyWhenMissing: true, ...(cacheBytes === undefined ? {} : { cacheBytes }),
   });
   const { level, downsample, readSizePx, patchSizePx, isResampled } = g;
+  const info = reader.info.levels[level];
+  const hasBands = await canReadBands(slide.path, info.ifd, info.width, info.height);
+  const at = (index: number): [number, number] => [Math.round(grid.coords[2 * index] / downsample), Math.round(grid.coords[2 * index + 1] / downsample)];
+  const finish = async (pixels: Uint8Array): Promise<Uint8Array> => {
+    if (!isResampled) return pixels;
+    const out = await sharp(pixels, { raw: { width: readSizePx, height: readSizePx, channels: 3 } })
+      .resize(patchSizePx, patchSizePx, { kernel: 'lanczos3' }).raw().toBuffer();
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  };
+  const readPatch = async (index: number) => {
+    const [x, y] = at(index);
+    return finish((await reader.readRegion(level, x, y, readSizePx, readSizePx)).data);
+  };
   return {
     slide,
     grid,
-    async readPatch(index) {
-      const x = Math.round(grid.coords[2 * index] / downsample);
-      const y = Math.round(grid.coords[2 * index + 1] / downsample);
-      const region = await reader.readRegion(level, x, y, readSizePx, readSizePx);
-      if (!isResampled) return region.data;
-      const out = await sharp(region.data, { raw: { width: readSizePx, height: readSizePx, channels: 3 } })
-        .resize(patchSizePx, patchSizePx, { kernel: 'lanczos3' }).raw().toBuffer();
-      return new Uint8Array(out.buffer, out.byteOffset, out.length);
+    readPatch,
+    rangeReader(start, end) {
+      if (!hasBands) return readPatch;
+      const positions: Array<[number, number]> = [];
+      for (let i = start; i < end; i++) positions.push(at(i));
+      const bands = new BandReader({ file: slide.path, page: info.ifd, width: info.width, height: info.height, tileWidth: info.tileWidth, tileHeight: info.tileHeight }, readSizePx, positions);
+      return async (index) => {
+        const [x, y] = at(index);
+        return finish(await bands.read(x, y));
+      };
     },
     close: () => reader.close(),
   };
