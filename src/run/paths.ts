@@ -22,6 +22,10 @@ export interface RunPaths {
   regions(slideId: string): string;
   scores: string;
   thumbnail(slideId: string): string;
+  slurmDir: string;
+  sbatchScript(stage: string, chunk: number, attempt: number): string;
+  jobs: string;
+  logDir(stage: string): string;
 }
 
 export function runPaths(root: string): RunPaths {
@@ -46,6 +50,10 @@ export function runPaths(root: string): RunPaths {
     regions: (id) => join(root, 'regions', `${id}.geojson`),
     scores: join(root, 'scores.csv'),
     thumbnail: (id) => join(root, 'thumbnails', `${id}.png`),
+    slurmDir: join(root, 'slurm'),
+    sbatchScript: (stage, chunk, attempt) => join(root, 'slurm', `${stage}-c${chunk}${attempt ? `-retry${attempt}` : ''}.sbatch`),
+    jobs: join(root, 'slurm', 'jobs.json'),
+    logDir: (stage) => join(root, 'logs', stage),
   };
 }
 

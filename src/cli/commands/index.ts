@@ -6,6 +6,9 @@ import { inferCommand } from './infer.js';
 import { mergeCommand } from './merge.js';
 import { modelCommand } from './model.js';
 import { evaluateCommand } from './evaluate.js';
+import { resubmitCommand, submitCommand } from './submit.js';
+import { statusCommand } from './status.js';
+import { runCommand } from './run.js';
 import { synthCommand } from './synth.js';
 
-export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, mergeCommand, evaluateCommand, modelCommand, synthCommand];
+export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, mergeCommand, runCommand, submitCommand, statusCommand, resubmitCommand, evaluateCommand, modelCommand, synthCommand];

@@ -1,0 +1,115 @@
+// `wsi-hpc submit RUN` and `wsi-hpc resubmit RUN`: thin handlers over the SLURM executor.
+import { readFile } from 'node:fs/promises';
+import type { Argv, CommandModule } from 'yargs';
+import { printJson, reportError, type OutputFlags } from '../output.js';
+import { formatTable } from '../table.js';
+
+export interface SubmitArgs extends OutputFlags {
+  run: string;
+  model?: string;
+  stages?: string;
+  partition?: string;
+  account?: string;
+  qos?: string;
+  time?: string;
+  'mem-gb'?: number;
+  'cpus-per-task'?: number;
+  gpus?: number;
+  constraint?: string;
+  throttle?: number;
+  'pack-cpus'?: number;
+  'infer-cpus'?: number;
+  'infer-gpus'?: number;
+  'batch-size'?: number;
+  setup?: string;
+  'max-array-size'?: number;
+  'max-job-count'?: number;
+  'dry-run': boolean;
+  'test-only': boolean;
+  force: boolean;
+}
+
+export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
+  return y
+    .positional('run', { type: 'string', demandOption: true, describe: 'Run folder with plan.json' })
+    .option('model', { alias: 'm', type: 'string', describe: 'ONNX model for the infer stage' })
+    .option('stages', { type: 'string', describe: 'Comma-separated subset of pack,infer,merge (default all)' })
+    .option('partition', { type: 'string' })
+    .option('account', { type: 'string' })
+    .option('qos', { type: 'string' })
+    .option('time', { type: 'string', describe: 'Time limit per task (SLURM form); defaults pack 04:00:00, infer 08:00:00, merge 01:00:00' })
+    .option('mem-gb', { type: 'number', describe: 'Memory per task, GB (defaults 8/16/8)' })
+    .option('cpus-per-task', { type: 'number', describe: 'CPUs per task for every stage (defaults pack 4, infer 8, merge 2)' })
+    .option('pack-cpus', { type: 'number', describe: 'CPUs per pack task' })
+    .option('infer-cpus', { type: 'number', describe: 'CPUs per infer task (ONNX threads follow)' })
+    .option('gpus', { type: 'number', describe: 'GPUs per task for every stage' })
+    .option('infer-gpus', { type: 'number', describe: 'GPUs per infer task (--gres=gpu:N)' })
+    .option('constraint', { type: 'string' })
+    .option('throttle', { type: 'number', describe: 'At most this many tasks of an array run at once (%T)' })
+    .option('batch-size', { type: 'number', describe: 'Infer batch size' })
+    .option('setup', { type: 'string', describe: 'Shell snippet run before each task (module loads), or @FILE' })
+    .option('max-array-size', { type: 'number', describe: 'Override MaxArraySize from scontrol show config' })
+    .option('max-job-count', { type: 'number', describe: 'Override MaxJobCount' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Print the scripts and sbatch command lines; submit nothing' })
+    .option('test-only', { type: 'boolean', default: false, describe: 'Pass the scripts to sbatch --test-only' })
+    .option('force', { type: 'boolean', default: false, describe: 'Submit even though jobs of this run are queued or running' }) as unknown as Argv<SubmitArgs>;
+}
+
+export async function toSubmitOptions(a: SubmitArgs) {
+  const setup = a.setup?.startsWith('@') ? await readFile(a.setup.slice(1), 'utf8') : a.setup;
+  return {
+    run: a.run,
+    model: a.model,
+    stages: a.stages ? [a.stages] : undefined,
+    resources: { partition: a.partition, account: a.account, qos: a.qos, time: a.time, memGb: a['mem-gb'], cpusPerTask: a['cpus-per-task'], gpus: a.gpus, constraint: a.constraint, throttle: a.throttle },
+    stageResources: { pack: { cpusPerTask: a['pack-cpus'] }, infer: { cpusPerTask: a['infer-cpus'], gpus: a['infer-gpus'] } },
+    setup,
+    limits: { maxArraySize: a['max-array-size'], maxJobCount: a['max-job-count'] },
+    isDryRun: a['dry-run'],
+    isTestOnly: a['test-only'],
+    isForced: a.force,
+    inferArgs: a['batch-size'] ? ['--batch-size', String(a['batch-size'])] : [],
+  };
+}
+
+export const submitCommand: CommandModule<object, SubmitArgs> = {
+  command: 'submit <run>',
+  describe: 'Submit pack -> infer -> merge as chained SLURM array jobs (split at MaxArraySize)',
+  builder: (y) => submitOptions(y)
+    .example('$0 submit run1 --model net.onnx --partition gpu --infer-gpus 1 --throttle 50', '')
+    .example('$0 submit run1 --model net.onnx --dry-run', 'Show the scripts and sbatch lines only'),
+  handler: async (argv) => {
+    try {
+      const { submitRun } = await import('../../executor/index.js');
+      const r = await submitRun(await toSubmitOptions(argv));
+      if (argv.json) return printJson(r);
+      if (r.isDryRun) {
+        for (const s of r.submissions) process.stdout.write(`# ${s.scriptPath}\n${s.script}\n# sbatch --parsable ${s.args.join(' ')}\n\n`);
+      }
+      process.stdout.write(formatTable(['stage', 'chunk', 'offset', 'tasks', 'job', 'script'], r.submissions.map((s) => [
+        s.stage, String(s.chunk.chunk), String(s.chunk.offset), String(s.chunk.indices.length || 1), s.jobId ?? (s.testOnly ? `test-only: ${s.testOnly}` : '-'), s.scriptPath,
+      ])));
+      process.stdout.write(`${r.tasks} tasks per stage; MaxArraySize ${r.limits.maxArraySize}, MaxJobCount ${r.limits.maxJobCount}` +
+        `${r.isDryRun ? '; dry run: nothing submitted' : r.jobsFile ? `; jobs recorded in ${r.jobsFile}` : ''}\n`);
+    } catch (err) {
+      reportError(argv, err);
+    }
+  },
+};
+
+export const resubmitCommand: CommandModule<object, SubmitArgs> = {
+  command: 'resubmit <run>',
+  describe: 'Resubmit only the tasks that failed or left no completion marker, with their dependants',
+  builder: (y) => submitOptions(y).example('$0 resubmit run1 --model net.onnx', ''),
+  handler: async (argv) => {
+    try {
+      const { resubmitRun } = await import('../../executor/index.js');
+      const r = await resubmitRun(await toSubmitOptions(argv));
+      if (argv.json) return printJson(r);
+      if (!r.jobs.length) process.stdout.write('nothing to resubmit: every task is done\n');
+      else process.stdout.write(formatTable(['stage', 'chunk', 'array indices', 'job'], r.jobs.map((j) => [j.stage, String(j.chunk), j.indices.join(',') || '-', j.jobId ?? '-'])));
+    } catch (err) {
+      reportError(argv, err);
+    }
+  },
+};

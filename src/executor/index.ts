@@ -1,0 +1,11 @@
+// Public entry of the executor module: SLURM submission, status, resubmission, and the local executor.
+export { submitRun, escapeSlurmPath, TEMPLATES_DIR } from './submit.js';
+export type { SubmitOptions, SubmitResult } from './submit.js';
+export { runStatus } from './status.js';
+export type { RunStatus, StageStatus, TaskStatus, TaskPhase } from './status.js';
+export { resubmitRun } from './resubmit.js';
+export type { ResubmitResult } from './resubmit.js';
+export { runLocal } from './local.js';
+export type { LocalRunOptions, LocalRunResult } from './local.js';
+export { STAGE_DEFAULTS, normalizeStages, normalizeResources } from './options.js';
+export { readClusterLimits, queryJobStates } from './slurm-commands.js';

@@ -1,0 +1,126 @@
+// `status`: per stage and task, done/failed from the run's own markers first, then one batched
+// SLURM query (sacct, or scontrol + squeue without accounting) for the rest. Never one process per task.
+import { join } from 'node:path';
+import { readPlan, type PlanFile } from '../plan/index.js';
+import { readMarker } from '../run/markers.js';
+import { runPaths, type RunPaths } from '../run/paths.js';
+import { STAGES, type JobsFile, type Stage, type TaskState } from '../slurm/index.js';
+import { readJobsFile } from './jobs-file.js';
+import { queryJobStates } from './slurm-commands.js';
+
+export type TaskPhase = 'done' | 'failed' | 'running' | 'queued' | 'not-submitted' | 'unknown';
+
+export interface TaskStatus {
+  stage: Stage;
+  task: number;
+  phase: TaskPhase;
+  jobId?: string;
+  arrayIndex?: number;
+  slurmState?: string;
+  exitCode?: string | null;
+  log?: string;
+  reason?: string;
+}
+
+export interface StageStatus {
+  stage: Stage;
+  total: number;
+  counts: Record<TaskPhase, number>;
+  tasks: TaskStatus[];
+}
+
+export interface RunStatus {
+  stages: StageStatus[];
+  source: 'markers' | 'sacct' | 'scontrol';
+  isFinished: boolean;
+}
+
+const FAILED_STATES = /^(FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED)/;
+
+/** Done/failed per task from the shard markers (a task is done when every shard of it is). */
+async function markerPhase(plan: PlanFile, paths: RunPaths, stage: Stage, task: number): Promise<{ phase: TaskPhase | null; reason?: string }> {
+  if (stage === 'merge') {
+    const m = await readMarker(paths.marker('merge', 'merge'));
+    if (m?.planHash !== plan.planHash) return { phase: null };
+    return m.status === 'done' ? { phase: 'done' } : { phase: 'failed', reason: m.error?.message };
+  }
+  let allDone = true;
+  for (const s of plan.tasks.pack[task].shards) {
+    const m = await readMarker(paths.marker(stage, plan.shards.list[s].id));
+    if (m?.planHash === plan.planHash && m.status === 'failed') return { phase: 'failed', reason: m.error?.message };
+    if (!(m?.planHash === plan.planHash && m.status === 'done')) allDone = false;
+  }
+  return { phase: allDone ? 'done' : null };
+}
+
+/** The latest submitted job covering (stage, task), and its array index. */
+function jobFor(jobs: JobsFile | null, stage: Stage, task: number): { jobId: string; index: number | null } | null {
+  let found: { jobId: string; index: number | null; attempt: number } | null = null;
+  for (const j of jobs?.jobs ?? []) {
+    if (j.stage !== stage) continue;
+    const index = stage === 'merge' ? null : task - j.offset;
+    if (stage !== 'merge' && !j.indices.includes(index as number)) continue;
+    if (!found || j.attempt >= found.attempt) found = { jobId: j.jobId, index, attempt: j.attempt };
+  }
+  return found;
+}
+
+function phaseOf(s: TaskState | undefined): TaskPhase {
+  if (!s) return 'unknown';
+  if (/^(PENDING|REQUEUED|RESV_DEL_HOLD|SUSPENDED)/.test(s.state)) return 'queued';
+  if (/^(RUNNING|COMPLETING|CONFIGURING|SIGNALING|STAGE_OUT)/.test(s.state)) return 'running';
+  if (FAILED_STATES.test(s.state)) return 'failed';
+  if (/^COMPLETED/.test(s.state)) return 'failed';
+  return 'unknown';
+}
+
+export async function runStatus(run: string): Promise<RunStatus> {
+  const paths = runPaths(run);
+  const plan = await readPlan(paths.plan);
+  const jobs = await readJobsFile(paths.jobs);
+  const stages: StageStatus[] = [];
+  const pending: TaskStatus[] = [];
+  for (const stage of STAGES) {
+    const n = stage === 'merge' ? 1 : plan.tasks.pack.length;
+    const tasks: TaskStatus[] = [];
+    for (let task = 0; task < n; task++) {
+      const { phase, reason } = await markerPhase(plan, paths, stage, task);
+      const job = jobFor(jobs, stage, task);
+      const t: TaskStatus = { stage, task, phase: phase ?? (job ? 'unknown' : 'not-submitted'), reason };
+      if (job) {
+        t.jobId = job.jobId;
+        if (job.index !== null) t.arrayIndex = job.index;
+        t.log = join(paths.logDir(stage), job.index === null ? `${job.jobId}.out` : `${job.jobId}_${job.index}.out`);
+      }
+      if (!phase && job) pending.push(t);
+      tasks.push(t);
+    }
+    stages.push({ stage, total: n, counts: countPhases(tasks), tasks });
+  }
+  let source: RunStatus['source'] = 'markers';
+  if (pending.length) {
+    const ids = [...new Set(pending.map((t) => t.jobId as string))];
+    const q = await queryJobStates(ids, jobs?.submittedAt.slice(0, 19) ?? '2000-01-01T00:00:00');
+    source = q.source;
+    const byKey = new Map(q.states.map((s) => [`${s.jobId}:${s.index ?? ''}`, s]));
+    for (const t of pending) {
+      const s = byKey.get(`${t.jobId}:${t.arrayIndex ?? ''}`);
+      // Without accounting a finished job's record ages out (MinJobAge); gone and unmarked = failed.
+      t.phase = !s && q.source === 'scontrol' ? 'failed' : phaseOf(s);
+      if (!s && q.source === 'scontrol') t.reason = 'no SLURM record left and no completion marker';
+      t.slurmState = s?.state;
+      t.exitCode = s?.exitCode ?? null;
+      if (s && /^COMPLETED/.test(s.state)) t.reason = 'exited 0 but left no completion marker';
+      else if (t.phase === 'failed') t.reason = `${s?.state}${s?.exitCode ? ` (exit ${s.exitCode})` : ''}`;
+    }
+    for (const st of stages) st.counts = countPhases(st.tasks);
+  }
+  const isFinished = stages.every((s) => s.counts.queued + s.counts.running + s.counts.unknown === 0);
+  return { stages, source, isFinished };
+}
+
+function countPhases(tasks: TaskStatus[]): Record<TaskPhase, number> {
+  const c: Record<TaskPhase, number> = { done: 0, failed: 0, running: 0, queued: 0, 'not-submitted': 0, unknown: 0 };
+  for (const t of tasks) c[t.phase]++;
+  return c;
+}

@@ -1,0 +1,142 @@
+// `submit`: renders one sbatch script per stage and array chunk from templates/, and submits them
+// chained: pack chunk c -> infer chunk c (aftercorr: task i waits for pack task i) -> one merge
+// job (afterok on every infer chunk). Job ids are recorded in RUN/slurm/jobs.json after each sbatch.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WsiHpcError } from '../errors.js';
+import { readPlan } from '../plan/index.js';
+import { runPaths, type RunPaths } from '../run/paths.js';
+import { TASK_OFFSET_ENV } from '../run/task-id.js';
+import {
+  renderArraySpec, renderSbatch, splitArray, validateJobCount,
+  type ArrayChunk, type ClusterLimits, type JobsFile, type Stage, type StageResources, type SubmittedJob,
+} from '../slurm/index.js';
+import { readJobsFile, writeJobsFile } from './jobs-file.js';
+import { normalizeResources, normalizeStages, type ResourceOptions } from './options.js';
+import { liveJobs, readClusterLimits, sbatch, sbatchTestOnly } from './slurm-commands.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const TEMPLATES_DIR = join(ROOT, 'templates');
+export const BIN = join(ROOT, 'dist/cli/bin.js');
+
+export interface SubmitOptions {
+  run: string;
+  model?: string;
+  stages?: string[];
+  /** Resources for every stage, then per stage. */
+  resources?: ResourceOptions;
+  stageResources?: Partial<Record<Stage, ResourceOptions>>;
+  /** Shell snippet (module loads, conda activate) run before the command. */
+  setup?: string;
+  limits?: Partial<ClusterLimits>;
+  isDryRun?: boolean;
+  isTestOnly?: boolean;
+  /** Submit even though jobs of this run are still queued or running. */
+  isForced?: boolean;
+  /** Extra arguments for the infer command (e.g. --batch-size 64). */
+  inferArgs?: string[];
+}
+
+export interface PlannedSubmission {
+  stage: Stage;
+  chunk: ArrayChunk;
+  script: string;
+  scriptPath: string;
+  /** The sbatch arguments, dependency placeholders as `{pack:c}` until submitted. */
+  args: string[];
+}
+
+export interface SubmitResult {
+  limits: ClusterLimits;
+  tasks: number;
+  submissions: Array<PlannedSubmission & { jobId?: string; testOnly?: string }>;
+  jobsFile: string | null;
+  isDryRun: boolean;
+}
+
+/** SLURM filename patterns treat % specially; a literal % in a path is written %%. */
+export function escapeSlurmPath(path: string): string {
+  return path.replace(/%/g, '%%');
+}
+
+export function stageCommand(stage: Stage, run: string, model: string | undefined, inferArgs: string[]): string[] {
+  const cmd = [process.execPath, BIN, stage, run, '--quiet'];
+  if (stage === 'infer') cmd.push('--model', model as string, ...inferArgs);
+  return cmd;
+}
+
+export async function renderStageScript(paths: RunPaths, stage: Stage, chunk: ArrayChunk | null, res: StageResources, o: SubmitOptions, model: string | undefined): Promise<string> {
+  const template = await readFile(join(TEMPLATES_DIR, `${stage}.sbatch`), 'utf8');
+  return renderSbatch({
+    template,
+    jobName: `wsihpc-${stage}`,
+    arraySpec: chunk ? renderArraySpec(chunk.indices, res.throttle) : null,
+    resources: res,
+    command: stageCommand(stage, paths.root, model, o.inferArgs ?? []),
+    env: chunk ? { [TASK_OFFSET_ENV]: String(chunk.offset) } : {},
+    setup: o.setup ?? '',
+    logDir: paths.logDir(stage),
+  });
+}
+
+export function logArgs(paths: RunPaths, stage: Stage, isArray: boolean): string[] {
+  const pattern = join(escapeSlurmPath(paths.logDir(stage)), isArray ? '%A_%a.out' : '%j.out');
+  return [`--output=${pattern}`, `--error=${pattern}`];
+}
+
+export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
+  const paths = runPaths(resolve(o.run));
+  const plan = await readPlan(paths.plan);
+  const stages = normalizeStages(o.stages);
+  const model = o.model ? resolve(o.model) : undefined;
+  if (stages.includes('infer') && !model) throw new WsiHpcError('INVALID_OPTION', 'The infer stage needs --model M.onnx', { hint: 'Or submit --stages pack' });
+  const limits = o.isDryRun && o.limits?.maxArraySize && o.limits.maxJobCount ? (o.limits as ClusterLimits) : await readClusterLimits(o.limits);
+  const tasks = plan.tasks.pack.length;
+  if (tasks === 0) throw new WsiHpcError('PLAN_INVALID', `${paths.plan}: the plan has no shards (no tissue patches); nothing to submit`, { file: paths.plan });
+  validateJobCount(tasks * stages.filter((s) => s !== 'merge').length + (stages.includes('merge') ? 1 : 0), limits);
+  const previous = await readJobsFile(paths.jobs);
+  if (previous && !o.isForced && !o.isDryRun) {
+    const live = await liveJobs(previous.jobs.map((j) => j.jobId));
+    if (live.length) {
+      throw new WsiHpcError('INVALID_OPTION', `Jobs of this run are still queued or running (${live.join(', ')}); not submitting a second time`, {
+        hint: `Watch them with \`wsi-hpc status ${o.run}\`, cancel them (scancel ${live.join(' ')}), or pass --force`,
+      });
+    }
+  }
+  const chunks = splitArray(tasks, limits);
+  const planned: PlannedSubmission[] = [];
+  for (const stage of stages) {
+    const res = normalizeResources(stage, o.resources, o.stageResources?.[stage]);
+    for (const chunk of stage === 'merge' ? [null] : chunks) {
+      const script = await renderStageScript(paths, stage, chunk, res, o, model);
+      const scriptPath = paths.sbatchScript(stage, chunk?.chunk ?? 0, 0);
+      const dep = stage === 'infer' && stages.includes('pack') ? [`--dependency=aftercorr:{pack:${chunk?.chunk}}`]
+        : stage === 'merge' && stages.includes('infer') ? [`--dependency=afterok:${chunks.map((c) => `{infer:${c.chunk}}`).join(':')}`] : [];
+      planned.push({ stage, chunk: chunk ?? { chunk: 0, offset: 0, indices: [] }, script, scriptPath, args: [...logArgs(paths, stage, chunk !== null), ...dep, '--kill-on-invalid-dep=yes', scriptPath] });
+    }
+  }
+  const result: SubmitResult = { limits, tasks, submissions: planned, jobsFile: null, isDryRun: Boolean(o.isDryRun) };
+  if (o.isDryRun) return result;
+  for (const stage of stages) await mkdir(paths.logDir(stage), { recursive: true });
+  await mkdir(paths.slurmDir, { recursive: true });
+  const ids = new Map<string, string>();
+  const jobs: SubmittedJob[] = [];
+  const file: JobsFile = { schemaVersion: 1, planHash: plan.planHash, submittedAt: new Date().toISOString(), limits, jobs };
+  for (const p of result.submissions) {
+    await writeFile(p.scriptPath, p.script, { mode: 0o755 });
+    const args = p.args.map((a) => a.replace(/\{(\w+):(\d+)\}/g, (_, s: string, c: string) => ids.get(`${s}:${c}`) ?? ''));
+    if (o.isTestOnly) {
+      p.testOnly = await sbatchTestOnly(args.filter((a) => !a.startsWith('--dependency')));
+      continue;
+    }
+    const { jobId } = await sbatch(args);
+    ids.set(`${p.stage}:${p.chunk.chunk}`, jobId);
+    p.jobId = jobId;
+    p.args = args;
+    jobs.push({ stage: p.stage, chunk: p.chunk.chunk, offset: p.chunk.offset, indices: p.chunk.indices, jobId, script: p.scriptPath, attempt: 0 });
+    await writeJobsFile(paths.jobs, file);
+  }
+  result.jobsFile = o.isTestOnly ? null : paths.jobs;
+  return result;
+}
