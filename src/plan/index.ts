@@ -4,3 +4,5 @@ export type { PlanFile, PlanSlide, PlanParams, PlanGrid, PlanTissue, PlanSlideIn
 export { readPlan, readPlanIfExists, writePlan, parsePlan, summarizeSlides } from './plan-file.js';
 export { slideIdFor } from './slide-id.js';
 export { discoverSlides, SLIDE_EXTENSIONS } from './discover.js';
+export { estimateCost, DEFAULT_RATES } from './estimate.js';
+export type { CostEstimate } from './estimate.js';

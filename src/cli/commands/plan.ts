@@ -1,6 +1,6 @@
 // `wsi-hpc plan SLIDES... --out RUN`: thin handler over runPlan; prints a per-slide summary.
 import type { CommandModule } from 'yargs';
-import type { PlanSlide } from '../../plan/index.js';
+import { estimateCost, type PlanSlide } from '../../plan/index.js';
 import { GRID_DEFAULTS } from '../../grid/index.js';
 import { TISSUE_DEFAULTS } from '../../tissue/index.js';
 import { log, printJson, reportError, shouldShowProgress, type OutputFlags } from '../output.js';
@@ -118,6 +118,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           reused: result.reused,
           shards: plan.shards.list.map((sh) => ({ id: sh.id, patches: sh.patches, expectedBytes: sh.expectedBytes, slides: sh.segments.map((g) => g.slideId) })),
           tasks: { pack: plan.tasks.pack },
+          estimate: estimateCost(plan.totals.patches),
           slides: plan.slides.map((s) => ({
             id: s.id, name: s.name, path: s.path, status: s.status, width: s.info?.width, height: s.info?.height,
             mpp: s.info?.mpp, level: s.grid?.level, tissueFraction: s.tissue?.tissueFraction, patches: s.grid?.count ?? 0,
@@ -132,7 +133,12 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           `${result.reused.length ? `; ${result.reused.length} unchanged and reused` : ''}\n`);
         process.stdout.write(`${t.shards} shards of about ${plan.shards.targetPatches} patches (${formatBytes(t.bytes)} of pixels, largest/mean ${plan.shards.maxOverMean.toFixed(3)}), ` +
           `${plan.tasks.pack.length} pack tasks of ${plan.params.shards.shardsPerTask} shard(s)\n`);
-        process.stdout.write(result.isDryRun ? 'dry run: nothing written\n' : `plan: ${result.planFile}\n`);
+        const cost = estimateCost(t.patches);
+        process.stdout.write(`estimated cost: pack ${cost.packCoreHours.toFixed(2)} + infer ${cost.inferCoreHours.toFixed(2)} = ${cost.totalCoreHours.toFixed(2)} core-hours ` +
+          `(GoogLeNet-size model on CPU at the rates in bench/RESULTS.md); array tasks 0-${Math.max(0, plan.tasks.pack.length - 1)} per stage\n`);
+        process.stdout.write(result.isDryRun
+          ? `dry run: nothing written; after planning, \`wsi-hpc submit RUN --model M --dry-run\` prints every sbatch script and command line\n`
+          : `plan: ${result.planFile}\n`);
       }
       if (failed.length > 0) {
         log(argv, `${failed.length} slide(s) failed; fix or remove them and rerun the same command (planned slides are reused).`);
