@@ -18,4 +18,5 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+bash "$(dirname "$0")/../slurm/install.sh"  # SLURM, munge, slurmdbd, MariaDB for the cluster tests
 echo "install-deps: system packages present (${packages[*]})" >&2
