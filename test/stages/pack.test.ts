@@ -91,6 +91,29 @@ describe('wsi-hpc pack', () => {
     }
   });
 
+  test('SIGUSR2 (SLURM preemption warning) finishes the current shard, stops, and a rerun continues', async () => {
+    const run = join(tmp.dir, 'run-usr2');
+    expect((await cli(['plan', slides, '--out', run, '--patches-per-shard', '60', '-q'])).exitCode).toBe(0);
+    const plan = await readPlanFile(run);
+    const child = execa('node', [BIN, 'pack', run, '--json'], { reject: false });
+    const markers = join(run, 'markers', 'pack');
+    for (let i = 0; i < 2000; i++) {
+      if ((await readdir(markers).catch(() => [] as string[])).some((n) => n.startsWith('shard-'))) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill('SIGUSR2');
+    const r = await child;
+    expect(r.exitCode).toBe(1);
+    expect(String(r.stderr)).toContain('SIGUSR2 received');
+    const done = JSON.parse(String(r.stdout)).shards.filter((s: { status: string }) => s.status === 'done').length;
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(plan.shards.list.length);
+    expect((await readdir(markers)).filter((n) => n.startsWith('shard-')).length).toBe(done);
+    const rest = parseJson(await cli(['pack', run, '--json']));
+    expect(rest.shards.filter((s: { status: string }) => s.status === 'skipped').length).toBe(done);
+    expect(rest.failed).toBe(0);
+  });
+
   test('a slide that fails to read fails its shards alone, with the reason; the others complete', async () => {
     const own = join(tmp.dir, 'slides-broken');
     const cohort = await makeCohort(own, 2, 5000, 4000, 33);

@@ -7,6 +7,7 @@ import { readModelCard, wrapModel } from '../../model/index.js';
 import { readPlan, type PlanFile } from '../../plan/index.js';
 import { transferMatrix } from '../../stain/index.js';
 import { writeMarker } from '../../run/markers.js';
+import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
 import { runPaths } from '../../run/paths.js';
 import { resolveTaskId } from '../../run/task-id.js';
 import type { DeviceRequest } from '../../runner/device.js';
@@ -84,11 +85,16 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     onPatches: (n: number) => o.onPatches?.((done += n), total),
   };
   try {
-    for (const i of shardIndexes) shards.push(await inferShard(plan.shards.list[i], ctx));
+    watchStopSignal();
+    for (const i of shardIndexes) {
+      if (isStopRequested()) break;
+      shards.push(await inferShard(plan.shards.list[i], ctx));
+    }
   } finally {
     await choice.session.release();
   }
-  const failed = shards.filter((s) => s.status === 'failed').length;
+  // Shards not reached after a stop signal count as failed, so the task is resubmitted.
+  const failed = shards.filter((s) => s.status === 'failed').length + (shardIndexes.length - shards.length);
   const ran = shards.filter((s) => s.status === 'done');
   const seconds = ran.reduce((n, s) => n + s.seconds, 0);
   const patchesPerSecond = seconds > 0 ? ran.reduce((n, s) => n + s.patches, 0) / seconds : 0;

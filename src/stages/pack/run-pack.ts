@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readPlan } from '../../plan/index.js';
 import { resolveTaskId } from '../../run/task-id.js';
 import { writeMarker } from '../../run/markers.js';
+import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
 import { runPaths } from '../../run/paths.js';
 import { expectPositiveInt } from '../../util/is.js';
 import { packShard, type PackShardResult } from './pack-shard.js';
@@ -49,11 +50,16 @@ export async function runPack(options: PackRunOptions): Promise<PackRunResult> {
   const results: PackShardResult[] = [];
   const startedAt = new Date();
   try {
-    for (const i of shardIndexes) results.push(await packShard(plan.shards.list[i], ctx, sources));
+    watchStopSignal();
+    for (const i of shardIndexes) {
+      if (isStopRequested()) break;
+      results.push(await packShard(plan.shards.list[i], ctx, sources));
+    }
   } finally {
     for (const s of sources.values()) await s.then((src) => src.close(), () => undefined);
   }
-  const failed = results.filter((r) => r.status === 'failed').length;
+  // Shards not reached after a stop signal count as failed, so the task is resubmitted.
+  const failed = results.filter((r) => r.status === 'failed').length + (shardIndexes.length - results.length);
   if (task !== null) {
     await writeMarker(join(paths.root, 'markers', 'pack', `task-${String(task).padStart(5, '0')}.json`), {
       stage: 'pack', unit: `task-${task}`, status: failed ? 'failed' : 'done', planHash: plan.planHash,
