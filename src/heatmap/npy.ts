@@ -13,3 +13,15 @@ export function encodeNpyFloat32(values: Float32Array, shape: [number, number]):
   out.set(new Uint8Array(le.buffer), total);
   return out;
 }
+
+/** Read back a 2-D float32 .npy written by encodeNpyFloat32 (format 1.0, little-endian, C order). */
+export function decodeNpyFloat32(bytes: Uint8Array, file = 'heatmap.npy'): { values: Float32Array; shape: [number, number] } {
+  const magic = String.fromCharCode(...bytes.subarray(1, 6));
+  if (bytes[0] !== 0x93 || magic !== 'NUMPY') throw new Error(`${file}: not a .npy file`);
+  const headerLen = new DataView(bytes.buffer, bytes.byteOffset).getUint16(8, true);
+  const header = String.fromCharCode(...bytes.subarray(10, 10 + headerLen));
+  const shape = /'shape': \((\d+), (\d+)\)/.exec(header);
+  if (!header.includes("'descr': '<f4'") || !shape) throw new Error(`${file}: expected a 2-D little-endian float32 array, header ${header.trim()}`);
+  const data = bytes.slice(10 + headerLen);
+  return { values: new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4), shape: [Number(shape[1]), Number(shape[2])] };
+}

@@ -7,7 +7,7 @@ import { readPlan } from '../plan/index.js';
 import { runPaths } from '../run/paths.js';
 import { collectProbabilities } from '../stages/merge/index.js';
 import { rocAuc } from './metrics.js';
-import { labelPatches, readAnnotations } from './patch-labels.js';
+import { labelPatches, readAnnotationsFor } from './patch-labels.js';
 
 export interface SlideEvaluation {
   id: string;
@@ -38,7 +38,7 @@ export async function evaluateRun(run: string, annotationsDir: string): Promise<
     const probs = bySlide.get(s.id);
     if (!s.grid || !probs) continue;
     const grid = decodeGrid(await readFile(join(paths.root, s.grid.file)));
-    const ann = await readAnnotations(annotationsDir, s.path);
+    const ann = await readAnnotationsFor(annotationsDir, s.path);
     const labels = labelPatches(grid.coords, s.grid.footprintLevel0, ann.tumours, ann.exclusions);
     let max = Number.NEGATIVE_INFINITY;
     let predicted = 0;

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { ASAP_EXCLUSION_GROUP, pointInPolygon, readAsapXml, readGeoJsonPolygons, type Polygon } from '../geometry/index.js';
 
-export async function readAnnotations(dir: string, slidePath: string): Promise<{ file: string | null; tumours: Polygon[]; exclusions: Polygon[] }> {
+export async function readAnnotationsFor(dir: string, slidePath: string): Promise<{ file: string | null; tumours: Polygon[]; exclusions: Polygon[] }> {
   const stem = basename(slidePath, extname(slidePath));
   for (const ext of ['.xml', '.geojson', '.json']) {
     const file = join(dir, `${stem}${ext}`);

@@ -116,8 +116,9 @@ describe.runIf(env)('SLURM orchestration on the local cluster', () => {
     expect((await sl(['plan', slides, '--out', run, '--patches-per-shard', '200', '-q'])).exitCode).toBe(0);
     restartCluster(true);
     try {
-      expect((await sl(['submit', run, '--stages', 'pack', ...submitArgs, '-q'])).exitCode).toBe(0);
-      // While jobs are queued or just finished, states come from scontrol/squeue.
+      // `--setup 'sleep 8'` keeps the tasks running while we ask, so SLURM (not markers) must answer.
+      expect((await sl(['submit', run, '--stages', 'pack', ...submitArgs, '--setup', 'sleep 8', '-q'])).exitCode).toBe(0);
+      // While jobs are queued or running, states come from scontrol/squeue.
       const s = parseJson(await sl(['status', run, '--json']));
       expect(s.source).toBe('scontrol');
       const fin = await waitFinished(run);
@@ -127,7 +128,7 @@ describe.runIf(env)('SLURM orchestration on the local cluster', () => {
     }
     const run2 = join(tmp.dir, 'run-acct2');
     expect((await sl(['plan', slides, '--out', run2, '--patches-per-shard', '200', '-q'])).exitCode).toBe(0);
-    expect((await sl(['submit', run2, '--stages', 'pack', ...submitArgs, '-q'])).exitCode).toBe(0);
+    expect((await sl(['submit', run2, '--stages', 'pack', ...submitArgs, '--setup', 'sleep 8', '-q'])).exitCode).toBe(0);
     const s2 = parseJson(await sl(['status', run2, '--json']));
     expect(s2.source).toBe('sacct');
     await waitFinished(run2);

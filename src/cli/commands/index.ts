@@ -9,6 +9,8 @@ import { evaluateCommand } from './evaluate.js';
 import { resubmitCommand, submitCommand } from './submit.js';
 import { statusCommand } from './status.js';
 import { runCommand } from './run.js';
+import { studyCommand } from './study.js';
 import { synthCommand } from './synth.js';
+import { reportCommand } from './report.js';
 
-export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, mergeCommand, runCommand, submitCommand, statusCommand, resubmitCommand, evaluateCommand, modelCommand, synthCommand];
+export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, mergeCommand, runCommand, submitCommand, statusCommand, resubmitCommand, evaluateCommand, studyCommand, modelCommand, synthCommand, reportCommand];

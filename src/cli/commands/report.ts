@@ -1,0 +1,32 @@
+// `wsi-hpc report RUN`: thin handler over renderReport; prints the page's path.
+import type { CommandModule } from 'yargs';
+import { log, printJson, reportError, type OutputFlags } from '../output.js';
+
+interface ReportArgs extends OutputFlags {
+  run: string;
+  out?: string;
+}
+
+export const reportCommand: CommandModule<object, ReportArgs> = {
+  command: 'report <run>',
+  describe: 'A self-contained report.html for a run or study: slides with pictures and scores, stage tasks, study tables',
+  builder: (y) =>
+    y
+      .positional('run', { type: 'string', demandOption: true, describe: 'Run folder (plan.json) or study folder (study.json)' })
+      .option('out', { type: 'string', describe: 'Write the page here instead of RUN/report.html' })
+      .example('$0 report run1', 'Write run1/report.html and print its path')
+      .example('$0 report run1 --out /tmp/run1.html --json', 'Elsewhere; print {path, bytes, slides, ...}'),
+  handler: async (argv) => {
+    try {
+      const { renderReport } = await import('../../report/index.js');
+      const result = await renderReport(argv.run, { out: argv.out });
+      if (argv.json) printJson(result);
+      else process.stdout.write(`${result.path}\n`);
+      if (result.failedSlides || result.failedUnits) {
+        log(argv, `report shows ${result.failedSlides} failed slide(s) and ${result.failedUnits} failed task unit(s)`);
+      }
+    } catch (err) {
+      reportError(argv, err);
+    }
+  },
+};
