@@ -25,7 +25,8 @@ export function renderFrontierSvg(points: PlotPoint[], title: string, yLabel: st
   const ok = points.filter((p) => Number.isFinite(p.cost) && p.cost > 0 && Number.isFinite(p.accuracy));
   const lx = ok.map((p) => Math.log10(p.cost));
   const xmin = Math.floor(Math.min(...lx, 0));
-  const xmax = Math.ceil(Math.max(...lx, xmin + 1));
+  // Headroom so a point on a decade is not drawn on the frame.
+  const xmax = Math.ceil(Math.max(...lx, xmin + 0.9) + 0.1);
   const ys = ok.map((p) => p.accuracy);
   const ymin = Math.min(0.5, ...ys);
   const ymax = 1;
@@ -52,7 +53,8 @@ export function renderFrontierSvg(points: PlotPoint[], title: string, yLabel: st
   for (const p of ok) {
     const onFront = front.includes(p);
     parts.push(`<circle cx="${X(p.cost).toFixed(1)}" cy="${Y(p.accuracy).toFixed(1)}" r="5" fill="${onFront ? '#2a7' : '#888'}"/>`);
-    parts.push(`<text x="${(X(p.cost) + 8).toFixed(1)}" y="${(Y(p.accuracy) - 8).toFixed(1)}">${esc(p.label)}</text>`);
+    const nearRight = X(p.cost) > W - m.r - 120;
+    parts.push(`<text x="${(X(p.cost) + (nearRight ? -8 : 8)).toFixed(1)}" y="${(Y(p.accuracy) - 8).toFixed(1)}"${nearRight ? ' text-anchor="end"' : ''}>${esc(p.label)}</text>`);
   }
   parts.push('</svg>');
   return parts.join('\n');
