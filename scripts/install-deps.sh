@@ -3,7 +3,7 @@
 # OpenSlide and h5py/h5dump as independent oracles, libvips' CLI to write reference slides.
 # Idempotent: installs only what is missing. Node packages come from `npm ci`.
 set -euo pipefail
-packages=(openslide-tools python3-openslide libvips-tools hdf5-tools python3-h5py)
+packages=(openslide-tools python3-openslide libvips-tools hdf5-tools python3-h5py chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
