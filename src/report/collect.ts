@@ -1,0 +1,114 @@
+// Reads a run folder (plan.json, scores.csv, markers, slurm/jobs.json, pictures) and, when
+// present, a study's study.json and frontier plot into the typed ReportModel. Only reads.
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import pLimit from 'p-limit';
+import { WsiHpcError } from '../errors.js';
+import { readPlan, type PlanFile, type PlanSlide } from '../plan/index.js';
+import { runPaths, type RunPaths } from '../run/paths.js';
+import type { JobsFile } from '../slurm/index.js';
+import { TOOL_VERSION } from '../version.js';
+import { collectStages } from './collect-stages.js';
+import { embedImage } from './embed-image.js';
+import { parseScoresCsv } from './scores-csv.js';
+import type { ReportModel, ReportRun, ReportScores, ReportSlide, ReportStudy } from './types.js';
+
+async function readTextIfExists(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+async function readJsonIfExists<T>(path: string): Promise<T | null> {
+  const text = await readTextIfExists(path);
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new WsiHpcError('PLAN_INVALID', `${path}: not valid JSON (${(err as Error).message})`, { file: path, cause: err });
+  }
+}
+
+/** Plan parameters as dotted (name, value) rows: `grid.patchSizePx` → `224`. */
+export function flattenParams(value: unknown, prefix = ''): Array<[string, string]> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([k, v]) => flattenParams(v, prefix ? `${prefix}.${k}` : k));
+  }
+  return [[prefix, value === null || value === undefined ? '–' : typeof value === 'string' ? value : JSON.stringify(value)]];
+}
+
+async function collectSlide(s: PlanSlide, paths: RunPaths, scores: ReportScores | null): Promise<ReportSlide> {
+  const [qc, mask, heatmap] = await Promise.all([
+    embedImage(paths.qc(s.id), 'jpeg'),
+    embedImage(paths.mask(s.id), 'png'),
+    embedImage(paths.heatmap(s.id, 'png'), 'jpeg'),
+  ]);
+  return {
+    id: s.id, name: s.name, path: s.path, status: s.status,
+    error: s.error ?? null,
+    format: s.info?.format ?? null,
+    width: s.info?.width ?? null,
+    height: s.info?.height ?? null,
+    mpp: s.info?.mpp ?? null,
+    tissueFraction: s.tissue?.tissueFraction ?? null,
+    patches: s.grid?.count ?? null,
+    scores,
+    images: { qc, mask, heatmap },
+  };
+}
+
+async function collectRun(plan: PlanFile, paths: RunPaths): Promise<ReportRun> {
+  const scoresText = await readTextIfExists(paths.scores);
+  const scores = scoresText === null ? new Map<string, ReportScores>() : parseScoresCsv(scoresText);
+  const jobs = await readJsonIfExists<JobsFile>(paths.jobs);
+  // Each slide decodes and re-encodes three pictures; a few at a time keeps memory flat on big cohorts.
+  const limit = pLimit(4);
+  const slides = await Promise.all(plan.slides.map((s) => limit(() => collectSlide(s, paths, scores.get(s.id) ?? null))));
+  return {
+    planHash: plan.planHash,
+    paramsHash: plan.paramsHash,
+    toolVersion: plan.tool.version,
+    params: flattenParams(plan.params),
+    totals: plan.totals,
+    tasks: plan.tasks.pack.length,
+    hasJobs: jobs !== null,
+    slides,
+    stages: await collectStages(plan, paths, jobs),
+  };
+}
+
+async function collectStudy(folder: string): Promise<ReportStudy | null> {
+  const study = await readJsonIfExists<{ table?: unknown }>(join(folder, 'study.json'));
+  if (!study) return null;
+  const rows = Array.isArray(study.table)
+    ? study.table.filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r))
+    : [];
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const frontier = (await embedImage(join(folder, 'frontier.svg'))) ?? (await embedImage(join(folder, 'frontier.png'), 'png'));
+  return { columns, rows, frontier };
+}
+
+/** Everything the report shows about `folder`: a run (plan.json), a study (study.json), or both. */
+export async function collectReport(folder: string, now: Date = new Date()): Promise<ReportModel> {
+  const paths = runPaths(resolve(folder));
+  const hasPlan = (await readTextIfExists(paths.plan)) !== null;
+  const study = await collectStudy(paths.root);
+  if (!hasPlan && !study) {
+    throw new WsiHpcError('PLAN_INVALID', `${folder}: neither plan.json nor study.json found`, {
+      file: folder,
+      hint: 'Give a run folder (`wsi-hpc plan SLIDES --out RUN`) or a study folder (`wsi-hpc study`)',
+    });
+  }
+  const run = hasPlan ? await collectRun(await readPlan(paths.plan), paths) : null;
+  return {
+    title: `wsi-hpc report: ${basename(paths.root)}`,
+    folder,
+    generatedAt: now.toISOString(),
+    reportVersion: TOOL_VERSION,
+    run,
+    study,
+  };
+}

@@ -1,0 +1,98 @@
+// Data types of the HTML report: what collect.ts reads from a run or study folder and
+// render-html.ts turns into a page. Images are already data: URIs here; no behaviour.
+
+/** An image embedded in the page: a data: URI plus its pixel size (width, height) after downscaling. */
+export interface ReportImage {
+  dataUri: string;
+  width: number;
+  height: number;
+}
+
+/** One slide's scores from scores.csv (`max` and the mean of the top k patch probabilities). */
+export interface ReportScores {
+  status: string;
+  patches: number | null;
+  max: number | null;
+  topKMean: number | null;
+  /** k of the top-k column (`top10_mean` → 10), or null when the header does not say. */
+  topK: number | null;
+  mean: number | null;
+  regions: number | null;
+}
+
+export interface ReportSlide {
+  id: string;
+  name: string;
+  path: string;
+  status: 'planned' | 'failed';
+  error: { code: string; message: string; hint?: string } | null;
+  format: string | null;
+  /** Level-0 size in pixels (width, height), or null when the slide could not be read. */
+  width: number | null;
+  height: number | null;
+  mpp: number | null;
+  /** Tissue fraction of the thumbnail, 0–1. */
+  tissueFraction: number | null;
+  patches: number | null;
+  scores: ReportScores | null;
+  images: { qc: ReportImage | null; mask: ReportImage | null; heatmap: ReportImage | null };
+}
+
+export type UnitStatus = 'done' | 'failed' | 'missing';
+
+/** One unit of a stage (a shard for pack/infer, the whole run for merge) as its marker says. */
+export interface ReportUnit {
+  unit: string;
+  /** Array task that handles the unit (null for merge). */
+  task: number | null;
+  status: UnitStatus;
+  seconds: number | null;
+  host: string | null;
+  patches: number | null;
+  patchesPerSecond: number | null;
+  /** infer only: execution provider, intra-op threads, batch size. */
+  provider: string | null;
+  threads: number | null;
+  batchSize: number | null;
+  error: { code: string; message: string; hint?: string } | null;
+  /** Log file relative to the run folder (logs/<stage>/<jobId>_<index>.out) when jobs.json names a job. */
+  log: { href: string; jobId: string; exists: boolean } | null;
+}
+
+export interface ReportStage {
+  stage: 'pack' | 'infer' | 'merge';
+  units: ReportUnit[];
+  counts: Record<UnitStatus, number>;
+  /** Sum of unit durations, seconds. */
+  totalSeconds: number;
+}
+
+export interface ReportRun {
+  planHash: string;
+  paramsHash: string;
+  toolVersion: string;
+  /** Flattened plan parameters as (name, value) rows, e.g. ["grid.patchSizePx", "224"]. */
+  params: Array<[string, string]>;
+  totals: { slides: number; planned: number; failed: number; patches: number; shards: number; bytes: number };
+  tasks: number;
+  hasJobs: boolean;
+  slides: ReportSlide[];
+  stages: ReportStage[];
+}
+
+/** A study folder's study.json rendered generically: its `table` rows and the frontier plot. */
+export interface ReportStudy {
+  columns: string[];
+  rows: Array<Record<string, unknown>>;
+  frontier: ReportImage | null;
+}
+
+export interface ReportModel {
+  title: string;
+  /** The folder reported on, as given. */
+  folder: string;
+  generatedAt: string;
+  reportVersion: string;
+  run: ReportRun | null;
+  study: ReportStudy | null;
+}
