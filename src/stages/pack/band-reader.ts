@@ -86,8 +86,8 @@ export class BandReader {
     return bands;
   }
 
-  /** The size x size patch at level position (x, y); white outside the level. */
-  async read(x: number, y: number): Promise<Uint8Array> {
+  /** The size x size patch at level position (x, y), into `out` when given; white outside the level. */
+  async read(x: number, y: number, into?: Uint8Array): Promise<Uint8Array> {
     const { tileHeight, height } = this.level;
     const s = this.size;
     const first = Math.max(0, Math.floor(y / tileHeight));
@@ -105,7 +105,7 @@ export class BandReader {
     for (let t = last + 1; t <= last + BandReader.LOOKAHEAD_ROWS; t++) {
       if (this.needs.has(t)) for (const b of this.bandsFor(t)) b.data.catch(() => undefined);
     }
-    const out = new Uint8Array(s * s * 3);
+    const out = into ?? new Uint8Array(s * s * 3);
     // Only a patch reaching past the bottom of the level has rows no band covers.
     if (y + s > height) out.fill(255);
     for (const { t, band } of parts) {

@@ -94,7 +94,7 @@ export async function packShard(shard: Shard, ctx: PackContext, sources: Map<str
     const coords = new Int32Array(2 * n);
     const slideIndex = new Int32Array(n);
     const gridIndex = new Int32Array(n);
-    const jobs: Array<{ read: (index: number) => Promise<Uint8Array>; index: number }> = [];
+    const jobs: Array<{ read: (index: number, into: Uint8Array) => Promise<void>; index: number }> = [];
     shard.segments.forEach((g, k) => {
       const read = segSources[k].rangeReader(g.start, g.end);
       for (let i = g.start; i < g.end; i++) {
@@ -117,7 +117,7 @@ export async function packShard(shard: Shard, ctx: PackContext, sources: Map<str
       const end = Math.min(n, start + ctx.batchPatches);
       const buf = new Uint8Array((end - start) * patchBytes);
       return Promise.all(jobs.slice(start, end).map((job, j) => limit(async () => {
-        buf.set(await job.read(job.index), j * patchBytes);
+        await job.read(job.index, buf.subarray(j * patchBytes, (j + 1) * patchBytes));
       }))).then(() => buf);
     };
     const hash = await contentHasher();

@@ -14,8 +14,11 @@ export interface PatchSource {
   slide: PlanSlide;
   grid: GridRecords;
   readPatch(index: number): Promise<Uint8Array>;
-  /** A reader for grid patches [start, end) asked for in order: libvips bands when it can open the file. */
-  rangeReader(start: number, end: number): (index: number) => Promise<Uint8Array>;
+  /**
+   * A reader for grid patches [start, end) asked for in order, writing each patch into `into`
+   * (patch size squared x 3 bytes): libvips bands when it can open the file.
+   */
+  rangeReader(start: number, end: number): (index: number, into: Uint8Array) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,13 +66,18 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
     grid,
     readPatch,
     rangeReader(start, end) {
-      if (!hasBands) return readPatch;
+      if (!hasBands) return async (index, into) => into.set(await readPatch(index));
       const positions: Array<[number, number]> = [];
       for (let i = start; i < end; i++) positions.push(at(i));
       const bands = new BandReader({ file: slide.path, page: info.ifd, width: info.width, height: info.height, tileWidth: info.tileWidth, tileHeight: info.tileHeight }, readSizePx, positions);
-      return async (index) => {
+      return async (index, into) => {
         const [x, y] = at(index);
-        return finish(await bands.read(x, y));
+        // Unresampled patches are cut straight into the batch buffer: no per-patch allocation.
+        if (!isResampled) {
+          await bands.read(x, y, into);
+          return;
+        }
+        into.set(await finish(await bands.read(x, y)));
       };
     },
     close: () => reader.close(),
