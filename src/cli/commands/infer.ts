@@ -1,5 +1,6 @@
 // `wsi-hpc infer RUN --model M.onnx [--task N]`: thin handler over runInfer.
 import type { CommandModule } from 'yargs';
+import { INFER_DEFAULTS } from '../../stages/infer/defaults.js';
 import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
 import { createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -23,9 +24,9 @@ export const inferCommand: CommandModule<object, InferArgs> = {
       .option('model', { alias: 'm', type: 'string', demandOption: true, describe: 'ONNX model; its card is the .json beside it' })
       .option('card', { type: 'string', describe: 'Model card, if not beside the model' })
       .option('task', { type: 'number', describe: 'Array task (default: $SLURM_ARRAY_TASK_ID + $WSI_HPC_TASK_OFFSET, else every shard)' })
-      .option('device', { choices: ['auto', 'cpu', 'cuda'] as const, default: 'auto' as const, describe: 'auto: CUDA when a GPU is visible and usable' })
+      .option('device', { choices: ['auto', 'cpu', 'cuda'] as const, default: INFER_DEFAULTS.device, describe: 'auto: CUDA when a GPU is visible and usable' })
       .option('threads', { type: 'number', describe: 'Intra-op threads (default: $SLURM_CPUS_PER_TASK, else all cores)' })
-      .option('batch-size', { type: 'number', default: 32, describe: 'Patches per model call' })
+      .option('batch-size', { type: 'number', default: INFER_DEFAULTS.batchSize, describe: 'Patches per model call' })
       .example('$0 infer run1 --model models/demo-tumour.onnx', 'Every shard on this machine')
       .example('$0 infer run1 --model net.onnx --task 7 --threads 8', 'What array task 7 runs'),
   handler: async (argv) => {

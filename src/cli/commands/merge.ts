@@ -1,5 +1,6 @@
 // `wsi-hpc merge RUN`: thin handler over runMerge.
 import type { CommandModule } from 'yargs';
+import { MERGE_DEFAULTS } from '../../stages/merge/defaults.js';
 import { log, printJson, reportError, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
 
@@ -15,8 +16,8 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
   builder: (y) =>
     y
       .positional('run', { type: 'string', demandOption: true, describe: 'Run folder' })
-      .option('top-k', { type: 'number', default: 10, describe: 'Slide score = mean of the top k patch probabilities' })
-      .option('threshold', { type: 'number', default: 0.5, describe: 'Probability for tumour regions and the positive fraction' })
+      .option('top-k', { type: 'number', default: MERGE_DEFAULTS.topK, describe: 'Slide score = mean of the top k patch probabilities' })
+      .option('threshold', { type: 'number', default: MERGE_DEFAULTS.threshold, describe: 'Probability for tumour regions and the positive fraction' })
       .example('$0 merge run1', 'Write heatmaps/, regions/ and scores.csv'),
   handler: async (argv) => {
     try {

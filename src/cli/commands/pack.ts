@@ -1,5 +1,6 @@
 // `wsi-hpc pack RUN [--task N]`: thin handler over runPack.
 import type { CommandModule } from 'yargs';
+import { PACK_RUN_DEFAULTS } from '../../stages/pack/defaults.js';
 import { log, printJson, reportError, shouldShowProgress, type OutputFlags } from '../output.js';
 import { createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -20,8 +21,8 @@ export const packCommand: CommandModule<object, PackArgs> = {
     y
       .positional('run', { type: 'string', demandOption: true, describe: 'Run folder with plan.json' })
       .option('task', { type: 'number', describe: 'Array task to pack (default: $SLURM_ARRAY_TASK_ID + $WSI_HPC_TASK_OFFSET, else every shard)' })
-      .option('read-concurrency', { type: 'number', describe: 'Patches decoded at once (default 8)' })
-      .option('batch-patches', { type: 'number', describe: 'Patches per HDF5 write (default 128)' })
+      .option('read-concurrency', { type: 'number', describe: 'Patches decoded at once', default: PACK_RUN_DEFAULTS.readConcurrency })
+      .option('batch-patches', { type: 'number', describe: 'Patches per HDF5 write', default: PACK_RUN_DEFAULTS.batchPatches })
       .option('verify', { type: 'boolean', default: false, describe: 'Re-hash existing shards before skipping them' })
       .example('$0 pack run1', 'Pack every shard of run1 on this machine')
       .example('$0 pack run1 --task 3', 'Pack the shards of array task 3 (what a SLURM array task runs)'),

@@ -47,22 +47,8 @@ export function scoreLinear(head: LinearHead, x: readonly number[][]): number[] 
   return x.map((row) => row.reduce((s, v, j) => s + v * head.weights[j], head.bias));
 }
 
-/** Area under the ROC curve (Mann–Whitney, ties count one half); NaN when a class is absent. */
-export function rocAuc(scores: readonly number[], labels: readonly number[]): number {
-  const order = scores.map((s, i) => [s, labels[i]] as const).sort((a, b) => a[0] - b[0]);
-  let rankSumPos = 0;
-  let positives = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j < order.length && order[j][0] === order[i][0]) j++;
-    const meanRank = (i + j + 1) / 2;
-    for (let k = i; k < j; k++) if (order[k][1] === 1) (rankSumPos += meanRank), positives++;
-    i = j;
-  }
-  const negatives = order.length - positives;
-  if (positives === 0 || negatives === 0) return Number.NaN;
-  return (rankSumPos - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
+// The one ROC AUC of the project lives with the study metrics.
+export { rocAuc } from '../../study/metrics.js';
 
 /** Fraction of rows whose logit sign (> 0 means tumour) matches the label. */
 export function accuracy(logits: readonly number[], labels: readonly number[]): number {

@@ -1,5 +1,6 @@
 // Public entry of the infer stage.
-export { runInfer, INFER_DEFAULTS } from './run-infer.js';
+export { runInfer } from './run-infer.js';
+export { INFER_DEFAULTS } from './defaults.js';
 export type { InferRunOptions, InferRunResult } from './run-infer.js';
 export { inferShard } from './infer-shard.js';
 export type { InferShardResult } from './infer-shard.js';

@@ -14,6 +14,7 @@ import type { DeviceRequest } from '../../runner/device.js';
 import { openSession } from '../../runner/session.js';
 import { sha256 } from '../../util/hash.js';
 import { expectOneOf, expectPositiveInt } from '../../util/is.js';
+import { INFER_DEFAULTS } from './defaults.js';
 import { inferShard, type InferShardResult } from './infer-shard.js';
 
 export interface InferRunOptions {
@@ -29,7 +30,6 @@ export interface InferRunOptions {
   onPatches?: (done: number, total: number) => void;
 }
 
-export const INFER_DEFAULTS = Object.freeze({ device: 'auto' as DeviceRequest, batchSize: 32 });
 
 export interface InferRunResult {
   task: number | null;

@@ -1,4 +1,5 @@
 // Public entry of the merge stage.
-export { runMerge, MERGE_DEFAULTS } from './run-merge.js';
+export { runMerge } from './run-merge.js';
+export { MERGE_DEFAULTS } from './defaults.js';
 export type { MergeOptions, MergeResult, MergedSlide } from './run-merge.js';
 export { collectProbabilities } from './collect-probabilities.js';

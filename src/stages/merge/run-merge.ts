@@ -9,6 +9,7 @@ import { buildHeatmap, encodeNpyFloat32, overlayHeatmap, slideScores, type Slide
 import { readPlan, type PlanSlide } from '../../plan/index.js';
 import { writeMarker } from '../../run/markers.js';
 import { collectProbabilities } from './collect-probabilities.js';
+import { MERGE_DEFAULTS } from './defaults.js';
 import { relativeToRun, runPaths } from '../../run/paths.js';
 import { encodeRgbPng, maskToGeoJson } from '../../tissue/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
@@ -22,7 +23,6 @@ export interface MergeOptions {
   threshold?: number;
 }
 
-export const MERGE_DEFAULTS = Object.freeze({ topK: 10, threshold: 0.5 });
 
 export interface MergedSlide {
   id: string;

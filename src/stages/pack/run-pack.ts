@@ -8,6 +8,7 @@ import { writeMarker } from '../../run/markers.js';
 import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
 import { runPaths } from '../../run/paths.js';
 import { expectPositiveInt } from '../../util/is.js';
+import { PACK_RUN_DEFAULTS } from './defaults.js';
 import { packShard, type PackShardResult } from './pack-shard.js';
 import type { PatchSource } from './patch-source.js';
 
@@ -22,7 +23,6 @@ export interface PackRunOptions {
   onPatches?: (n: number, total: number) => void;
 }
 
-export const PACK_RUN_DEFAULTS = Object.freeze({ readConcurrency: 8, batchPatches: 128 });
 
 export interface PackRunResult {
   task: number | null;
