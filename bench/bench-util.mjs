@@ -27,7 +27,11 @@ export function ensureSlides(dir, { slides, width, height, flavour }) {
   if (existsSync(join(dir, 'cohort.json'))) return;
   log(`generating ${slides} synthetic ${width}x${height} slide(s) into ${dir} ...`);
   rmSync(dir, { recursive: true, force: true });
-  execFileSync('node', [BIN, 'synth', dir, '--slides', String(slides), '--width', String(width), '--height', String(height), '--flavour', flavour, '-q'], { stdio: 'inherit' });
+  execFileSync(
+    'node',
+    [BIN, 'synth', dir, '--slides', String(slides), '--width', String(width), '--height', String(height), '--flavour', flavour, '-q'],
+    { stdio: 'inherit' },
+  );
 }
 
 export function readJson(path) {

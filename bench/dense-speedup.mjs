@@ -9,17 +9,36 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { buildFcn, compareHeatmaps, convertToDense, createDenseSession, createPatchSession, denseHeatmap, planShifts, slidingHeatmap } from '../dist/model/dense/index.js';
+import {
+  buildFcn,
+  compareHeatmaps,
+  convertToDense,
+  createDenseSession,
+  createPatchSession,
+  denseHeatmap,
+  planShifts,
+  slidingHeatmap,
+} from '../dist/model/dense/index.js';
 import { buildGoogLeNet, buildResNet18 } from '../dist/model/zoo/index.js';
 import { openSlide } from '../dist/slide/index.js';
 import { ROOT, log, round, writeResult } from './bench-util.mjs';
 
-const { values } = parseArgs({ options: {
-  window: { type: 'string', default: '1024' }, sample: { type: 'string', default: '128' }, full: { type: 'boolean', default: false },
-  models: { type: 'string', default: 'googlenet,resnet18,fcn-valid' }, strides: { type: 'string', default: '56,16' },
-} });
+const { values } = parseArgs({
+  options: {
+    window: { type: 'string', default: '1024' },
+    sample: { type: 'string', default: '128' },
+    full: { type: 'boolean', default: false },
+    models: { type: 'string', default: 'googlenet,resnet18,fcn-valid' },
+    strides: { type: 'string', default: '56,16' },
+  },
+});
 const edge = Number(values.window);
-const BUILDERS = { googlenet: () => buildGoogLeNet(), resnet18: () => buildResNet18(), 'fcn-valid': () => buildFcn({ padding: 'valid' }), 'fcn-same': () => buildFcn({ padding: 'same' }) };
+const BUILDERS = {
+  googlenet: () => buildGoogLeNet(),
+  resnet18: () => buildResNet18(),
+  'fcn-valid': () => buildFcn({ padding: 'valid' }),
+  'fcn-same': () => buildFcn({ padding: 'same' }),
+};
 const SLIDE = join(ROOT, '../shared/testdata/small_HE.svs');
 const ORIGIN = [600, 900];
 
@@ -61,17 +80,31 @@ for (const name of values.models.split(',')) {
     await denseHeatmap(denseSession, window, stride);
     const d = await measure(() => denseHeatmap(denseSession, window, stride));
     // The test CNN is cheap enough to score every cell.
-    const cells = values.full || name.startsWith('fcn') || total <= Number(values.sample) * 2 ? null : spreadCells(plan.gridWidth, plan.gridHeight, Number(values.sample));
+    const cells =
+      values.full || name.startsWith('fcn') || total <= Number(values.sample) * 2
+        ? null
+        : spreadCells(plan.gridWidth, plan.gridHeight, Number(values.sample));
     const s = await measure(() => slidingHeatmap(patchSession, window, stride, { batchSize: 16, cells: cells ?? undefined }));
     const scored = cells ? cells.length : total;
     const slidingCpuS = (s.cpuS * total) / scored;
     const diff = compareHeatmaps(d.value, s.value);
     const row = {
-      model: name, stride, grid: `${plan.gridWidth}x${plan.gridHeight}`, patches: total, denseRuns: d.value.runs,
-      denseCpuS: round(d.cpuS, 2), denseWallS: round(d.wallS, 2),
-      slidingCpuS: round(slidingCpuS, 2), slidingScoredPatches: scored, slidingIsExtrapolated: scored < total,
-      speedup: round(slidingCpuS / d.cpuS, 1), pixelRatio: round(plan.slidingPixels / plan.densePixels, 2),
-      maxAbsLogit: diff.maxAbsLogit, maxLogitMagnitude: diff.maxLogitMagnitude, maxAbsProbability: diff.maxAbsProbability, meanAbsProbability: diff.meanAbsProbability,
+      model: name,
+      stride,
+      grid: `${plan.gridWidth}x${plan.gridHeight}`,
+      patches: total,
+      denseRuns: d.value.runs,
+      denseCpuS: round(d.cpuS, 2),
+      denseWallS: round(d.wallS, 2),
+      slidingCpuS: round(slidingCpuS, 2),
+      slidingScoredPatches: scored,
+      slidingIsExtrapolated: scored < total,
+      speedup: round(slidingCpuS / d.cpuS, 1),
+      pixelRatio: round(plan.slidingPixels / plan.densePixels, 2),
+      maxAbsLogit: diff.maxAbsLogit,
+      maxLogitMagnitude: diff.maxLogitMagnitude,
+      maxAbsProbability: diff.maxAbsProbability,
+      meanAbsProbability: diff.meanAbsProbability,
     };
     log(JSON.stringify(row));
     rows.push(row);
@@ -79,4 +112,10 @@ for (const name of values.models.split(',')) {
   await denseSession.session.release();
   await patchSession.session.release();
 }
-writeResult('dense-speedup', { node: process.version, ort: ort.env.versions?.node ?? null, window: { slide: 'small_HE.svs', level: 0, x: ORIGIN[0], y: ORIGIN[1], edge }, threads: 1, rows });
+writeResult('dense-speedup', {
+  node: process.version,
+  ort: ort.env.versions?.node ?? null,
+  window: { slide: 'small_HE.svs', level: 0, x: ORIGIN[0], y: ORIGIN[1], edge },
+  threads: 1,
+  rows,
+});

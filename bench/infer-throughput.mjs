@@ -15,7 +15,13 @@ import { runPack } from '../dist/stages/pack/index.js';
 import { runInfer } from '../dist/stages/infer/index.js';
 import { synthSlide } from '../dist/synth/index.js';
 
-const { values } = parseArgs({ options: { patches: { type: 'string', default: '256' }, models: { type: 'string', default: 'googlenet,resnet18' }, batch: { type: 'string', default: '16' } } });
+const { values } = parseArgs({
+  options: {
+    patches: { type: 'string', default: '256' },
+    models: { type: 'string', default: 'googlenet,resnet18' },
+    batch: { type: 'string', default: '16' },
+  },
+});
 const N = Number(values.patches);
 const B = Number(values.batch);
 const out = join(process.cwd(), 'bench/out/infer');
@@ -26,9 +32,18 @@ async function matmulPeak(threads) {
   const n = 1024;
   const b = new GraphBuilder();
   b.op('MatMul', ['a', 'b'], {}, ['c']);
-  const bytes = encodeModel({ graphName: 'mm', builder: b, inputs: [valueInfo('a', DT.FLOAT, [n, n]), valueInfo('b', DT.FLOAT, [n, n])], outputs: [valueInfo('c', DT.FLOAT, [n, n])] });
+  const bytes = encodeModel({
+    graphName: 'mm',
+    builder: b,
+    inputs: [valueInfo('a', DT.FLOAT, [n, n]), valueInfo('b', DT.FLOAT, [n, n])],
+    outputs: [valueInfo('c', DT.FLOAT, [n, n])],
+  });
   const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1 });
-  const a = new ort.Tensor('float32', Float32Array.from({ length: n * n }, (_, i) => (i % 7) / 7), [n, n]);
+  const a = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: n * n }, (_, i) => (i % 7) / 7),
+    [n, n],
+  );
   await s.run({ a, b: a });
   const reps = 10;
   const t0 = performance.now();
@@ -39,7 +54,11 @@ async function matmulPeak(threads) {
 }
 
 async function modelAlone(wrapped, threads, p) {
-  const s = await ort.InferenceSession.create(wrapped.bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const s = await ort.InferenceSession.create(wrapped.bytes, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
   const batch = new Uint8Array(B * p * p * 3).map((_, i) => (i * 31) & 255);
   const feed = { [wrapped.inputName]: new ort.Tensor('uint8', batch, [B, p, p, 3]) };
   await s.run(feed);
@@ -47,7 +66,7 @@ async function modelAlone(wrapped, threads, p) {
   for (let done = 0; done < N; done += B) await s.run(feed);
   const sec = (performance.now() - t0) / 1000;
   await s.release();
-  return Math.ceil(N / B) * B / sec;
+  return (Math.ceil(N / B) * B) / sec;
 }
 
 // A packed run of about N patches from one synthetic slide.
@@ -74,9 +93,14 @@ for (const name of values.models.split(',')) {
     const { rm } = await import('node:fs/promises');
     await rm(join(run, 'markers', 'infer'), { recursive: true, force: true });
     results.models.push({
-      model: name, threads, flopsPerImage: zoo.flopsPerImage,
-      aloneFps: alone, runnerFps: runner, overhead: 1 - runner / alone,
-      gflopsRunner: (runner * zoo.flopsPerImage) / 1e9, ofPeak: (runner * zoo.flopsPerImage) / 1e9 / results.peaks[threads],
+      model: name,
+      threads,
+      flopsPerImage: zoo.flopsPerImage,
+      aloneFps: alone,
+      runnerFps: runner,
+      overhead: 1 - runner / alone,
+      gflopsRunner: (runner * zoo.flopsPerImage) / 1e9,
+      ofPeak: (runner * zoo.flopsPerImage) / 1e9 / results.peaks[threads],
     });
   }
 }

@@ -28,7 +28,9 @@ ensureSlides(BIG_DIR, { slides: 1, width: 100000, height: 80000, flavour: 'gener
 // Plan (reused by the plan stage itself when unchanged) and return task 0's shard and the slide entry.
 function planRun(name, extra) {
   const run = join(WORK, name);
-  execFileSync('node', [BIN, 'plan', SLIDE, '--out', run, '--mpp', '0.5', '--patch-size', String(PATCH), '-q', ...extra], { stdio: 'inherit' });
+  execFileSync('node', [BIN, 'plan', SLIDE, '--out', run, '--mpp', '0.5', '--patch-size', String(PATCH), '-q', ...extra], {
+    stdio: 'inherit',
+  });
   const plan = readJson(join(run, 'plan.json'));
   const shard = plan.shards.list[plan.tasks.pack[0].shards[0]];
   return { run, plan, shard, slide: plan.slides[0] };
@@ -68,7 +70,10 @@ for (let i = seg.start; i < seg.end; i++) {
   }
 }
 const spans = [...rowSpans].map(([r, [c0, c1]]) => ({
-  left: c0 * tw, top: r * th, width: Math.min(level0.width, (c1 + 1) * tw) - c0 * tw, height: Math.min(level0.height, (r + 1) * th) - r * th,
+  left: c0 * tw,
+  top: r * th,
+  width: Math.min(level0.width, (c1 + 1) * tw) - c0 * tw,
+  height: Math.min(level0.height, (r + 1) * th) - r * th,
 }));
 const spanTiles = [...rowSpans.values()].reduce((k, [c0, c1]) => k + c1 - c0 + 1, 0);
 
@@ -90,7 +95,9 @@ function vipsSpans() {
 }
 
 const results = { raw: {}, gzip: [] };
-log(`packing task 0 (${n} patches), ${REPS} interleaved repetitions: raw at read concurrency ${CONCURRENCIES.join(', ')}, gzip, libvips spans ...`);
+log(
+  `packing task 0 (${n} patches), ${REPS} interleaved repetitions: raw at read concurrency ${CONCURRENCIES.join(', ')}, gzip, libvips spans ...`,
+);
 const vipsRuns = [];
 for (let rep = 0; rep < REPS; rep++) {
   for (const c of CONCURRENCIES) (results.raw[c] ??= []).push(pack(raw.run, ['--read-concurrency', String(c)]));
@@ -101,7 +108,17 @@ for (let rep = 0; rep < REPS; rep++) {
 log('OpenSlide + h5py packer on the same patches ...');
 mkdirSync(WORK, { recursive: true });
 const pyOut = join(WORK, 'openslide-h5py.h5');
-const py = timed(PY, [join(ROOT, 'bench/openslide_h5py_pack.py'), SLIDE, join(raw.run, raw.slide.grid.file), String(seg.start), String(seg.end), '0', String(PATCH), pyOut, String(raw.plan.params.pack.chunkPatches)]);
+const py = timed(PY, [
+  join(ROOT, 'bench/openslide_h5py_pack.py'),
+  SLIDE,
+  join(raw.run, raw.slide.grid.file),
+  String(seg.start),
+  String(seg.end),
+  '0',
+  String(PATCH),
+  pyOut,
+  String(raw.plan.params.pack.chunkPatches),
+]);
 rmSync(pyOut, { force: true });
 
 let vipsFull = null;
@@ -109,19 +126,36 @@ if (!process.env.SKIP_VIPS_FULL) {
   log('vips avg over the whole of level 0 ...');
   const t = timed('vips', ['avg', `${SLIDE}[page=0]`]);
   const allTiles = Math.ceil(level0.width / tw) * Math.ceil(level0.height / th);
-  vipsFull = { seconds: t.wallS, cpuSeconds: t.cpuS, tiles: allTiles, tilesPerS: round(allTiles / t.wallS, 0), patchEquivPerS: round((level0.width * level0.height) / PATCH ** 2 / t.wallS, 0) };
+  vipsFull = {
+    seconds: t.wallS,
+    cpuSeconds: t.cpuS,
+    tiles: allTiles,
+    tilesPerS: round(allTiles / t.wallS, 0),
+    patchEquivPerS: round((level0.width * level0.height) / PATCH ** 2 / t.wallS, 0),
+  };
 }
 
 const best = (runs) => runs.reduce((a, b) => (b.wallS < a.wallS ? b : a));
 const rate = (runs) => {
   const wall = median(runs.map((r) => r.wallS));
-  return { seconds: wall, secondsAll: runs.map((r) => r.wallS), cpuSeconds: median(runs.map((r) => r.cpuS)), peakRssMiB: round(Math.max(...runs.map((r) => r.peakRssMiB)), 0),
-    patchesPerS: round(n / wall, 0), pixelMBPerS: round((n * PATCH_BYTES) / MB / wall, 1), fileMBPerS: round(best(runs).fileBytes / MB / wall, 1), bytesPerPatch: round(best(runs).fileBytes / n, 0) };
+  return {
+    seconds: wall,
+    secondsAll: runs.map((r) => r.wallS),
+    cpuSeconds: median(runs.map((r) => r.cpuS)),
+    peakRssMiB: round(Math.max(...runs.map((r) => r.peakRssMiB)), 0),
+    patchesPerS: round(n / wall, 0),
+    pixelMBPerS: round((n * PATCH_BYTES) / MB / wall, 1),
+    fileMBPerS: round(best(runs).fileBytes / MB / wall, 1),
+    bytesPerPatch: round(best(runs).fileBytes / n, 0),
+  };
 };
 const vipsWall = median(vipsRuns.map((r) => r.wallS));
 const decodeLimit = {
-  method: 'libvips tiffload (sharp build, 2 threads) decoding, per level-0 tile row, the column span holding the shard\'s patches',
-  tilesTouchedByPatches: touched.size, tilesDecoded: spanTiles, seconds: vipsWall, secondsAll: vipsRuns.map((r) => r.wallS),
+  method: "libvips tiffload (sharp build, 2 threads) decoding, per level-0 tile row, the column span holding the shard's patches",
+  tilesTouchedByPatches: touched.size,
+  tilesDecoded: spanTiles,
+  seconds: vipsWall,
+  secondsAll: vipsRuns.map((r) => r.wallS),
   tilesPerS: round(spanTiles / vipsWall, 0),
   // Time libvips would need for exactly the touched tiles at its measured rate, expressed per patch.
   patchesPerS: round(n / ((touched.size * vipsWall) / spanTiles), 0),
@@ -146,7 +180,7 @@ const variants = [
 ];
 function rng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 const readBack = [];
 for (const v of variants) {
@@ -155,8 +189,19 @@ for (const v of variants) {
   rmSync(path, { force: true });
   const t0 = performance.now();
   const w = await ShardWriter.create({
-    path, coords: new Int32Array(2 * k), slideIndex: new Int32Array(k), gridIndex: Int32Array.from({ length: k }, (_, i) => i), chunkPatches: v.chunk, compression: v.compression,
-    meta: { shardId: name, planHash: 'bench', patchSizePx: PATCH, stridePx: PATCH, slides: [{ id: 's', name: 's', level: 0, downsample: 1, mpp: 0.5, readSizePx: PATCH }] },
+    path,
+    coords: new Int32Array(2 * k),
+    slideIndex: new Int32Array(k),
+    gridIndex: Int32Array.from({ length: k }, (_, i) => i),
+    chunkPatches: v.chunk,
+    compression: v.compression,
+    meta: {
+      shardId: name,
+      planHash: 'bench',
+      patchSizePx: PATCH,
+      stridePx: PATCH,
+      slides: [{ id: 's', name: 's', level: 0, downsample: 1, mpp: 0.5, readSizePx: PATCH }],
+    },
   });
   for (let s = 0; s < k; s += 128) w.writeBatch(sample.subarray(s * PATCH_BYTES, Math.min(k, s + 128) * PATCH_BYTES));
   w.close();
@@ -173,23 +218,50 @@ for (const v of variants) {
   const randS = (performance.now() - t1) / 1000;
   r.close();
   readBack.push({
-    variant: name, chunkPatches: v.chunk, compression: v.compression, bytesPerPatch: round(bytes / k, 0), ratioToRaw: round(bytes / k / PATCH_BYTES, 3),
-    writePatchesPerS: round(k / writeS, 0), sequentialReadPatchesPerS: round(k / seqS, 0), randomReadPatchesPerS: round((randomBatches * 64) / randS, 0),
+    variant: name,
+    chunkPatches: v.chunk,
+    compression: v.compression,
+    bytesPerPatch: round(bytes / k, 0),
+    ratioToRaw: round(bytes / k / PATCH_BYTES, 3),
+    writePatchesPerS: round(k / writeS, 0),
+    sequentialReadPatchesPerS: round(k / seqS, 0),
+    randomReadPatchesPerS: round((randomBatches * 64) / randS, 0),
   });
   rmSync(path, { force: true });
 }
 
 writeResult('pack-throughput', {
-  machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? '4 (default)' },
-  slide: { file: '100000x80000 generic TIFF (wsi-hpc synth --flavour generic), JPEG Q85, 256 px tiles, 0.5 µm/px', patchesInSlide: raw.slide.grid.count, task0Patches: n, task0Tiles: touched.size },
+  machine: {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model,
+    node: process.version,
+    uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
+  },
+  slide: {
+    file: '100000x80000 generic TIFF (wsi-hpc synth --flavour generic), JPEG Q85, 256 px tiles, 0.5 µm/px',
+    patchesInSlide: raw.slide.grid.count,
+    task0Patches: n,
+    task0Tiles: touched.size,
+  },
   ours: { raw: ours, gzip4: gzipRate },
-  decodeLimit, vipsAvgWholeLevel0: vipsFull,
-  openslideH5py: { seconds: py.wallS, cpuSeconds: py.cpuS, patchesPerS: round(n / py.wallS, 0), pixelMBPerS: round((n * PATCH_BYTES) / MB / py.wallS, 1) },
+  decodeLimit,
+  vipsAvgWholeLevel0: vipsFull,
+  openslideH5py: {
+    seconds: py.wallS,
+    cpuSeconds: py.cpuS,
+    patchesPerS: round(n / py.wallS, 0),
+    pixelMBPerS: round((n * PATCH_BYTES) / MB / py.wallS, 1),
+  },
   ratios: {
     bestRawOverDecodeLimit: round(bestRaw.patchesPerS / decodeLimit.patchesPerS, 2),
     bestRawOverOpenslideH5py: round(bestRaw.patchesPerS / (n / py.wallS), 2),
     gzipOverRaw: round(gzipRate.patchesPerS / bestRaw.patchesPerS, 2),
-    ...Object.fromEntries(Object.entries(ours).map(([c, o]) => [`raw_c${c}_over_c${CONCURRENCIES[0]}`, round(o.patchesPerS / ours[CONCURRENCIES[0]].patchesPerS, 2)])),
+    ...Object.fromEntries(
+      Object.entries(ours).map(([c, o]) => [
+        `raw_c${c}_over_c${CONCURRENCIES[0]}`,
+        round(o.patchesPerS / ours[CONCURRENCIES[0]].patchesPerS, 2),
+      ]),
+    ),
   },
   readBack: { patches: k, batch: 64, randomBatch: '64 single-patch reads at random indices', variants: readBack },
 });

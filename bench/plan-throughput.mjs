@@ -48,11 +48,18 @@ function ourLevelRead(specs, concurrency) {
 // OpenSlide read_region of whole levels, split over `processes` Python processes running at once.
 function openslideLevelRead(specs, processes) {
   const groups = Array.from({ length: processes }, (_, k) => specs.filter((_, i) => i % processes === k)).filter((g) => g.length);
-  const args = groups.map((g) => `${PY} ${join(ROOT, 'bench/openslide_level_read.py')} ${g.map((s) => `'${s.path}:${s.level}'`).join(' ')} >/dev/null`);
+  const args = groups.map(
+    (g) => `${PY} ${join(ROOT, 'bench/openslide_level_read.py')} ${g.map((s) => `'${s.path}:${s.level}'`).join(' ')} >/dev/null`,
+  );
   return timed('bash', ['-c', `${args.map((a) => `${a} &`).join(' ')} wait`]);
 }
 
-const specOf = (s) => ({ path: s.path, level: s.tissue.sourceLevel, width: s.info.levels[s.tissue.sourceLevel].width, height: s.info.levels[s.tissue.sourceLevel].height });
+const specOf = (s) => ({
+  path: s.path,
+  level: s.tissue.sourceLevel,
+  width: s.info.levels[s.tissue.sourceLevel].width,
+  height: s.info.levels[s.tissue.sourceLevel].height,
+});
 
 log('(a) planning the 100000x80000 slide ...');
 const big = plan([BIG], join(WORK, 'big'));
@@ -63,7 +70,11 @@ const bigOs = openslideLevelRead([bigSpec], 1);
 
 log(`(b) planning a cohort of ${COHORT} slides ...`);
 const { readdirSync } = await import('node:fs');
-const cohortFiles = readdirSync(COHORT_DIR).filter((f) => /\.(tif|svs)$/.test(f)).sort().slice(0, COHORT).map((f) => join(COHORT_DIR, f));
+const cohortFiles = readdirSync(COHORT_DIR)
+  .filter((f) => /\.(tif|svs)$/.test(f))
+  .sort()
+  .slice(0, COHORT)
+  .map((f) => join(COHORT_DIR, f));
 const cohort = plan(cohortFiles, join(WORK, 'cohort'));
 const cohortSpecs = cohort.slides.map(specOf);
 log('    reading the source levels with our reader (2 at once) and OpenSlide (2 processes) ...');
@@ -75,17 +86,28 @@ writeResult('plan-throughput', {
   machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
   big: {
     slide: '100000x80000 generic TIFF, JPEG Q85, 256 px tiles',
-    sourceLevel: bigSpec.level, sourceLevelSize: [bigSpec.width, bigSpec.height],
+    sourceLevel: bigSpec.level,
+    sourceLevelSize: [bigSpec.width, bigSpec.height],
     patches: big.slides[0].grid.count,
-    planSeconds: big.wallS, planCpuSeconds: big.cpuS, planPeakRssMiB: round(big.peakRssMiB, 0),
-    ourLevelReadSeconds: bigOurs.wallS, openslideLevelReadSeconds: bigOs.wallS,
-    planOverOpenslideRead: round(big.wallS / bigOs.wallS, 2), ourReadOverOpenslideRead: round(bigOurs.wallS / bigOs.wallS, 2),
+    planSeconds: big.wallS,
+    planCpuSeconds: big.cpuS,
+    planPeakRssMiB: round(big.peakRssMiB, 0),
+    ourLevelReadSeconds: bigOurs.wallS,
+    openslideLevelReadSeconds: bigOs.wallS,
+    planOverOpenslideRead: round(big.wallS / bigOs.wallS, 2),
+    ourReadOverOpenslideRead: round(bigOurs.wallS / bigOs.wallS, 2),
   },
   cohort: {
-    slides: n, size: '30000x24000, alternating generic TIFF and Aperio SVS',
+    slides: n,
+    size: '30000x24000, alternating generic TIFF and Aperio SVS',
     sourceLevelSizes: [...new Set(cohortSpecs.map((s) => `${s.width}x${s.height}`))],
-    planSeconds: cohort.wallS, secondsPerSlide: round(cohort.wallS / n), cpuSecondsPerSlide: round(cohort.cpuS / n), planPeakRssMiB: round(cohort.peakRssMiB, 0),
-    ourLevelReadSecondsPerSlide: round(cohortOurs.wallS / n), openslideLevelReadSecondsPerSlide: round(cohortOs.wallS / n),
-    planOverOpenslideRead: round(cohort.wallS / cohortOs.wallS, 2), ourReadOverOpenslideRead: round(cohortOurs.wallS / cohortOs.wallS, 2),
+    planSeconds: cohort.wallS,
+    secondsPerSlide: round(cohort.wallS / n),
+    cpuSecondsPerSlide: round(cohort.cpuS / n),
+    planPeakRssMiB: round(cohort.peakRssMiB, 0),
+    ourLevelReadSecondsPerSlide: round(cohortOurs.wallS / n),
+    openslideLevelReadSecondsPerSlide: round(cohortOs.wallS / n),
+    planOverOpenslideRead: round(cohort.wallS / cohortOs.wallS, 2),
+    ourReadOverOpenslideRead: round(cohortOurs.wallS / cohortOs.wallS, 2),
   },
 });

@@ -38,7 +38,11 @@ async function ensureSlide() {
     .png({ compressionLevel: 1 })
     .toFile(texture);
   log('enlarging with vips and writing the pyramid ...');
-  execFileSync('vips', ['resize', texture, `${SLIDE}[tile,pyramid,compression=jpeg,Q=90,tile-width=256,tile-height=256,bigtiff]`, '4', '--kernel', 'cubic'], { stdio: 'inherit' });
+  execFileSync(
+    'vips',
+    ['resize', texture, `${SLIDE}[tile,pyramid,compression=jpeg,Q=90,tile-width=256,tile-height=256,bigtiff]`, '4', '--kernel', 'cubic'],
+    { stdio: 'inherit' },
+  );
 }
 
 function rng(seed) {
@@ -58,8 +62,12 @@ async function benchTileDecode(file, dir) {
     tiles.push(bytes);
   }
   const geotiffJpeg = await getDecoder(7, {
-    tileWidth: dir.tileWidth, tileHeight: dir.tileHeight, predictor: 1, bitsPerSample: dir.bitsPerSample,
-    planarConfiguration: 1, JPEGTables: dir.jpegTables,
+    tileWidth: dir.tileWidth,
+    tileHeight: dir.tileHeight,
+    predictor: 1,
+    bitsPerSample: dir.bitsPerSample,
+    planarConfiguration: 1,
+    JPEGTables: dir.jpegTables,
   });
   const time = async (fn) => {
     const t0 = performance.now();
@@ -117,7 +125,11 @@ await file.handle.close();
 log('tile decode', decode);
 
 const random = rng(42);
-const randomCoords = Array.from({ length: REGION_COUNT }, () => [0, Math.floor(random() * (width - PATCH)), Math.floor(random() * (height - PATCH))]);
+const randomCoords = Array.from({ length: REGION_COUNT }, () => [
+  0,
+  Math.floor(random() * (width - PATCH)),
+  Math.floor(random() * (height - PATCH)),
+]);
 const gridCoords = [];
 for (let y = 0; y + PATCH <= height && gridCoords.length < REGION_COUNT; y += PATCH) {
   for (let x = 0; x + PATCH <= width && gridCoords.length < REGION_COUNT; x += PATCH) gridCoords.push([0, x, y, PATCH, PATCH]);
@@ -125,7 +137,10 @@ for (let y = 0; y + PATCH <= height && gridCoords.length < REGION_COUNT; y += PA
 randomCoords.forEach((c) => c.push(PATCH, PATCH));
 
 const regions = {};
-for (const [name, coords] of [['random', randomCoords], ['grid', gridCoords]]) {
+for (const [name, coords] of [
+  ['random', randomCoords],
+  ['grid', gridCoords],
+]) {
   const rates = {};
   for (const inFlight of [1, 4]) {
     const slide = await openSlide(SLIDE);
@@ -139,4 +154,16 @@ for (const [name, coords] of [['random', randomCoords], ['grid', gridCoords]]) {
 const limit = vipsDecodeLimit(width, height);
 log('vips decode limit', limit);
 
-console.log(JSON.stringify({ machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version }, slide: { width, height, bitsPerPixel }, decode, regions, vipsDecodeLimit: limit }, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+      slide: { width, height, bitsPerPixel },
+      decode,
+      regions,
+      vipsDecodeLimit: limit,
+    },
+    null,
+    2,
+  ),
+);

@@ -9,7 +9,11 @@ import { buildGoogLeNet, buildResNet18 } from '../dist/model/zoo/index.js';
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, batch: { type: 'string', default: '16' } } });
 const runs = Number(values.runs);
 const batch = Number(values.batch);
-const input = new ort.Tensor('float32', Float32Array.from({ length: batch * 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.37)), [batch, 3, 224, 224]);
+const input = new ort.Tensor(
+  'float32',
+  Float32Array.from({ length: batch * 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.37)),
+  [batch, 3, 224, 224],
+);
 const rows = [];
 for (const build of [buildGoogLeNet, buildResNet18]) {
   const model = build();
@@ -25,7 +29,15 @@ for (const build of [buildGoogLeNet, buildResNet18]) {
     await session.release();
     seconds.sort((a, b) => a - b);
     const median = seconds[Math.floor(seconds.length / 2)];
-    const row = { model: model.card.name, threads, batch, medianSeconds: +median.toFixed(3), minSeconds: +seconds[0].toFixed(3), patchesPerSecond: +(batch / median).toFixed(1), gflopsPerSecond: +((batch * model.flopsPerImage) / median / 1e9).toFixed(1) };
+    const row = {
+      model: model.card.name,
+      threads,
+      batch,
+      medianSeconds: +median.toFixed(3),
+      minSeconds: +seconds[0].toFixed(3),
+      patchesPerSecond: +(batch / median).toFixed(1),
+      gflopsPerSecond: +((batch * model.flopsPerImage) / median / 1e9).toFixed(1),
+    };
     console.error(JSON.stringify(row));
     rows.push(row);
   }

@@ -7,7 +7,12 @@ import { buildModels } from '../dist/model/zoo/index.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { only: { type: 'string' }, seed: { type: 'string', default: '1' }, force: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  options: {
+    only: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    force: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
 });
 if (values.help || positionals.length !== 1) {
   console.error('Usage: node scripts/build-models.mjs OUT_DIR [--only googlenet,resnet18,demo] [--seed 1] [--force]');
@@ -16,7 +21,10 @@ if (values.help || positionals.length !== 1) {
 try {
   const results = await buildModels({
     outDir: positionals[0],
-    only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
+    only: values.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     seed: Number(values.seed),
     force: values.force,
     onLog: (message) => console.error(message),

@@ -18,7 +18,9 @@ const { values, positionals } = parseArgs({
   },
 });
 if (positionals.length !== 1) {
-  console.error('Usage: node scripts/train-demo-model.mjs OUT_DIR [--cohort DIR] [--slides N] [--width W] [--height H] [--seed S] [--patches-per-slide P] [--held-out K]');
+  console.error(
+    'Usage: node scripts/train-demo-model.mjs OUT_DIR [--cohort DIR] [--slides N] [--width W] [--height H] [--seed S] [--patches-per-slide P] [--held-out K]',
+  );
   process.exit(2);
 }
 const num = (v) => (v === undefined ? undefined : Number(v));
@@ -33,4 +35,10 @@ const result = await trainDemoModel({
   heldOutSlides: num(values['held-out']),
   onLog: (message) => console.error(message),
 });
-console.log(JSON.stringify({ onnx: result.onnxPath, card: result.cardPath, train: result.train, heldOut: result.heldOut, elapsedMs: result.elapsedMs }, null, 2));
+console.log(
+  JSON.stringify(
+    { onnx: result.onnxPath, card: result.cardPath, train: result.train, heldOut: result.heldOut, elapsedMs: result.elapsedMs },
+    null,
+    2,
+  ),
+);

@@ -23,12 +23,10 @@ export function warn(message: string): void {
 export function reportError(flags: OutputFlags, err: unknown): void {
   const e = err instanceof WsiHpcError ? err : null;
   if (flags.json) {
-    const payload = e
-      ? e.toJSON()
-      : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+    const payload = e ? e.toJSON() : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
     printJson({ error: payload });
   } else {
-    process.stderr.write(`error: ${e ? e.message : err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`error: ${e ? e.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     if (e?.hint) process.stderr.write(`hint: ${e.hint}\n`);
   }
   process.exitCode ??= e?.code === 'INVALID_OPTION' ? 2 : 1;

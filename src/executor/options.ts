@@ -4,15 +4,50 @@ import { STAGES, type Stage, type StageResources } from '../slurm/index.js';
 import { expectPositiveInt, expectPositiveNumber } from '../util/is.js';
 
 export const STAGE_DEFAULTS: Readonly<Record<Stage, StageResources>> = Object.freeze({
-  pack: { partition: null, account: null, qos: null, time: '04:00:00', memGb: 8, cpusPerTask: 4, gpus: 0, constraint: null, throttle: null },
-  infer: { partition: null, account: null, qos: null, time: '08:00:00', memGb: 16, cpusPerTask: 8, gpus: 0, constraint: null, throttle: null },
-  merge: { partition: null, account: null, qos: null, time: '01:00:00', memGb: 8, cpusPerTask: 2, gpus: 0, constraint: null, throttle: null },
+  pack: {
+    partition: null,
+    account: null,
+    qos: null,
+    time: '04:00:00',
+    memGb: 8,
+    cpusPerTask: 4,
+    gpus: 0,
+    constraint: null,
+    throttle: null,
+  },
+  infer: {
+    partition: null,
+    account: null,
+    qos: null,
+    time: '08:00:00',
+    memGb: 16,
+    cpusPerTask: 8,
+    gpus: 0,
+    constraint: null,
+    throttle: null,
+  },
+  merge: {
+    partition: null,
+    account: null,
+    qos: null,
+    time: '01:00:00',
+    memGb: 8,
+    cpusPerTask: 2,
+    gpus: 0,
+    constraint: null,
+    throttle: null,
+  },
 });
 
 export type ResourceOptions = Partial<StageResources>;
 
 export function normalizeStages(raw: string[] | undefined): Stage[] {
-  const stages = raw?.length ? raw.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean) : [...STAGES];
+  const stages = raw?.length
+    ? raw
+        .flatMap((s) => s.split(','))
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...STAGES];
   const bad = stages.filter((s) => !(STAGES as readonly string[]).includes(s));
   if (bad.length) throw new OptionError(`Unknown stage(s) ${bad.map((b) => `\`${b}\``).join(', ')}; valid stages are ${STAGES.join(', ')}`);
   return STAGES.filter((s) => stages.includes(s));
@@ -22,9 +57,11 @@ export function normalizeResources(stage: Stage, all: ResourceOptions = {}, own:
   const r: StageResources = { ...STAGE_DEFAULTS[stage], ...strip(all), ...strip(own) };
   expectPositiveInt('cpusPerTask', r.cpusPerTask);
   expectPositiveNumber('memGb', r.memGb);
-  if (!Number.isInteger(r.gpus) || r.gpus < 0) throw new OptionError(`Expected \`gpus\` to be a non-negative integer, received \`${r.gpus}\``);
+  if (!Number.isInteger(r.gpus) || r.gpus < 0)
+    throw new OptionError(`Expected \`gpus\` to be a non-negative integer, received \`${r.gpus}\``);
   if (r.throttle !== null) expectPositiveInt('throttle', r.throttle);
-  if (!/^(\d+-)?\d{1,3}(:\d{2}){0,2}$/.test(r.time)) throw new OptionError(`Expected \`time\` in SLURM form (MM, HH:MM:SS or D-HH:MM:SS), received \`${r.time}\``);
+  if (!/^(\d+-)?\d{1,3}(:\d{2}){0,2}$/.test(r.time))
+    throw new OptionError(`Expected \`time\` in SLURM form (MM, HH:MM:SS or D-HH:MM:SS), received \`${r.time}\``);
   return r;
 }
 

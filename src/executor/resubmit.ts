@@ -23,13 +23,24 @@ export async function resubmitRun(o: SubmitOptions): Promise<ResubmitResult> {
   const paths = runPaths(resolve(o.run));
   await readPlan(paths.plan);
   const jobsFile = await readJobsFile(paths.jobs);
-  if (!jobsFile) throw new WsiHpcError('INVALID_OPTION', `${paths.jobs}: nothing was submitted for this run`, { hint: `Use \`wsi-hpc submit ${o.run}\` first` });
+  if (!jobsFile)
+    throw new WsiHpcError('INVALID_OPTION', `${paths.jobs}: nothing was submitted for this run`, {
+      hint: `Use \`wsi-hpc submit ${o.run}\` first`,
+    });
   const live = await liveJobs(jobsFile.jobs.map((j) => j.jobId));
   if (live.length && !o.isForced) {
-    throw new WsiHpcError('INVALID_OPTION', `Jobs of this run are still queued or running (${live.join(', ')}); resubmit when they have finished`, { hint: `wsi-hpc status ${o.run} --watch` });
+    throw new WsiHpcError(
+      'INVALID_OPTION',
+      `Jobs of this run are still queued or running (${live.join(', ')}); resubmit when they have finished`,
+      { hint: `wsi-hpc status ${o.run} --watch` },
+    );
   }
   const status = await runStatus(paths.root);
-  const failed = (stage: Stage) => status.stages.find((s) => s.stage === stage)?.tasks.filter((t) => t.phase !== 'done').map((t) => t.task) ?? [];
+  const failed = (stage: Stage) =>
+    status.stages
+      .find((s) => s.stage === stage)
+      ?.tasks.filter((t) => t.phase !== 'done')
+      .map((t) => t.task) ?? [];
   const pack = failed('pack');
   const infer = [...new Set([...failed('infer'), ...pack])].sort((a, b) => a - b);
   const model = o.model ? resolve(o.model) : undefined;
@@ -52,7 +63,12 @@ export async function resubmitRun(o: SubmitOptions): Promise<ResubmitResult> {
       const script = await renderStageScript(paths, stage, chunk, res, o, model);
       const scriptPath = paths.sbatchScript(stage, chunk?.chunk ?? 0, attempt);
       const after = stage === 'infer' ? ids.pack : stage === 'merge' ? ids.infer : [];
-      const args = [...logArgs(paths, stage, chunk !== null), ...(after.length ? [`--dependency=afterok:${after.join(':')}`] : []), '--kill-on-invalid-dep=yes', scriptPath];
+      const args = [
+        ...logArgs(paths, stage, chunk !== null),
+        ...(after.length ? [`--dependency=afterok:${after.join(':')}`] : []),
+        '--kill-on-invalid-dep=yes',
+        scriptPath,
+      ];
       const entry: ResubmitResult['jobs'][number] = { stage, chunk: chunk?.chunk ?? 0, indices: chunk?.indices ?? [] };
       result.jobs.push(entry);
       if (o.isDryRun) continue;
@@ -61,7 +77,15 @@ export async function resubmitRun(o: SubmitOptions): Promise<ResubmitResult> {
       const { jobId } = await sbatch(args);
       entry.jobId = jobId;
       if (stage !== 'merge') ids[stage].push(jobId);
-      jobsFile.jobs.push({ stage, chunk: chunk?.chunk ?? 0, offset: chunk?.offset ?? 0, indices: chunk?.indices ?? [], jobId, script: scriptPath, attempt });
+      jobsFile.jobs.push({
+        stage,
+        chunk: chunk?.chunk ?? 0,
+        offset: chunk?.offset ?? 0,
+        indices: chunk?.indices ?? [],
+        jobId,
+        script: scriptPath,
+        attempt,
+      });
       await writeJobsFile(paths.jobs, jobsFile);
     }
   }

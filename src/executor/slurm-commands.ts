@@ -2,9 +2,19 @@
 // controller errors, the cluster's limits, and batched state queries (never one process per task).
 import { execa } from 'execa';
 import { WsiHpcError } from '../errors.js';
-import { isAccountingDisabled, parseConfig, parseSacct, parseSbatch, parseScontrolJobs, parseSqueue, type ClusterLimits, type TaskState } from '../slurm/index.js';
+import {
+  isAccountingDisabled,
+  parseConfig,
+  parseSacct,
+  parseSbatch,
+  parseScontrolJobs,
+  parseSqueue,
+  type ClusterLimits,
+  type TaskState,
+} from '../slurm/index.js';
 
-const TRANSIENT = /Socket timed out|Unable to contact slurm controller|Resource temporarily unavailable|Slurm temporarily unable|Zero Bytes were transmitted/i;
+const TRANSIENT =
+  /Socket timed out|Unable to contact slurm controller|Resource temporarily unavailable|Slurm temporarily unable|Zero Bytes were transmitted/i;
 
 async function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   try {
@@ -12,7 +22,8 @@ async function run(cmd: string, args: string[]): Promise<{ stdout: string; stder
     return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? 1 };
   } catch (err) {
     throw new WsiHpcError('TOOL_MISSING', `Could not run \`${cmd}\`: ${(err as Error).message}`, {
-      cause: err, hint: 'Possible solutions:\n  - run on a SLURM login node\n  - load the SLURM module (module load slurm)\n  - use --executor local',
+      cause: err,
+      hint: 'Possible solutions:\n  - run on a SLURM login node\n  - load the SLURM module (module load slurm)\n  - use --executor local',
     });
   }
 }
@@ -28,7 +39,9 @@ export async function sbatch(args: string[], retries = 5, delayMs = 1000): Promi
     const r = await run('sbatch', ['--parsable', ...args]);
     if (r.exitCode === 0) return { jobId: parseSbatch(r.stdout), attempts: attempt };
     if (attempt > retries || !TRANSIENT.test(r.stderr)) {
-      throw new WsiHpcError('INVALID_OPTION', `sbatch failed (exit ${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`, { hint: `Command: sbatch --parsable ${args.join(' ')}` });
+      throw new WsiHpcError('INVALID_OPTION', `sbatch failed (exit ${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`, {
+        hint: `Command: sbatch --parsable ${args.join(' ')}`,
+      });
     }
     await new Promise((res) => setTimeout(res, delayMs * 2 ** (attempt - 1)));
   }
@@ -44,12 +57,18 @@ export async function readClusterLimits(overrides: Partial<ClusterLimits> = {}):
   let found: Partial<ClusterLimits> = {};
   if (overrides.maxArraySize === undefined || overrides.maxJobCount === undefined) {
     const r = await run('scontrol', ['show', 'config']);
-    if (r.exitCode !== 0) throw new WsiHpcError('TOOL_MISSING', `Could not read the cluster configuration using \`scontrol show config\`: ${r.stderr.trim()}`, { hint: 'Give --max-array-size and --max-job-count, or check that slurmctld is reachable (scontrol ping)' });
+    if (r.exitCode !== 0)
+      throw new WsiHpcError('TOOL_MISSING', `Could not read the cluster configuration using \`scontrol show config\`: ${r.stderr.trim()}`, {
+        hint: 'Give --max-array-size and --max-job-count, or check that slurmctld is reachable (scontrol ping)',
+      });
     found = parseConfig(r.stdout);
   }
   const maxArraySize = overrides.maxArraySize ?? found.maxArraySize;
   const maxJobCount = overrides.maxJobCount ?? found.maxJobCount;
-  if (!maxArraySize || !maxJobCount) throw new WsiHpcError('TOOL_MISSING', 'Could not make sense of `scontrol show config`: no MaxArraySize/MaxJobCount', { hint: 'Give --max-array-size and --max-job-count' });
+  if (!maxArraySize || !maxJobCount)
+    throw new WsiHpcError('TOOL_MISSING', 'Could not make sense of `scontrol show config`: no MaxArraySize/MaxJobCount', {
+      hint: 'Give --max-array-size and --max-job-count',
+    });
   return { maxArraySize, maxJobCount };
 }
 
@@ -63,7 +82,8 @@ export interface StateQuery {
 export async function queryJobStates(jobIds: string[], sinceIso: string): Promise<StateQuery> {
   if (jobIds.length === 0) return { states: [], source: 'sacct' };
   const sacct = await run('sacct', ['-X', '-P', '-n', '--starttime', sinceIso, '-j', jobIds.join(','), '--format=JobID,State,ExitCode']);
-  if (sacct.exitCode === 0 && !isAccountingDisabled(sacct.stdout + sacct.stderr)) return { states: parseSacct(sacct.stdout), source: 'sacct' };
+  if (sacct.exitCode === 0 && !isAccountingDisabled(sacct.stdout + sacct.stderr))
+    return { states: parseSacct(sacct.stdout), source: 'sacct' };
   // No accounting: finished jobs stay in scontrol for MinJobAge; live ones are in squeue.
   const ids = new Set(jobIds);
   const sc = await run('scontrol', ['show', 'job', '-o']);

@@ -38,7 +38,12 @@ export interface RunStatus {
 const FAILED_STATES = /^(FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED)/;
 
 /** Done/failed per task from the shard markers (a task is done when every shard of it is). */
-async function markerPhase(plan: PlanFile, paths: RunPaths, stage: Stage, task: number): Promise<{ phase: TaskPhase | null; reason?: string }> {
+async function markerPhase(
+  plan: PlanFile,
+  paths: RunPaths,
+  stage: Stage,
+  task: number,
+): Promise<{ phase: TaskPhase | null; reason?: string }> {
   if (stage === 'merge') {
     const m = await readMarker(paths.marker('merge', 'merge'));
     if (m?.planHash !== plan.planHash) return { phase: null };

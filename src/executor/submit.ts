@@ -9,8 +9,16 @@ import { readPlan } from '../plan/index.js';
 import { runPaths, type RunPaths } from '../run/paths.js';
 import { TASK_OFFSET_ENV } from '../run/task-id.js';
 import {
-  renderArraySpec, renderSbatch, splitArray, validateJobCount,
-  type ArrayChunk, type ClusterLimits, type JobsFile, type Stage, type StageResources, type SubmittedJob,
+  renderArraySpec,
+  renderSbatch,
+  splitArray,
+  validateJobCount,
+  type ArrayChunk,
+  type ClusterLimits,
+  type JobsFile,
+  type Stage,
+  type StageResources,
+  type SubmittedJob,
 } from '../slurm/index.js';
 import { readJobsFile, writeJobsFile } from './jobs-file.js';
 import { normalizeResources, normalizeStages, type ResourceOptions } from './options.js';
@@ -66,7 +74,14 @@ export function stageCommand(stage: Stage, run: string, model: string | undefine
   return cmd;
 }
 
-export async function renderStageScript(paths: RunPaths, stage: Stage, chunk: ArrayChunk | null, res: StageResources, o: SubmitOptions, model: string | undefined): Promise<string> {
+export async function renderStageScript(
+  paths: RunPaths,
+  stage: Stage,
+  chunk: ArrayChunk | null,
+  res: StageResources,
+  o: SubmitOptions,
+  model: string | undefined,
+): Promise<string> {
   const template = await readFile(join(TEMPLATES_DIR, `${stage}.sbatch`), 'utf8');
   return renderSbatch({
     template,
@@ -90,18 +105,27 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
   const plan = await readPlan(paths.plan);
   const stages = normalizeStages(o.stages);
   const model = o.model ? resolve(o.model) : undefined;
-  if (stages.includes('infer') && !model) throw new WsiHpcError('INVALID_OPTION', 'The infer stage needs --model M.onnx', { hint: 'Or submit --stages pack' });
-  const limits = o.isDryRun && o.limits?.maxArraySize && o.limits.maxJobCount ? (o.limits as ClusterLimits) : await readClusterLimits(o.limits);
+  if (stages.includes('infer') && !model)
+    throw new WsiHpcError('INVALID_OPTION', 'The infer stage needs --model M.onnx', { hint: 'Or submit --stages pack' });
+  const limits =
+    o.isDryRun && o.limits?.maxArraySize && o.limits.maxJobCount ? (o.limits as ClusterLimits) : await readClusterLimits(o.limits);
   const tasks = plan.tasks.pack.length;
-  if (tasks === 0) throw new WsiHpcError('PLAN_INVALID', `${paths.plan}: the plan has no shards (no tissue patches); nothing to submit`, { file: paths.plan });
+  if (tasks === 0)
+    throw new WsiHpcError('PLAN_INVALID', `${paths.plan}: the plan has no shards (no tissue patches); nothing to submit`, {
+      file: paths.plan,
+    });
   validateJobCount(tasks * stages.filter((s) => s !== 'merge').length + (stages.includes('merge') ? 1 : 0), limits);
   const previous = await readJobsFile(paths.jobs);
   if (previous && !o.isForced && !o.isDryRun) {
     const live = await liveJobs(previous.jobs.map((j) => j.jobId));
     if (live.length) {
-      throw new WsiHpcError('INVALID_OPTION', `Jobs of this run are still queued or running (${live.join(', ')}); not submitting a second time`, {
-        hint: `Watch them with \`wsi-hpc status ${o.run}\`, cancel them (scancel ${live.join(' ')}), or pass --force`,
-      });
+      throw new WsiHpcError(
+        'INVALID_OPTION',
+        `Jobs of this run are still queued or running (${live.join(', ')}); not submitting a second time`,
+        {
+          hint: `Watch them with \`wsi-hpc status ${o.run}\`, cancel them (scancel ${live.join(' ')}), or pass --force`,
+        },
+      );
     }
   }
   const chunks = splitArray(tasks, limits);
@@ -111,9 +135,19 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
     for (const chunk of stage === 'merge' ? [null] : chunks) {
       const script = await renderStageScript(paths, stage, chunk, res, o, model);
       const scriptPath = paths.sbatchScript(stage, chunk?.chunk ?? 0, 0);
-      const dep = stage === 'infer' && stages.includes('pack') ? [`--dependency=aftercorr:{pack:${chunk?.chunk}}`]
-        : stage === 'merge' && stages.includes('infer') ? [`--dependency=afterok:${chunks.map((c) => `{infer:${c.chunk}}`).join(':')}`] : [];
-      planned.push({ stage, chunk: chunk ?? { chunk: 0, offset: 0, indices: [] }, script, scriptPath, args: [...logArgs(paths, stage, chunk !== null), ...dep, '--kill-on-invalid-dep=yes', scriptPath] });
+      const dep =
+        stage === 'infer' && stages.includes('pack')
+          ? [`--dependency=aftercorr:{pack:${chunk?.chunk}}`]
+          : stage === 'merge' && stages.includes('infer')
+            ? [`--dependency=afterok:${chunks.map((c) => `{infer:${c.chunk}}`).join(':')}`]
+            : [];
+      planned.push({
+        stage,
+        chunk: chunk ?? { chunk: 0, offset: 0, indices: [] },
+        script,
+        scriptPath,
+        args: [...logArgs(paths, stage, chunk !== null), ...dep, '--kill-on-invalid-dep=yes', scriptPath],
+      });
     }
   }
   const result: SubmitResult = { limits, tasks, submissions: planned, jobsFile: null, isDryRun: Boolean(o.isDryRun) };
@@ -134,7 +168,15 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
     ids.set(`${p.stage}:${p.chunk.chunk}`, jobId);
     p.jobId = jobId;
     p.args = args;
-    jobs.push({ stage: p.stage, chunk: p.chunk.chunk, offset: p.chunk.offset, indices: p.chunk.indices, jobId, script: p.scriptPath, attempt: 0 });
+    jobs.push({
+      stage: p.stage,
+      chunk: p.chunk.chunk,
+      offset: p.chunk.offset,
+      indices: p.chunk.indices,
+      jobId,
+      script: p.scriptPath,
+      attempt: 0,
+    });
     await writeJobsFile(paths.jobs, file);
   }
   result.jobsFile = o.isTestOnly ? null : paths.jobs;

@@ -45,12 +45,12 @@ export function readAsapXml(text: string): Polygon[] {
       hint: 'ASAP XML looks like <ASAP_Annotations><Annotations><Annotation Type="Polygon">…',
     });
   }
-  const annotations = typeof root.Annotations === 'object' ? root.Annotations.Annotation ?? [] : [];
+  const annotations = typeof root.Annotations === 'object' ? (root.Annotations.Annotation ?? []) : [];
   return annotations.filter((a) => AREA_TYPES.has(a.Type ?? 'Polygon')).map(toPolygon);
 }
 
 function toPolygon(annotation: AsapAnnotation, index: number): Polygon {
-  const coords = typeof annotation.Coordinates === 'object' ? annotation.Coordinates.Coordinate ?? [] : [];
+  const coords = typeof annotation.Coordinates === 'object' ? (annotation.Coordinates.Coordinate ?? []) : [];
   const ordered = [...coords].sort((a, b) => Number(a.Order ?? 0) - Number(b.Order ?? 0));
   const ring: Point[] = ordered.map((c) => [parseNumber(c.X), parseNumber(c.Y)]);
   const label = annotation.Name ?? `#${index}`;
@@ -87,7 +87,11 @@ export function renderAsapXml(polygons: readonly Polygon[]): string {
   });
   lines.push('\t</Annotations>', '\t<AnnotationGroups>');
   for (const group of groups) {
-    lines.push(`\t\t<Group Name="${escapeXml(group)}" PartOfGroup="None" Color="${groupColour(group)}">`, '\t\t\t<Attributes />', '\t\t</Group>');
+    lines.push(
+      `\t\t<Group Name="${escapeXml(group)}" PartOfGroup="None" Color="${groupColour(group)}">`,
+      '\t\t\t<Attributes />',
+      '\t\t</Group>',
+    );
   }
   lines.push('\t</AnnotationGroups>', '</ASAP_Annotations>', '');
   return lines.join('\n');

@@ -31,11 +31,18 @@ export function decodeGrid(bytes: Uint8Array, file = 'grid'): GridRecords {
   }
   const version = view.getUint32(8, true);
   if (version !== GRID_FILE_VERSION) {
-    throw new WsiHpcError('PLAN_INVALID', `${file}: grid file version ${version} is not supported (expected ${GRID_FILE_VERSION})`, { file, hint: 'Re-run `wsi-hpc plan` with this version' });
+    throw new WsiHpcError('PLAN_INVALID', `${file}: grid file version ${version} is not supported (expected ${GRID_FILE_VERSION})`, {
+      file,
+      hint: 'Re-run `wsi-hpc plan` with this version',
+    });
   }
   const n = view.getUint32(12, true);
   if (bytes.byteLength !== 16 + n * 12) {
-    throw new WsiHpcError('PLAN_INVALID', `${file}: grid file is ${bytes.byteLength} bytes, expected ${16 + n * 12} for ${n} patches (truncated?)`, { file });
+    throw new WsiHpcError(
+      'PLAN_INVALID',
+      `${file}: grid file is ${bytes.byteLength} bytes, expected ${16 + n * 12} for ${n} patches (truncated?)`,
+      { file },
+    );
   }
   const coords = new Int32Array(2 * n);
   const tissue = new Float32Array(n);

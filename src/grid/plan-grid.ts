@@ -36,7 +36,8 @@ function integralAt(sat: Float64Array, mask: GridMask, u: number, v: number): nu
 export function coverage(sat: Float64Array, mask: GridMask, x0: number, y0: number, x1: number, y1: number): number {
   const area = (x1 - x0) * (y1 - y0);
   if (area <= 0 || mask.width === 0 || mask.height === 0) return 0;
-  const covered = integralAt(sat, mask, x1, y1) - integralAt(sat, mask, x0, y1) - integralAt(sat, mask, x1, y0) + integralAt(sat, mask, x0, y0);
+  const covered =
+    integralAt(sat, mask, x1, y1) - integralAt(sat, mask, x0, y1) - integralAt(sat, mask, x1, y0) + integralAt(sat, mask, x0, y0);
   return Math.min(1, Math.max(0, covered / area));
 }
 
@@ -59,7 +60,14 @@ export function planGrid(extent: SlideExtent, mask: GridMask, choice: LevelChoic
     const y = Math.round(r * strideLevel0);
     for (let c = 0; c < cols; c++) {
       const x = Math.round(c * strideLevel0);
-      const f = coverage(sat, mask, x / mask.scaleX, y / mask.scaleY, (x + footprintLevel0) / mask.scaleX, (y + footprintLevel0) / mask.scaleY);
+      const f = coverage(
+        sat,
+        mask,
+        x / mask.scaleX,
+        y / mask.scaleY,
+        (x + footprintLevel0) / mask.scaleX,
+        (y + footprintLevel0) / mask.scaleY,
+      );
       // A zero threshold still requires some tissue: an all-background patch is never useful.
       if (f >= cfg.minTissue && f > 0) {
         xs.push(x);
@@ -73,5 +81,15 @@ export function planGrid(extent: SlideExtent, mask: GridMask, choice: LevelChoic
     coords[2 * i] = xs[i];
     coords[2 * i + 1] = ys[i];
   }
-  return { choice, patchSizePx: cfg.patchSizePx, stridePx: cfg.stridePx, footprintLevel0, strideLevel0, cols, rows, coords, tissue: Float32Array.from(fractions) };
+  return {
+    choice,
+    patchSizePx: cfg.patchSizePx,
+    stridePx: cfg.stridePx,
+    footprintLevel0,
+    strideLevel0,
+    cols,
+    rows,
+    coords,
+    tissue: Float32Array.from(fractions),
+  };
 }

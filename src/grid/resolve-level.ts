@@ -22,14 +22,26 @@ export function resolveLevel(pyramid: PyramidShape, cfg: GridConfig): LevelChoic
     }
     const ds = downsamples[cfg.level];
     const levelMpp = mpp === null ? null : mpp * ds;
-    return { level: cfg.level, downsample: ds, levelMpp, patchMpp: levelMpp, readSizePx: cfg.patchSizePx, resampled: false, upsampled: false };
+    return {
+      level: cfg.level,
+      downsample: ds,
+      levelMpp,
+      patchMpp: levelMpp,
+      readSizePx: cfg.patchSizePx,
+      resampled: false,
+      upsampled: false,
+    };
   }
   const target = cfg.targetMpp as number;
   if (mpp === null) {
-    throw new WsiHpcError('MPP_MISSING', `${pyramid.file ?? 'slide'}: the slide records no microns-per-pixel, needed to read patches at ${target} µm/px`, {
-      file: pyramid.file,
-      hint: 'Give the scanner resolution with --slide-mpp (e.g. 0.25 for 40x, 0.5 for 20x), or read at a fixed --level',
-    });
+    throw new WsiHpcError(
+      'MPP_MISSING',
+      `${pyramid.file ?? 'slide'}: the slide records no microns-per-pixel, needed to read patches at ${target} µm/px`,
+      {
+        file: pyramid.file,
+        hint: 'Give the scanner resolution with --slide-mpp (e.g. 0.25 for 40x, 0.5 for 20x), or read at a fixed --level',
+      },
+    );
   }
   let nearest = 0;
   for (let i = 1; i < downsamples.length; i++) {
@@ -37,7 +49,15 @@ export function resolveLevel(pyramid: PyramidShape, cfg: GridConfig): LevelChoic
   }
   const nearestMpp = mpp * downsamples[nearest];
   if (Math.abs(nearestMpp / target - 1) <= LEVEL_MPP_TOLERANCE) {
-    return { level: nearest, downsample: downsamples[nearest], levelMpp: nearestMpp, patchMpp: nearestMpp, readSizePx: cfg.patchSizePx, resampled: false, upsampled: false };
+    return {
+      level: nearest,
+      downsample: downsamples[nearest],
+      levelMpp: nearestMpp,
+      patchMpp: nearestMpp,
+      readSizePx: cfg.patchSizePx,
+      resampled: false,
+      upsampled: false,
+    };
   }
   // Coarsest level still finer than the target, so we only ever shrink.
   let finer = -1;

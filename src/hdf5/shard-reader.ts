@@ -17,11 +17,15 @@ const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x
 
 /** The HDF5 superblock sits at offset 0, 512, 1024, 2048, ... */
 async function checkHdf5Signature(path: string): Promise<void> {
-  let handle;
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'r');
   } catch (err) {
-    throw new WsiHpcError('SHARD_CORRUPT', `${path}: cannot open the shard (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { file: path, cause: err });
+    throw new WsiHpcError(
+      'SHARD_CORRUPT',
+      `${path}: cannot open the shard (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      { file: path, cause: err },
+    );
   }
   try {
     const size = (await handle.stat()).size;
@@ -33,7 +37,10 @@ async function checkHdf5Signature(path: string): Promise<void> {
   } finally {
     await handle.close();
   }
-  throw new WsiHpcError('SHARD_CORRUPT', `${path}: not an HDF5 file (no HDF5 signature; truncated or overwritten?)`, { file: path, hint: 'Delete it and rerun `wsi-hpc pack`' });
+  throw new WsiHpcError('SHARD_CORRUPT', `${path}: not an HDF5 file (no HDF5 signature; truncated or overwritten?)`, {
+    file: path,
+    hint: 'Delete it and rerun `wsi-hpc pack`',
+  });
 }
 
 export interface ShardBatch {
@@ -43,7 +50,13 @@ export interface ShardBatch {
 }
 
 export class ShardReader {
-  private constructor(private readonly file: H5File, readonly path: string, readonly count: number, readonly patchSizePx: number, readonly attrs: Record<string, unknown>) {}
+  private constructor(
+    private readonly file: H5File,
+    readonly path: string,
+    readonly count: number,
+    readonly patchSizePx: number,
+    readonly attrs: Record<string, unknown>,
+  ) {}
 
   static async open(path: string): Promise<ShardReader> {
     const h5 = await loadH5();
@@ -61,12 +74,14 @@ export class ShardReader {
       throw new WsiHpcError('SHARD_CORRUPT', `${path}: ${msg}`, { file: path, hint });
     };
     const patches = file.get(DATASETS.patches) as unknown as H5Dataset | null;
-    if (!patches || !patches.shape || patches.shape.length !== 4 || patches.shape[3] !== 3) fail('no /patches dataset of shape [N, H, W, 3]');
+    if (!patches || patches.shape?.length !== 4 || patches.shape[3] !== 3) fail('no /patches dataset of shape [N, H, W, 3]');
     const p = patches as H5Dataset;
     for (const f of p.filters) {
       if (!READABLE_FILTERS.has(f.id)) {
-        fail(`/patches uses HDF5 filter ${f.id} (${f.name || 'unknown'}), which this reader cannot decode (it would read as zeros)`,
-          'Repack without that filter, e.g. h5repack -f NONE in.h5 out.h5, or with gzip: h5repack -f GZIP=4');
+        fail(
+          `/patches uses HDF5 filter ${f.id} (${f.name || 'unknown'}), which this reader cannot decode (it would read as zeros)`,
+          'Repack without that filter, e.g. h5repack -f NONE in.h5 out.h5, or with gzip: h5repack -f GZIP=4',
+        );
       }
     }
     const attrs: Record<string, unknown> = {};

@@ -23,7 +23,13 @@ type H5Dataset = NonNullable<ReturnType<H5File['get']>> & { write_slice(r: numbe
 
 export class ShardWriter {
   private written = 0;
-  private constructor(private readonly file: H5File, private readonly patches: H5Dataset, readonly count: number, private readonly patchBytes: number, readonly path: string) {}
+  private constructor(
+    private readonly file: H5File,
+    private readonly patches: H5Dataset,
+    readonly count: number,
+    private readonly patchBytes: number,
+    readonly path: string,
+  ) {}
 
   static async create(o: ShardWriterOptions): Promise<ShardWriter> {
     const h5 = await loadH5();
@@ -35,7 +41,11 @@ export class ShardWriter {
       if (!((file as unknown as { file_id: bigint }).file_id >= 0n)) throw new Error('HDF5 could not create the file');
       const chunk = Math.max(1, Math.min(o.chunkPatches, n));
       const patches = file.create_dataset({
-        name: DATASETS.patches, data: new Uint8Array(0), shape: [0, p, p, 3], maxshape: [n, p, p, 3], dtype: '<B',
+        name: DATASETS.patches,
+        data: new Uint8Array(0),
+        shape: [0, p, p, 3],
+        maxshape: [n, p, p, 3],
+        dtype: '<B',
         chunks: [chunk, p, p, 3],
         ...(o.compression.codec === 'gzip' ? { compression: 'gzip' as const, compression_opts: o.compression.level } : {}),
       }) as unknown as H5Dataset;
@@ -50,9 +60,19 @@ export class ShardWriter {
       file.create_dataset({ name: DATASETS.slideIds, data: s.map((x) => x.id) });
       file.create_dataset({ name: DATASETS.slideNames, data: s.map((x) => x.name) });
       file.create_dataset({ name: DATASETS.slideLevels, data: Int32Array.from(s.map((x) => x.level)), shape: [s.length], dtype: '<i' });
-      file.create_dataset({ name: DATASETS.slideDownsamples, data: Float64Array.from(s.map((x) => x.downsample)), shape: [s.length], dtype: '<d' });
+      file.create_dataset({
+        name: DATASETS.slideDownsamples,
+        data: Float64Array.from(s.map((x) => x.downsample)),
+        shape: [s.length],
+        dtype: '<d',
+      });
       file.create_dataset({ name: DATASETS.slideMpps, data: Float64Array.from(s.map((x) => x.mpp)), shape: [s.length], dtype: '<d' });
-      file.create_dataset({ name: DATASETS.slideReadSizes, data: Int32Array.from(s.map((x) => x.readSizePx)), shape: [s.length], dtype: '<i' });
+      file.create_dataset({
+        name: DATASETS.slideReadSizes,
+        data: Int32Array.from(s.map((x) => x.readSizePx)),
+        shape: [s.length],
+        dtype: '<i',
+      });
       file.create_attribute('layout_version', SHARD_LAYOUT_VERSION, null, '<i');
       file.create_attribute('shard_id', o.meta.shardId);
       file.create_attribute('plan_hash', o.meta.planHash);
@@ -62,7 +82,10 @@ export class ShardWriter {
       return new ShardWriter(file, patches, n, p * p * 3, o.path);
     } catch (err) {
       file.close();
-      throw new WsiHpcError('SHARD_WRITE_FAILED', `${o.path}: could not create the shard: ${(err as Error).message}`, { file: o.path, cause: err });
+      throw new WsiHpcError('SHARD_WRITE_FAILED', `${o.path}: could not create the shard: ${(err as Error).message}`, {
+        file: o.path,
+        cause: err,
+      });
     }
   }
 
@@ -70,7 +93,11 @@ export class ShardWriter {
   writeBatch(pixels: Uint8Array): void {
     const k = pixels.length / this.patchBytes;
     if (!Number.isInteger(k) || this.written + k > this.count) {
-      throw new WsiHpcError('SHARD_WRITE_FAILED', `${this.path}: batch of ${pixels.length} bytes does not fit (${this.written}/${this.count} written)`, { file: this.path });
+      throw new WsiHpcError(
+        'SHARD_WRITE_FAILED',
+        `${this.path}: batch of ${pixels.length} bytes does not fit (${this.written}/${this.count} written)`,
+        { file: this.path },
+      );
     }
     this.patches.write_slice([[this.written, this.written + k]], pixels);
     this.written += k;

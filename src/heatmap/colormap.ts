@@ -4,7 +4,11 @@ import type { RgbImage } from '../slide/index.js';
 import type { Heatmap } from './build-heatmap.js';
 
 const STOPS: Array<[number, number, number]> = [
-  [68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37],
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
 ];
 
 export function colourFor(v: number): [number, number, number] {

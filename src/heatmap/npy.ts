@@ -4,7 +4,7 @@ export function encodeNpyFloat32(values: Float32Array, shape: [number, number]):
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape[0]}, ${shape[1]}), }`;
   // Magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64, ending in \n.
   const total = Math.ceil((10 + header.length + 1) / 64) * 64;
-  header = header.padEnd(total - 10 - 1, ' ') + '\n';
+  header = `${header.padEnd(total - 10 - 1, ' ')}\n`;
   const out = new Uint8Array(total + values.byteLength);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
   new DataView(out.buffer).setUint16(8, header.length, true);
@@ -21,7 +21,8 @@ export function decodeNpyFloat32(bytes: Uint8Array, file = 'heatmap.npy'): { val
   const headerLen = new DataView(bytes.buffer, bytes.byteOffset).getUint16(8, true);
   const header = String.fromCharCode(...bytes.subarray(10, 10 + headerLen));
   const shape = /'shape': \((\d+), (\d+)\)/.exec(header);
-  if (!header.includes("'descr': '<f4'") || !shape) throw new Error(`${file}: expected a 2-D little-endian float32 array, header ${header.trim()}`);
+  if (!header.includes("'descr': '<f4'") || !shape)
+    throw new Error(`${file}: expected a 2-D little-endian float32 array, header ${header.trim()}`);
   const data = bytes.slice(10 + headerLen);
   return { values: new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4), shape: [Number(shape[1]), Number(shape[2])] };
 }

@@ -4,7 +4,7 @@ import { WsiHpcError } from '../errors.js';
 import { MODEL_CARD_VERSION, type ModelCard } from './types.js';
 
 export function cardPathFor(modelPath: string): string {
-  return modelPath.replace(/\.onnx$/i, '') + '.json';
+  return `${modelPath.replace(/\.onnx$/i, '')}.json`;
 }
 
 function isTriple(v: unknown): v is [number, number, number] {
@@ -22,14 +22,21 @@ export function validateModelCard(value: unknown, file: string): ModelCard {
   if (c.input && c.input.layout !== 'NCHW' && c.input.layout !== 'NHWC') problems.push('input.layout must be NCHW or NHWC');
   if (!Number.isInteger(c.patchSizePx) || (c.patchSizePx ?? 0) <= 0) problems.push('patchSizePx must be a positive integer');
   if (c.mpp !== null && !(typeof c.mpp === 'number' && c.mpp > 0)) problems.push('mpp must be a positive number or null');
-  if (!c.normalization || !isTriple(c.normalization.mean) || !isTriple(c.normalization.std)) problems.push('normalization.mean and .std must be three numbers each');
+  if (!c.normalization || !isTriple(c.normalization.mean) || !isTriple(c.normalization.std))
+    problems.push('normalization.mean and .std must be three numbers each');
   else if (c.normalization.std.some((s) => s <= 0)) problems.push('normalization.std must be positive');
   if (!c.output || typeof c.output.name !== 'string') problems.push('output.name must be the graph output name');
-  if (c.output && c.output.kind !== 'logits' && c.output.kind !== 'probabilities') problems.push('output.kind must be logits or probabilities');
-  if (c.output && !(Number.isInteger(c.output.positiveIndex) && c.output.positiveIndex >= 0)) problems.push('output.positiveIndex must be a non-negative integer');
-  if (c.output && (!Array.isArray(c.output.labels) || c.output.labels.length <= (c.output.positiveIndex ?? 0))) problems.push('output.labels must name every class, including positiveIndex');
+  if (c.output && c.output.kind !== 'logits' && c.output.kind !== 'probabilities')
+    problems.push('output.kind must be logits or probabilities');
+  if (c.output && !(Number.isInteger(c.output.positiveIndex) && c.output.positiveIndex >= 0))
+    problems.push('output.positiveIndex must be a non-negative integer');
+  if (c.output && (!Array.isArray(c.output.labels) || c.output.labels.length <= (c.output.positiveIndex ?? 0)))
+    problems.push('output.labels must name every class, including positiveIndex');
   if (problems.length > 0) {
-    throw new WsiHpcError('MODEL_INVALID', `${file}: invalid model card:\n  - ${problems.join('\n  - ')}`, { file, hint: 'See docs/MODELS.md for the model card format' });
+    throw new WsiHpcError('MODEL_INVALID', `${file}: invalid model card:\n  - ${problems.join('\n  - ')}`, {
+      file,
+      hint: 'See docs/MODELS.md for the model card format',
+    });
   }
   return c as ModelCard;
 }
@@ -40,7 +47,9 @@ export async function readModelCard(modelPath: string, cardPath = cardPathFor(mo
     text = await readFile(cardPath, 'utf8');
   } catch (err) {
     throw new WsiHpcError('MODEL_INVALID', `${cardPath}: no model card for ${modelPath}`, {
-      file: cardPath, cause: err, hint: 'Write a model card (docs/MODELS.md) beside the model, or pass --card FILE',
+      file: cardPath,
+      cause: err,
+      hint: 'Write a model card (docs/MODELS.md) beside the model, or pass --card FILE',
     });
   }
   let value: unknown;

@@ -62,7 +62,13 @@ export class GraphBuilder {
   /** Add a node with one output (returned) or several (`outputs`). */
   op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputs?: string[]): string {
     const outs = outputs ?? [this.fresh(opType.toLowerCase())];
-    this.nodes.push({ opType, input: inputs, output: outs, name: this.fresh(`n_${opType}`), attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+    this.nodes.push({
+      opType,
+      input: inputs,
+      output: outs,
+      name: this.fresh(`n_${opType}`),
+      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+    });
     return outs[0];
   }
 }

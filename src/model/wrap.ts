@@ -32,18 +32,34 @@ export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model
   const input = (graph.input ?? []).find((i) => i.name === card.input.name);
   if (!input) {
     const names = (graph.input ?? []).filter((i) => !inits.has(i.name)).map((i) => i.name);
-    throw new WsiHpcError('MODEL_MISMATCH', `${file}: the card's input \`${card.input.name}\` is not a graph input (graph inputs: ${names.join(', ')})`, { file });
+    throw new WsiHpcError(
+      'MODEL_MISMATCH',
+      `${file}: the card's input \`${card.input.name}\` is not a graph input (graph inputs: ${names.join(', ')})`,
+      { file },
+    );
   }
   const output = (graph.output ?? []).find((o) => o.name === card.output.name);
   if (!output) {
-    throw new WsiHpcError('MODEL_MISMATCH', `${file}: the card's output \`${card.output.name}\` is not a graph output (graph outputs: ${(graph.output ?? []).map((o) => o.name).join(', ')})`, { file });
+    throw new WsiHpcError(
+      'MODEL_MISMATCH',
+      `${file}: the card's output \`${card.output.name}\` is not a graph output (graph outputs: ${(graph.output ?? []).map((o) => o.name).join(', ')})`,
+      { file },
+    );
   }
   const p = card.patchSizePx;
   const b = new GraphBuilder('wsihpc_');
   const { mean, std } = card.normalization;
   // ((x / 255) - mean) / std  ==  x * (1 / (255 std)) + (-mean / std)
-  const scale = b.constFloat([1, 1, 1, 3], std.map((s) => 1 / (255 * s)), 'scale');
-  const shift = b.constFloat([1, 1, 1, 3], mean.map((m, c) => -m / std[c]), 'shift');
+  const scale = b.constFloat(
+    [1, 1, 1, 3],
+    std.map((s) => 1 / (255 * s)),
+    'scale',
+  );
+  const shift = b.constFloat(
+    [1, 1, 1, 3],
+    mean.map((m, c) => -m / std[c]),
+    'shift',
+  );
   const asFloat = options.hasStainNorm ? stainNormalize(b, p, options.stainIo ?? 240) : b.op('Cast', [WRAPPED_INPUT], { to: DT.FLOAT });
   const normalized = card.input.layout === 'NCHW' ? b.op('Add', [b.op('Mul', [asFloat, scale]), shift]) : null;
   if (normalized) b.op('Transpose', [normalized], { perm: [0, 3, 1, 2] }, [card.input.name]);
@@ -64,7 +80,8 @@ export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model
       input: [
         valueInfo(WRAPPED_INPUT, DT.UINT8, ['N', p, p, 3]),
         ...(options.hasStainNorm ? [valueInfo(WRAPPED_STAIN, DT.FLOAT, ['N', 3, 3])] : []),
-        ...(graph.input ?? []).filter((i) => i.name !== card.input.name && inits.has(i.name))],
+        ...(graph.input ?? []).filter((i) => i.name !== card.input.name && inits.has(i.name)),
+      ],
       output: [valueInfo(WRAPPED_OUTPUT, DT.FLOAT, ['N', classes ?? 'C'])],
       valueInfo: graph.valueInfo ?? [],
     },

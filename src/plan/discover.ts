@@ -38,4 +38,3 @@ export async function discoverSlides(inputs: string[]): Promise<string[]> {
   }
   return [...found].sort();
 }
-

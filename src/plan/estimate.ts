@@ -11,7 +11,10 @@ export interface CostEstimate {
   totalCoreHours: number;
 }
 
-export function estimateCost(patches: number, rates: { packPerCoreSecond: number; inferPerCoreSecond: number } = DEFAULT_RATES): CostEstimate {
+export function estimateCost(
+  patches: number,
+  rates: { packPerCoreSecond: number; inferPerCoreSecond: number } = DEFAULT_RATES,
+): CostEstimate {
   const packCoreHours = patches / rates.packPerCoreSecond / 3600;
   const inferCoreHours = patches / rates.inferPerCoreSecond / 3600;
   return { patches, packCoreHours, inferCoreHours, totalCoreHours: packCoreHours + inferCoreHours };

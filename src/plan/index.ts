@@ -1,6 +1,17 @@
 // Public entry of the plan module: the plan.json types, reading/writing, slide ids and discovery.
 export { PLAN_SCHEMA_VERSION } from './types.js';
-export type { PlanFile, PlanSlide, PlanParams, PlanGrid, PlanTissue, PlanSlideInfo, PlanError, PlanTotals, PlanShards, PackParams } from './types.js';
+export type {
+  PlanFile,
+  PlanSlide,
+  PlanParams,
+  PlanGrid,
+  PlanTissue,
+  PlanSlideInfo,
+  PlanError,
+  PlanTotals,
+  PlanShards,
+  PackParams,
+} from './types.js';
 export { readPlan, readPlanIfExists, writePlan, parsePlan, summarizeSlides } from './plan-file.js';
 export { slideIdFor } from './slide-id.js';
 export { discoverSlides, SLIDE_EXTENSIONS } from './discover.js';

@@ -28,10 +28,14 @@ export function parsePlan(text: string, file: string): PlanFile {
     throw new WsiHpcError('PLAN_INVALID', `${file}: no schemaVersion; not a wsi-hpc plan`, { file });
   }
   if (plan.schemaVersion !== PLAN_SCHEMA_VERSION) {
-    throw new WsiHpcError('PLAN_INVALID', `${file}: plan schema version ${plan.schemaVersion} is not supported (this wsi-hpc reads version ${PLAN_SCHEMA_VERSION})`, {
-      file,
-      hint: 'Use the wsi-hpc version that wrote the plan, or re-run `wsi-hpc plan` into a new run folder',
-    });
+    throw new WsiHpcError(
+      'PLAN_INVALID',
+      `${file}: plan schema version ${plan.schemaVersion} is not supported (this wsi-hpc reads version ${PLAN_SCHEMA_VERSION})`,
+      {
+        file,
+        hint: 'Use the wsi-hpc version that wrote the plan, or re-run `wsi-hpc plan` into a new run folder',
+      },
+    );
   }
   if (!Array.isArray(plan.slides) || typeof plan.params !== 'object') {
     throw new WsiHpcError('PLAN_INVALID', `${file}: missing slides or params`, { file });
@@ -44,11 +48,15 @@ export async function readPlan(file: string): Promise<PlanFile> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new WsiHpcError('PLAN_INVALID', `${file}: cannot read the plan (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
-      file,
-      hint: 'Run `wsi-hpc plan SLIDES --out RUN` first',
-      cause: err,
-    });
+    throw new WsiHpcError(
+      'PLAN_INVALID',
+      `${file}: cannot read the plan (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      {
+        file,
+        hint: 'Run `wsi-hpc plan SLIDES --out RUN` first',
+        cause: err,
+      },
+    );
   }
   return parsePlan(text, file);
 }

@@ -28,7 +28,10 @@ function logFor(jobs: JobsFile, paths: RunPaths, stage: Stage, task: number | nu
 }
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function unitFrom(unit: string, task: number | null, m: Marker | null, planHash: string): ReportUnit {
@@ -37,7 +40,9 @@ function unitFrom(unit: string, task: number | null, m: Marker | null, planHash:
   const r = marker?.result ?? {};
   const status: UnitStatus = marker ? marker.status : 'missing';
   return {
-    unit, task, status,
+    unit,
+    task,
+    status,
     seconds: numberOr(marker?.seconds),
     host: marker?.host ?? null,
     patches: numberOr(r.patches),

@@ -47,7 +47,10 @@ async function collectSlide(s: PlanSlide, paths: RunPaths, scores: ReportScores 
     embedImage(paths.heatmap(s.id, 'png'), 'jpeg'),
   ]);
   return {
-    id: s.id, name: s.name, path: s.path, status: s.status,
+    id: s.id,
+    name: s.name,
+    path: s.path,
+    status: s.status,
     error: s.error ?? null,
     format: s.info?.format ?? null,
     width: s.info?.width ?? null,

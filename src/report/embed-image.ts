@@ -23,7 +23,8 @@ export async function embedImage(path: string, format: EmbedFormat = 'png', maxE
   const { default: sharp } = await import('sharp');
   try {
     const resized = sharp(bytes).resize({ width: maxEdgePx, height: maxEdgePx, fit: 'inside', withoutEnlargement: true });
-    const encoded = format === 'jpeg' ? resized.flatten({ background: '#ffffff' }).jpeg({ quality: 82 }) : resized.png({ compressionLevel: 9 });
+    const encoded =
+      format === 'jpeg' ? resized.flatten({ background: '#ffffff' }).jpeg({ quality: 82 }) : resized.png({ compressionLevel: 9 });
     const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
     return { dataUri: `data:image/${format};base64,${data.toString('base64')}`, width: info.width, height: info.height };
   } catch {

@@ -11,7 +11,17 @@ export { renderHtml } from './render-html.js';
 export { escapeHtml, escapeHref } from './escape.js';
 export { parseScoresCsv } from './scores-csv.js';
 export { embedImage, MAX_IMAGE_EDGE_PX } from './embed-image.js';
-export type { ReportModel, ReportRun, ReportSlide, ReportStage, ReportUnit, ReportStudy, ReportImage, ReportScores, UnitStatus } from './types.js';
+export type {
+  ReportModel,
+  ReportRun,
+  ReportSlide,
+  ReportStage,
+  ReportUnit,
+  ReportStudy,
+  ReportImage,
+  ReportScores,
+  UnitStatus,
+} from './types.js';
 
 export interface ReportOptions {
   /** Where to write the page. @default `<folder>/report.html` */

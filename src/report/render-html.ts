@@ -14,8 +14,13 @@ const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 function renderSummary(run: ReportRun): string {
   const t = run.totals;
   const tiles: Array<[string, string]> = [
-    ['slides', fmtInt(t.slides)], ['planned', fmtInt(t.planned)], ['failed slides', fmtInt(t.failed)], ['patches', fmtInt(t.patches)],
-    ['shards', fmtInt(t.shards)], ['array tasks', fmtInt(run.tasks)], ['patch pixels', formatBytes(t.bytes)],
+    ['slides', fmtInt(t.slides)],
+    ['planned', fmtInt(t.planned)],
+    ['failed slides', fmtInt(t.failed)],
+    ['patches', fmtInt(t.patches)],
+    ['shards', fmtInt(t.shards)],
+    ['array tasks', fmtInt(run.tasks)],
+    ['patch pixels', formatBytes(t.bytes)],
   ];
   const stageBadges = run.stages.map((s) => {
     const kind = s.counts.failed ? 'failed' : s.counts.missing ? 'missing' : 'ok';
@@ -35,7 +40,9 @@ function renderStudy(study: ReportStudy): string {
     : '<p class="note">No frontier plot in the study folder.</p>';
   const rows = study.rows.map((r) => study.columns.map((c) => fmtCell(r[c])));
   const numeric = study.columns.map((c, i) => (study.rows.some((r) => typeof r[c] === 'number') ? i : -1)).filter((i) => i >= 0);
-  const body = study.rows.length ? h(table(study.columns, rows, { className: 'study-table', numeric })) : '<p class="note">study.json has no table rows.</p>';
+  const body = study.rows.length
+    ? h(table(study.columns, rows, { className: 'study-table', numeric }))
+    : '<p class="note">study.json has no table rows.</p>';
   return `<section id="study"><h2>Study (${study.rows.length} configurations)</h2>
 ${body}
 ${plot}
@@ -53,7 +60,9 @@ export function renderHtml(model: ReportModel): string {
     run ? renderSlides(run.slides) : '',
     run ? renderStages(run.stages, run.hasJobs) : '',
     model.study ? renderStudy(model.study) : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -31,8 +31,14 @@ function renderOverview(slides: ReportSlide[]): Html {
     const st = slideState(s);
     return [
       raw(`<a href="#${escapeHtml(anchor(s))}" class="slide-name">${escapeHtml(s.name)}</a>`),
-      badge(st.text, st.kind), sizeOf(s), fmtNum(s.mpp, 3), fmtPercent(s.tissueFraction), fmtInt(s.patches),
-      fmtNum(s.scores?.max, 3), fmtNum(s.scores?.topKMean, 3), s.error ? `${s.error.code}: ${s.error.message}` : '',
+      badge(st.text, st.kind),
+      sizeOf(s),
+      fmtNum(s.mpp, 3),
+      fmtPercent(s.tissueFraction),
+      fmtInt(s.patches),
+      fmtNum(s.scores?.max, 3),
+      fmtNum(s.scores?.topKMean, 3),
+      s.error ? `${s.error.code}: ${s.error.message}` : '',
     ];
   });
   return table(['slide', 'status', 'size (px)', 'MPP (µm/px)', 'tissue', 'patches', 'max', topKLabel(slides), 'error'], rows, {
@@ -44,9 +50,15 @@ function renderOverview(slides: ReportSlide[]): Html {
 
 function renderFacts(s: ReportSlide, topK: string): string {
   const facts: Array<[string, string]> = [
-    ['id', s.id], ['format', s.format ?? '–'], ['size', s.width === null ? '–' : `${sizeOf(s)} px`], ['MPP', s.mpp === null ? '–' : `${fmtNum(s.mpp, 4)} µm/px`],
-    ['tissue', fmtPercent(s.tissueFraction)], ['patches', fmtInt(s.patches)],
-    ['max', fmtNum(s.scores?.max, 3)], [topK, fmtNum(s.scores?.topKMean, 3)], ['regions', fmtInt(s.scores?.regions)],
+    ['id', s.id],
+    ['format', s.format ?? '–'],
+    ['size', s.width === null ? '–' : `${sizeOf(s)} px`],
+    ['MPP', s.mpp === null ? '–' : `${fmtNum(s.mpp, 4)} µm/px`],
+    ['tissue', fmtPercent(s.tissueFraction)],
+    ['patches', fmtInt(s.patches)],
+    ['max', fmtNum(s.scores?.max, 3)],
+    [topK, fmtNum(s.scores?.topKMean, 3)],
+    ['regions', fmtInt(s.scores?.regions)],
   ];
   return `<dl class="facts">${facts.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('')}</dl>`;
 }
@@ -55,14 +67,18 @@ function renderCard(s: ReportSlide, topK: string): string {
   const st = slideState(s);
   const error = s.error
     ? `<div class="error" role="alert"><strong>${escapeHtml(s.error.code)}</strong>: ${escapeHtml(s.error.message)}${
-      s.error.hint ? `<br><span class="hint">hint: ${escapeHtml(s.error.hint)}</span>` : ''}</div>`
+        s.error.hint ? `<br><span class="hint">hint: ${escapeHtml(s.error.hint)}</span>` : ''
+      }</div>`
     : '';
   // A slide that failed planning has no pictures at all; its card is the error.
-  const figures = s.status === 'failed' ? [] : [
-    figure(s.images.qc, 'QC: tissue outline (green) and kept patches (blue)', `QC of ${s.name}`, 'no QC picture'),
-    figure(s.images.mask, 'tissue mask', `tissue mask of ${s.name}`, 'no mask'),
-    figure(s.images.heatmap, 'heatmap overlay (tumour probability, see legend)', `heatmap of ${s.name}`, 'not merged yet'),
-  ];
+  const figures =
+    s.status === 'failed'
+      ? []
+      : [
+          figure(s.images.qc, 'QC: tissue outline (green) and kept patches (blue)', `QC of ${s.name}`, 'no QC picture'),
+          figure(s.images.mask, 'tissue mask', `tissue mask of ${s.name}`, 'no mask'),
+          figure(s.images.heatmap, 'heatmap overlay (tumour probability, see legend)', `heatmap of ${s.name}`, 'not merged yet'),
+        ];
   return `<article class="slide-card ${st.kind}" id="${escapeHtml(anchor(s))}" data-slide-id="${escapeHtml(s.id)}">
 <header><h3 class="slide-name">${escapeHtml(s.name)}</h3>${h(badge(st.text, st.kind))}</header>
 <p class="path">${escapeHtml(s.path)}</p>

@@ -22,13 +22,29 @@ function errorCell(u: ReportUnit): Html | string {
 
 function renderStage(s: ReportStage, hasJobs: boolean): string {
   const isInfer = s.stage === 'infer';
-  const headers = ['unit', 'task', 'status', 'seconds', 'host', 'patches', 'patches/s',
-    ...(isInfer ? ['device', 'threads', 'batch'] : []), 'error', 'log'];
+  const headers = [
+    'unit',
+    'task',
+    'status',
+    'seconds',
+    'host',
+    'patches',
+    'patches/s',
+    ...(isInfer ? ['device', 'threads', 'batch'] : []),
+    'error',
+    'log',
+  ];
   const rows = s.units.map((u) => [
-    u.unit, u.task === null ? '–' : String(u.task), badge(STATUS_TEXT[u.status], STATUS_KIND[u.status]),
-    fmtNum(u.seconds, 2), u.host ?? '–', fmtInt(u.patches), fmtNum(u.patchesPerSecond, 1),
+    u.unit,
+    u.task === null ? '–' : String(u.task),
+    badge(STATUS_TEXT[u.status], STATUS_KIND[u.status]),
+    fmtNum(u.seconds, 2),
+    u.host ?? '–',
+    fmtInt(u.patches),
+    fmtNum(u.patchesPerSecond, 1),
     ...(isInfer ? [u.provider ?? '–', fmtInt(u.threads), fmtInt(u.batchSize)] : []),
-    errorCell(u), logCell(u, hasJobs),
+    errorCell(u),
+    logCell(u, hasJobs),
   ]);
   const numeric = isInfer ? [3, 5, 6, 8, 9] : [3, 5, 6];
   const c = s.counts;

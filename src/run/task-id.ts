@@ -12,12 +12,16 @@ export function resolveTaskId(explicit: number | undefined, env: NodeJS.ProcessE
     const id = Number(env.SLURM_ARRAY_TASK_ID);
     const offset = Number(env[TASK_OFFSET_ENV] ?? 0);
     if (!Number.isInteger(id) || !Number.isInteger(offset)) {
-      throw new OptionError(`Expected SLURM_ARRAY_TASK_ID and ${TASK_OFFSET_ENV} to be integers, received \`${env.SLURM_ARRAY_TASK_ID}\` and \`${env[TASK_OFFSET_ENV]}\``);
+      throw new OptionError(
+        `Expected SLURM_ARRAY_TASK_ID and ${TASK_OFFSET_ENV} to be integers, received \`${env.SLURM_ARRAY_TASK_ID}\` and \`${env[TASK_OFFSET_ENV]}\``,
+      );
     }
     task = id + offset;
   }
   if (task !== null && (!Number.isInteger(task) || task < 0 || task >= taskCount)) {
-    throw new OptionError(`Expected \`--task\` to be an integer from 0 to ${taskCount - 1} (this stage has ${taskCount} tasks), received \`${task}\``);
+    throw new OptionError(
+      `Expected \`--task\` to be an integer from 0 to ${taskCount - 1} (this stage has ${taskCount} tasks), received \`${task}\``,
+    );
   }
   return task;
 }

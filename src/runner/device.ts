@@ -17,7 +17,8 @@ export function detectGpu(env: NodeJS.ProcessEnv, hasDeviceFile: (p: string) => 
   const cvd = env.CUDA_VISIBLE_DEVICES;
   if (cvd !== undefined) {
     // SLURM sets NoDevFiles when a job asked for no GPUs; -1 or empty hides every GPU.
-    if (cvd === '' || cvd === '-1' || cvd === 'NoDevFiles') return { isVisible: false, evidence: [`CUDA_VISIBLE_DEVICES=${cvd} hides all GPUs`] };
+    if (cvd === '' || cvd === '-1' || cvd === 'NoDevFiles')
+      return { isVisible: false, evidence: [`CUDA_VISIBLE_DEVICES=${cvd} hides all GPUs`] };
     evidence.push(`CUDA_VISIBLE_DEVICES=${cvd}`);
   }
   for (const key of ['SLURM_STEP_GPUS', 'SLURM_JOB_GPUS', 'GPU_DEVICE_ORDINAL']) {
@@ -36,7 +37,7 @@ export function chooseThreads(explicit: number | undefined, env: NodeJS.ProcessE
 }
 
 export const CUDA_FIX_HINT = [
-  'onnxruntime-node was installed without its CUDA libraries (this project\'s .npmrc skips them for offline machines).',
+  "onnxruntime-node was installed without its CUDA libraries (this project's .npmrc skips them for offline machines).",
   'On a GPU cluster: delete the `onnxruntime-node-install=skip` line from .npmrc, then on a node with network access run',
   '  npm rebuild onnxruntime-node --onnxruntime-node-install-cuda=v12',
   'and make CUDA 12 and cuDNN 9 visible to the job (e.g. `module load cuda/12 cudnn/9`).',

@@ -24,7 +24,10 @@ export async function openSession(modelBytes: Uint8Array, o: SessionOptions): Pr
   const ort = await import('onnxruntime-node');
   const { threads, source } = chooseThreads(o.threads, o.env);
   const cpuOptions: Ort.InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all',
+    executionProviders: ['cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
   };
   const gpu = detectGpu(o.env);
   let warning: string | null = null;
@@ -34,15 +37,31 @@ export async function openSession(modelBytes: Uint8Array, o: SessionOptions): Pr
     ort.env.logLevel = 'fatal';
     try {
       // Actually try: `listSupportedBackends()` marks CUDA `bundled: false` even when its libraries are installed.
-      const session = await ort.InferenceSession.create(modelBytes, { executionProviders: ['cuda'], graphOptimizationLevel: 'all', logSeverityLevel: 4 });
+      const session = await ort.InferenceSession.create(modelBytes, {
+        executionProviders: ['cuda'],
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 4,
+      });
       ort.env.logLevel = level;
-      return { session, ort, provider: 'cuda', threads, reason: `CUDA: GPU visible (${gpu.evidence.join(', ') || '--device cuda'})`, warning: null };
+      return {
+        session,
+        ort,
+        provider: 'cuda',
+        threads,
+        reason: `CUDA: GPU visible (${gpu.evidence.join(', ') || '--device cuda'})`,
+        warning: null,
+      };
     } catch (err) {
       ort.env.logLevel = level;
       warning = `GPU visible (${gpu.evidence.join(', ') || '--device cuda'}) but the CUDA execution provider could not be used: ${(err as Error).message}. Falling back to CPU.\n${CUDA_FIX_HINT}`;
     }
   }
   const session = await ort.InferenceSession.create(modelBytes, cpuOptions);
-  const why = o.device === 'cpu' ? '--device cpu' : warning ? 'CUDA unavailable' : `no GPU visible (${gpu.evidence.join(', ') || 'no CUDA_VISIBLE_DEVICES, SLURM GPU variables or /dev/nvidia0'})`;
+  const why =
+    o.device === 'cpu'
+      ? '--device cpu'
+      : warning
+        ? 'CUDA unavailable'
+        : `no GPU visible (${gpu.evidence.join(', ') || 'no CUDA_VISIBLE_DEVICES, SLURM GPU variables or /dev/nvidia0'})`;
   return { session, ort, provider: 'cpu', threads, reason: `CPU with ${threads} intra-op threads (${source}): ${why}`, warning };
 }

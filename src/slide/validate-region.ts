@@ -16,10 +16,16 @@ export function validateRegion(info: SlideInfo, level: number, x: number, y: num
   if (!Number.isInteger(level) || level < 0 || level > last) {
     throw new OptionError(`Expected \`level\` to be an integer between 0 and ${last} for ${info.path}, received ${describe(level)}`);
   }
-  for (const [name, value] of [['x', x], ['y', y]] as const) {
+  for (const [name, value] of [
+    ['x', x],
+    ['y', y],
+  ] as const) {
     if (!Number.isSafeInteger(value)) throw new OptionError(`Expected \`${name}\` to be an integer, received ${describe(value)}`);
   }
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!Number.isSafeInteger(value) || value <= 0) {
       throw new OptionError(`Expected \`${name}\` to be a positive integer, received ${describe(value)}`);
     }

@@ -40,32 +40,41 @@ function statesFor(jobField: string, state: string, exitCode: string | null): Ta
 
 /** `sacct -X -P -n --format=JobID,State,ExitCode` lines. */
 export function parseSacct(output: string): TaskState[] {
-  return output.split('\n').filter((l) => l.includes('|')).flatMap((line) => {
-    const [job, state, exit] = line.split('|');
-    return statesFor(job, state.split(' ')[0], exit ?? null);
-  });
+  return output
+    .split('\n')
+    .filter((l) => l.includes('|'))
+    .flatMap((line) => {
+      const [job, state, exit] = line.split('|');
+      return statesFor(job, state.split(' ')[0], exit ?? null);
+    });
 }
 
 /** `squeue -h -o %i|%T` lines. */
 export function parseSqueue(output: string): TaskState[] {
-  return output.split('\n').filter((l) => l.includes('|')).flatMap((line) => {
-    const [job, state] = line.split('|');
-    return statesFor(job, state.trim(), null);
-  });
+  return output
+    .split('\n')
+    .filter((l) => l.includes('|'))
+    .flatMap((line) => {
+      const [job, state] = line.split('|');
+      return statesFor(job, state.trim(), null);
+    });
 }
 
 /** `scontrol show job -o`: one line per job record of `Key=Value` pairs. */
 export function parseScontrolJobs(output: string): TaskState[] {
-  return output.split('\n').filter((l) => l.includes('JobId=')).flatMap((line) => {
-    const kv = new Map<string, string>();
-    for (const m of line.matchAll(/(\w+)=(\S*)/g)) if (!kv.has(m[1])) kv.set(m[1], m[2]);
-    const state = kv.get('JobState') ?? 'UNKNOWN';
-    const exitCode = kv.get('ExitCode') ?? null;
-    const arrayJob = kv.get('ArrayJobId');
-    const task = kv.get('ArrayTaskId');
-    if (arrayJob && task) return statesFor(`${arrayJob}_${/^\d+$/.test(task) ? task : `[${task}]`}`, state, exitCode);
-    return statesFor(kv.get('JobId') ?? '', state, exitCode);
-  });
+  return output
+    .split('\n')
+    .filter((l) => l.includes('JobId='))
+    .flatMap((line) => {
+      const kv = new Map<string, string>();
+      for (const m of line.matchAll(/(\w+)=(\S*)/g)) if (!kv.has(m[1])) kv.set(m[1], m[2]);
+      const state = kv.get('JobState') ?? 'UNKNOWN';
+      const exitCode = kv.get('ExitCode') ?? null;
+      const arrayJob = kv.get('ArrayJobId');
+      const task = kv.get('ArrayTaskId');
+      if (arrayJob && task) return statesFor(`${arrayJob}_${/^\d+$/.test(task) ? task : `[${task}]`}`, state, exitCode);
+      return statesFor(kv.get('JobId') ?? '', state, exitCode);
+    });
 }
 
 /** True when sacct's output says accounting is off (then scontrol/squeue are the source). */

@@ -39,7 +39,9 @@ export function renderDirectives(r: RenderInput): string {
 export function renderSbatch(r: RenderInput): string {
   const values: Record<string, string> = {
     directives: renderDirectives(r),
-    env: Object.entries(r.env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n'),
+    env: Object.entries(r.env)
+      .map(([k, v]) => `export ${k}=${shellQuote(v)}`)
+      .join('\n'),
     setup: r.setup.trim() || ': # no environment setup given (--setup)',
     command: r.command.map(shellQuote).join(' '),
     log_dir: shellQuote(r.logDir),

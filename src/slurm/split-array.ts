@@ -41,8 +41,12 @@ export function renderArraySpec(indices: number[], throttle: number | null): str
 /** Refuse a submission that cannot fit the controller's job table. */
 export function validateJobCount(totalTasks: number, limits: ClusterLimits, running = 0): void {
   if (totalTasks + running > limits.maxJobCount) {
-    throw new WsiHpcError('INVALID_OPTION', `The run needs ${totalTasks} array tasks but the cluster holds at most ${limits.maxJobCount} jobs (MaxJobCount${running ? `, ${running} already queued` : ''})`, {
-      hint: 'Re-plan with a larger --shards-per-task (fewer, longer tasks), or submit --stages one at a time',
-    });
+    throw new WsiHpcError(
+      'INVALID_OPTION',
+      `The run needs ${totalTasks} array tasks but the cluster holds at most ${limits.maxJobCount} jobs (MaxJobCount${running ? `, ${running} already queued` : ''})`,
+      {
+        hint: 'Re-plan with a larger --shards-per-task (fewer, longer tasks), or submit --stages one at a time',
+      },
+    );
   }
 }

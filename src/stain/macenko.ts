@@ -8,7 +8,10 @@ export const MACENKO_DEFAULTS = Object.freeze({ io: 240, beta: 0.15, alpha: 1 })
 
 /** The reference H&E stain matrix and concentrations used by Macenko's and most public code. */
 export const BUILTIN_TARGET: StainModel = Object.freeze({
-  he: [[0.5626, 0.7201, 0.4062], [0.2159, 0.8012, 0.5581]],
+  he: [
+    [0.5626, 0.7201, 0.4062],
+    [0.2159, 0.8012, 0.5581],
+  ],
   maxC: [1.9705, 1.0308],
 }) as StainModel;
 
@@ -45,10 +48,14 @@ export function fitMacenko(rgb: Uint8Array, options: MacenkoOptions = {}): Stain
   for (const i of kept) for (let c = 0; c < 3; c++) mean[c] += od[3 * i + c] / kept.length;
   const cov = Matrix.zeros(3, 3);
   for (const i of kept) {
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) cov.set(a, b, cov.get(a, b) + (od[3 * i + a] - mean[a]) * (od[3 * i + b] - mean[b]));
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) cov.set(a, b, cov.get(a, b) + (od[3 * i + a] - mean[a]) * (od[3 * i + b] - mean[b]));
   }
   const eig = new EigenvalueDecomposition(cov.div(kept.length - 1), { assumeSymmetric: true });
-  const order = eig.realEigenvalues.map((v, k) => [v, k]).sort((x, y) => x[0] - y[0]).map(([, k]) => k);
+  const order = eig.realEigenvalues
+    .map((v, k) => [v, k])
+    .sort((x, y) => x[0] - y[0])
+    .map(([, k]) => k);
   const e1 = eig.eigenvectorMatrix.getColumn(order[1]);
   const e2 = eig.eigenvectorMatrix.getColumn(order[2]);
   const phi = new Float64Array(kept.length);
@@ -63,7 +70,13 @@ export function fitMacenko(rgb: Uint8Array, options: MacenkoOptions = {}): Stain
   const vMax = direction(percentile(phi, 100 - alpha));
   // Hematoxylin absorbs more red than eosin does.
   const he: StainModel['he'] = vMin[0] > vMax[0] ? [vMin, vMax] : [vMax, vMin];
-  const pinv = pseudoInverse(new Matrix([[he[0][0], he[1][0]], [he[0][1], he[1][1]], [he[0][2], he[1][2]]]));
+  const pinv = pseudoInverse(
+    new Matrix([
+      [he[0][0], he[1][0]],
+      [he[0][1], he[1][1]],
+      [he[0][2], he[1][2]],
+    ]),
+  );
   const c0 = new Float64Array(n);
   const c1 = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -80,8 +93,16 @@ export function fitMacenko(rgb: Uint8Array, options: MacenkoOptions = {}): Stain
  * rescaled to the target's max concentrations, recomposed with the target's stain vectors.
  */
 export function transferMatrix(source: StainModel, target: StainModel): number[][] {
-  const hs = new Matrix([[source.he[0][0], source.he[1][0]], [source.he[0][1], source.he[1][1]], [source.he[0][2], source.he[1][2]]]);
-  const ht = new Matrix([[target.he[0][0], target.he[1][0]], [target.he[0][1], target.he[1][1]], [target.he[0][2], target.he[1][2]]]);
+  const hs = new Matrix([
+    [source.he[0][0], source.he[1][0]],
+    [source.he[0][1], source.he[1][1]],
+    [source.he[0][2], source.he[1][2]],
+  ]);
+  const ht = new Matrix([
+    [target.he[0][0], target.he[1][0]],
+    [target.he[0][1], target.he[1][1]],
+    [target.he[0][2], target.he[1][2]],
+  ]);
   const scale = Matrix.diag([target.maxC[0] / source.maxC[0], target.maxC[1] / source.maxC[1]]);
   return ht.mmul(scale).mmul(pseudoInverse(hs)).to2DArray();
 }

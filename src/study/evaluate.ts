@@ -49,11 +49,22 @@ export async function evaluateRun(run: string, annotationsDir: string): Promise<
       allLabels.push(labels[i]);
       max = Math.max(max, probs[i]);
     }
-    slides.push({ id: s.id, name: s.name, annotations: ann.file, patches: predicted, tumourPatches: labels.reduce((a, b) => a + b, 0), auc: rocAuc(probs, labels), maxScore: predicted ? max : Number.NaN });
+    slides.push({
+      id: s.id,
+      name: s.name,
+      annotations: ann.file,
+      patches: predicted,
+      tumourPatches: labels.reduce((a, b) => a + b, 0),
+      auc: rocAuc(probs, labels),
+      maxScore: predicted ? max : Number.NaN,
+    });
   }
   return {
     patchAuc: rocAuc(allScores, allLabels),
-    slideAuc: rocAuc(slides.map((s) => s.maxScore), slides.map((s) => (s.tumourPatches > 0 ? 1 : 0))),
+    slideAuc: rocAuc(
+      slides.map((s) => s.maxScore),
+      slides.map((s) => (s.tumourPatches > 0 ? 1 : 0)),
+    ),
     patches: allScores.length,
     tumourPatches: allLabels.reduce((a, b) => a + b, 0),
     slides,

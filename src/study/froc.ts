@@ -45,7 +45,11 @@ export function froc(slides: SlideTruth[]): FrocResult {
     if (scored[i].lesion) found.add(scored[i].lesion as string);
     else fp++;
     if (i + 1 < scored.length && scored[i + 1].p === scored[i].p) continue;
-    curve.push({ threshold: scored[i].p, fpPerSlide: fp / Math.max(1, slides.length), sensitivity: lesions ? found.size / lesions : Number.NaN });
+    curve.push({
+      threshold: scored[i].p,
+      fpPerSlide: fp / Math.max(1, slides.length),
+      sensitivity: lesions ? found.size / lesions : Number.NaN,
+    });
   }
   const sensitivities = FROC_FP_RATES.map((rate) => Math.max(0, ...curve.filter((c) => c.fpPerSlide <= rate).map((c) => c.sensitivity)));
   const score = lesions ? sensitivities.reduce((a, b) => a + b, 0) / sensitivities.length : Number.NaN;

@@ -5,14 +5,21 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { ASAP_EXCLUSION_GROUP, pointInPolygon, readAsapXml, readGeoJsonPolygons, type Polygon } from '../geometry/index.js';
 
-export async function readAnnotationsFor(dir: string, slidePath: string): Promise<{ file: string | null; tumours: Polygon[]; exclusions: Polygon[] }> {
+export async function readAnnotationsFor(
+  dir: string,
+  slidePath: string,
+): Promise<{ file: string | null; tumours: Polygon[]; exclusions: Polygon[] }> {
   const stem = basename(slidePath, extname(slidePath));
   for (const ext of ['.xml', '.geojson', '.json']) {
     const file = join(dir, `${stem}${ext}`);
     const text = await readFile(file, 'utf8').catch(() => null);
     if (text === null) continue;
     const polygons = ext === '.xml' ? readAsapXml(text) : readGeoJsonPolygons(text);
-    return { file, tumours: polygons.filter((p) => p.group !== ASAP_EXCLUSION_GROUP), exclusions: polygons.filter((p) => p.group === ASAP_EXCLUSION_GROUP) };
+    return {
+      file,
+      tumours: polygons.filter((p) => p.group !== ASAP_EXCLUSION_GROUP),
+      exclusions: polygons.filter((p) => p.group === ASAP_EXCLUSION_GROUP),
+    };
   }
   return { file: null, tumours: [], exclusions: [] };
 }

@@ -14,7 +14,8 @@ function esc(s: string): string {
 /** Points no other point beats on both cost (lower) and accuracy (higher), by increasing cost. */
 export function paretoFrontier(points: PlotPoint[]): PlotPoint[] {
   const ok = points.filter((p) => Number.isFinite(p.cost) && Number.isFinite(p.accuracy) && p.cost > 0);
-  return ok.filter((p) => !ok.some((q) => q !== p && q.cost <= p.cost && q.accuracy >= p.accuracy && (q.cost < p.cost || q.accuracy > p.accuracy)))
+  return ok
+    .filter((p) => !ok.some((q) => q !== p && q.cost <= p.cost && q.accuracy >= p.accuracy && (q.cost < p.cost || q.accuracy > p.accuracy)))
     .sort((a, b) => a.cost - b.cost);
 }
 
@@ -42,19 +43,28 @@ export function renderFrontierSvg(points: PlotPoint[], title: string, yLabel: st
     `<text transform="translate(18 ${H / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
   ];
   for (let e = xmin; e <= xmax; e++) {
-    parts.push(`<line x1="${X(10 ** e)}" y1="${H - m.b}" x2="${X(10 ** e)}" y2="${H - m.b + 5}" stroke="black"/><text x="${X(10 ** e)}" y="${H - m.b + 18}" text-anchor="middle">${10 ** e >= 1 ? 10 ** e : (10 ** e).toPrecision(1)}</text>`);
+    parts.push(
+      `<line x1="${X(10 ** e)}" y1="${H - m.b}" x2="${X(10 ** e)}" y2="${H - m.b + 5}" stroke="black"/><text x="${X(10 ** e)}" y="${H - m.b + 18}" text-anchor="middle">${10 ** e >= 1 ? 10 ** e : (10 ** e).toPrecision(1)}</text>`,
+    );
   }
   for (let k = 0; k <= 5; k++) {
     const a = ymin + ((ymax - ymin) * k) / 5;
-    parts.push(`<line x1="${m.l - 5}" y1="${Y(a)}" x2="${m.l}" y2="${Y(a)}" stroke="black"/><text x="${m.l - 8}" y="${Y(a) + 4}" text-anchor="end">${a.toFixed(2)}</text>`);
+    parts.push(
+      `<line x1="${m.l - 5}" y1="${Y(a)}" x2="${m.l}" y2="${Y(a)}" stroke="black"/><text x="${m.l - 8}" y="${Y(a) + 4}" text-anchor="end">${a.toFixed(2)}</text>`,
+    );
   }
   const front = paretoFrontier(ok);
-  if (front.length > 1) parts.push(`<polyline fill="none" stroke="#2a7" stroke-width="2" points="${front.map((p) => `${X(p.cost).toFixed(1)},${Y(p.accuracy).toFixed(1)}`).join(' ')}"/>`);
+  if (front.length > 1)
+    parts.push(
+      `<polyline fill="none" stroke="#2a7" stroke-width="2" points="${front.map((p) => `${X(p.cost).toFixed(1)},${Y(p.accuracy).toFixed(1)}`).join(' ')}"/>`,
+    );
   for (const p of ok) {
     const onFront = front.includes(p);
     parts.push(`<circle cx="${X(p.cost).toFixed(1)}" cy="${Y(p.accuracy).toFixed(1)}" r="5" fill="${onFront ? '#2a7' : '#888'}"/>`);
     const nearRight = X(p.cost) > W - m.r - 120;
-    parts.push(`<text x="${(X(p.cost) + (nearRight ? -8 : 8)).toFixed(1)}" y="${(Y(p.accuracy) - 8).toFixed(1)}"${nearRight ? ' text-anchor="end"' : ''}>${esc(p.label)}</text>`);
+    parts.push(
+      `<text x="${(X(p.cost) + (nearRight ? -8 : 8)).toFixed(1)}" y="${(Y(p.accuracy) - 8).toFixed(1)}"${nearRight ? ' text-anchor="end"' : ''}>${esc(p.label)}</text>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('\n');

@@ -80,15 +80,30 @@ async function dirBytes(dir: string): Promise<number> {
   return n;
 }
 
-async function runConfig(cfg: StudyConfig, slides: string[], o: StudyOptions, dir: string, defaults: { mpp: number; patch: number }): Promise<Omit<StudyRow, 'cohortCoreHours' | 'cohortWallHours'>> {
+async function runConfig(
+  cfg: StudyConfig,
+  slides: string[],
+  o: StudyOptions,
+  dir: string,
+  defaults: { mpp: number; patch: number },
+): Promise<Omit<StudyRow, 'cohortCoreHours' | 'cohortWallHours'>> {
   const model = resolve(cfg.model ?? o.model);
   const card = await readModelCard(model);
   const stride = cfg.stride ?? card.patchSizePx;
   const mpp = cfg.mpp ?? card.mpp ?? defaults.mpp;
   const steps = [
-    await measure(() => runPlan({ inputs: slides, out: dir, grid: { patchSizePx: card.patchSizePx, targetMpp: mpp, stridePx: stride }, shards: { patchesPerShard: 4000 } })),
+    await measure(() =>
+      runPlan({
+        inputs: slides,
+        out: dir,
+        grid: { patchSizePx: card.patchSizePx, targetMpp: mpp, stridePx: stride },
+        shards: { patchesPerShard: 4000 },
+      }),
+    ),
     await measure(() => runPack({ run: dir, env: {} })),
-    await measure(() => runInfer({ run: dir, model, env: {}, threads: cfg.threads ?? undefined, batchSize: cfg.batch ?? undefined, device: 'cpu' })),
+    await measure(() =>
+      runInfer({ run: dir, model, env: {}, threads: cfg.threads ?? undefined, batchSize: cfg.batch ?? undefined, device: 'cpu' }),
+    ),
     await measure(() => runMerge({ run: dir })),
   ];
   const plan = await readPlan(runPaths(dir).plan);
@@ -102,23 +117,44 @@ async function runConfig(cfg: StudyConfig, slides: string[], o: StudyOptions, di
   }
   const n = Math.max(1, planned.length);
   return {
-    config: cfg.name, stride, mpp, batch: cfg.batch, threads: cfg.threads, model: card.name, slides: planned.length,
-    patches: plan.totals.patches, patchesPerSlide: plan.totals.patches / n,
-    wallSecondsPerSlide: steps.reduce((a, s) => a + s.wall, 0) / n, coreSecondsPerSlide: steps.reduce((a, s) => a + s.cpu, 0) / n,
-    bytesPacked: await dirBytes(runPaths(dir).shardsDir), patchAuc: ev.patchAuc, slideAuc: ev.slideAuc, froc: froc(truths).score,
+    config: cfg.name,
+    stride,
+    mpp,
+    batch: cfg.batch,
+    threads: cfg.threads,
+    model: card.name,
+    slides: planned.length,
+    patches: plan.totals.patches,
+    patchesPerSlide: plan.totals.patches / n,
+    wallSecondsPerSlide: steps.reduce((a, s) => a + s.wall, 0) / n,
+    coreSecondsPerSlide: steps.reduce((a, s) => a + s.cpu, 0) / n,
+    bytesPacked: await dirBytes(runPaths(dir).shardsDir),
+    patchAuc: ev.patchAuc,
+    slideAuc: ev.slideAuc,
+    froc: froc(truths).score,
   };
 }
 
 function csv(rows: StudyRow[]): string {
   const keys = Object.keys(rows[0] ?? {}) as Array<keyof StudyRow>;
-  const cell = (v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '') : v === null ? '' : `"${String(v).replace(/"/g, '""')}"`);
+  const cell = (v: unknown) =>
+    typeof v === 'number'
+      ? Number.isFinite(v)
+        ? String(Math.round(v * 1e6) / 1e6)
+        : ''
+      : v === null
+        ? ''
+        : `"${String(v).replace(/"/g, '""')}"`;
   return `${keys.join(',')}\n${rows.map((r) => keys.map((k) => cell(r[k])).join(',')).join('\n')}\n`;
 }
 
 export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const out = resolve(o.out);
   const sample = expectPositiveInt('sample', o.sample ?? STUDY_DEFAULTS.sample);
-  const cluster: ClusterSize = { cohortSlides: expectPositiveInt('cohortSlides', o.cohortSlides ?? STUDY_DEFAULTS.cohortSlides), cores: expectPositiveInt('cores', o.cores ?? STUDY_DEFAULTS.cores) };
+  const cluster: ClusterSize = {
+    cohortSlides: expectPositiveInt('cohortSlides', o.cohortSlides ?? STUDY_DEFAULTS.cohortSlides),
+    cores: expectPositiveInt('cores', o.cores ?? STUDY_DEFAULTS.cores),
+  };
   const configs = expandConfigs(parseVary(o.vary));
   const slides = (await discoverSlides(o.slides)).slice(0, sample);
   if (!slides.length) throw new WsiHpcError('INVALID_OPTION', 'No slides to study');
@@ -129,11 +165,19 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     const x = extrapolate(row.coreSecondsPerSlide, row.wallSecondsPerSlide, cluster);
     table.push({ ...row, cohortCoreHours: x.coreHours, cohortWallHours: x.wallHours });
   }
-  const files = { json: join(out, 'study.json'), csv: join(out, 'study.csv'), svg: join(out, 'frontier.svg'), png: join(out, 'frontier.png') };
+  const files = {
+    json: join(out, 'study.json'),
+    csv: join(out, 'study.csv'),
+    svg: join(out, 'frontier.svg'),
+    png: join(out, 'frontier.png'),
+  };
   const accuracy = (r: StudyRow) => (Number.isFinite(r.froc) ? r.froc : r.patchAuc);
   const yLabel = table.some((r) => Number.isFinite(r.froc)) ? 'FROC score (CAMELYON16)' : 'patch-level ROC AUC';
-  const svg = renderFrontierSvg(table.map((r) => ({ label: r.config, cost: r.cohortCoreHours, accuracy: accuracy(r) })),
-    `Accuracy vs cost for ${cluster.cohortSlides} slides on ${cluster.cores} cores`, yLabel);
+  const svg = renderFrontierSvg(
+    table.map((r) => ({ label: r.config, cost: r.cohortCoreHours, accuracy: accuracy(r) })),
+    `Accuracy vs cost for ${cluster.cohortSlides} slides on ${cluster.cores} cores`,
+    yLabel,
+  );
   await writeFileAtomic(files.svg, svg);
   await writeFileAtomic(files.png, await sharp(Buffer.from(svg)).png().toBuffer());
   await writeFileAtomic(files.csv, csv(table));

@@ -20,7 +20,12 @@ export function appMag(mppX: number): number {
 type DescribeConfig = Pick<SynthSlideConfig, 'width' | 'height' | 'tileSize' | 'quality' | 'mppX' | 'seed'>;
 
 /** ImageDescription of `role` in an Aperio file; `size` is that image's own (width, height). */
-export function aperioDescription(config: DescribeConfig, stem: string, role: ImageRole, size: Pick<LevelSpec, 'width' | 'height'>): string {
+export function aperioDescription(
+  config: DescribeConfig,
+  stem: string,
+  role: ImageRole,
+  size: Pick<LevelSpec, 'width' | 'height'>,
+): string {
   const { width: w, height: h, tileSize: t } = config;
   const base = `${w}x${h} [0,100 ${w}x${h}] (${t}x${t})`;
   switch (role.kind) {

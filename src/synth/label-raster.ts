@@ -20,14 +20,7 @@ export function boundaryPolygons(layout: SlideLayout): Polygon[] {
  * Class ids of a `width` x `height` window; `scale` is window pixels per level-0 pixel and the offsets
  * place the window in scaled pixels, as in rasterizePolygons. Later layers win: tissue, tumour, pens.
  */
-export function paintLabels(
-  layout: SlideLayout,
-  width: number,
-  height: number,
-  scale: number,
-  offsetX = 0,
-  offsetY = 0,
-): Uint8Array {
+export function paintLabels(layout: SlideLayout, width: number, height: number, scale: number, offsetX = 0, offsetY = 0): Uint8Array {
   const into = new Uint8Array(width * height);
   const paint = (polygons: Polygon[], value: number, fillRule: 'evenodd' | 'nonzero') =>
     rasterizePolygons(polygons, width, height, scale, { into, value, offsetX, offsetY, fillRule });

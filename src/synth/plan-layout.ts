@@ -40,7 +40,9 @@ function placeTissue(rng: Rng, width: number, height: number): Blob[] {
     if (width - 2 * (margin + reach) <= 0 || height - 2 * (margin + reach) <= 0) continue;
     const centre: Point = [rng.range(margin + reach, width - margin - reach), rng.range(margin + reach, height - margin - reach)];
     const blob = radialBlob(rng, centre, r, { irregularity: rng.range(0.5, 1), elongation: rng.range(1, 1.8), vertices: 128 });
-    const clear = pieces.every((p) => Math.hypot(p.centre[0] - centre[0], p.centre[1] - centre[1]) > (p.outerRadius + blob.outerRadius) * 1.05);
+    const clear = pieces.every(
+      (p) => Math.hypot(p.centre[0] - centre[0], p.centre[1] - centre[1]) > (p.outerRadius + blob.outerRadius) * 1.05,
+    );
     const inside = blob.ring.every(([x, y]) => x > margin && y > margin && x < width - margin && y < height - margin);
     if (clear && inside) pieces.push(blob);
   }
@@ -59,7 +61,9 @@ function placeTumours(rng: Rng, pieces: Blob[]): Blob[] {
     const centre: Point = [piece.centre[0] + offset * Math.cos(angle), piece.centre[1] + offset * Math.sin(angle)];
     const blob = radialBlob(rng, centre, r, { irregularity: rng.range(0.3, 0.8), elongation: rng.range(1, 1.3), vertices: 64 });
     const fits = Math.hypot(centre[0] - piece.centre[0], centre[1] - piece.centre[1]) + blob.outerRadius < piece.innerRadius;
-    const apart = tumours.every((t) => Math.hypot(t.centre[0] - centre[0], t.centre[1] - centre[1]) > (t.outerRadius + blob.outerRadius) * 1.1);
+    const apart = tumours.every(
+      (t) => Math.hypot(t.centre[0] - centre[0], t.centre[1] - centre[1]) > (t.outerRadius + blob.outerRadius) * 1.1,
+    );
     if (fits && apart) tumours.push(blob);
   }
   return tumours;
@@ -76,7 +80,9 @@ function placeHoles(rng: Rng, piece: Blob, tumours: Blob[]): Blob[] {
     const centre: Point = [piece.centre[0] + offset * Math.cos(angle), piece.centre[1] + offset * Math.sin(angle)];
     const hole = radialBlob(rng, centre, r, { irregularity: 0.6, elongation: rng.range(1, 2), vertices: 32 });
     const fits = offset + hole.outerRadius < piece.innerRadius * 0.95;
-    const clear = [...tumours, ...holes].every((t) => Math.hypot(t.centre[0] - centre[0], t.centre[1] - centre[1]) > (t.outerRadius + hole.outerRadius) * 1.15);
+    const clear = [...tumours, ...holes].every(
+      (t) => Math.hypot(t.centre[0] - centre[0], t.centre[1] - centre[1]) > (t.outerRadius + hole.outerRadius) * 1.15,
+    );
     if (fits && clear) holes.push(hole);
   }
   return holes;

@@ -39,12 +39,27 @@ function inBoxOf(rng: ReturnType<typeof createRng>, rings: Point[][]): Point | n
 export function findSamplePoints(layout: SlideLayout, seed: number): SamplePoints {
   const rng = createRng(seed).fork('samples');
   const pen = layout.pens.flatMap((stroke) =>
-    collect(layout, penClass(stroke.colour), () => stroke.path[rng.int(0, stroke.path.length - 1)], Math.min(WINDOW_PX, 2 * Math.floor(0.3 * stroke.widthPx))).map((point) => ({ colour: stroke.colour, point })),
+    collect(
+      layout,
+      penClass(stroke.colour),
+      () => stroke.path[rng.int(0, stroke.path.length - 1)],
+      Math.min(WINDOW_PX, 2 * Math.floor(0.3 * stroke.widthPx)),
+    ).map((point) => ({ colour: stroke.colour, point })),
   );
   return {
     background: collect(layout, 'background', () => [rng.range(0, layout.width), rng.range(0, layout.height)]),
-    stroma: collect(layout, 'stroma', () => inBoxOf(rng, layout.tissue.map((t) => t.rings[0]))),
-    tumour: collect(layout, 'tumour', () => inBoxOf(rng, layout.tumours.map((t) => t.rings[0]))),
+    stroma: collect(layout, 'stroma', () =>
+      inBoxOf(
+        rng,
+        layout.tissue.map((t) => t.rings[0]),
+      ),
+    ),
+    tumour: collect(layout, 'tumour', () =>
+      inBoxOf(
+        rng,
+        layout.tumours.map((t) => t.rings[0]),
+      ),
+    ),
     pen,
   };
 }

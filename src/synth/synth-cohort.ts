@@ -12,7 +12,7 @@ export const COHORT_MANIFEST = 'cohort.json';
 
 /** Slide `index` (0-based) of a cohort: its flavour, name and whether it has tumour. Pure. */
 export function cohortSlidePlan(index: number, flavour: SynthCohortOptions['flavour'], cohortSeed: number) {
-  const slideFlavour: SynthFlavour = flavour === 'mixed' ? (index % 2 === 0 ? 'generic' : 'aperio') : flavour ?? 'generic';
+  const slideFlavour: SynthFlavour = flavour === 'mixed' ? (index % 2 === 0 ? 'generic' : 'aperio') : (flavour ?? 'generic');
   const stem = `slide-${String(index + 1).padStart(3, '0')}`;
   return {
     stem,

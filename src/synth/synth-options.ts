@@ -49,7 +49,8 @@ function throwIfAny(problems: string[]): void {
 export function normalizeSynthSlideOptions(options: SynthSlideOptions): Readonly<SynthSlideConfig> {
   const merged = { ...SYNTH_DEFAULTS, ...stripUndefined(options) };
   const problems: string[] = [];
-  if (typeof merged.path !== 'string' || merged.path === '') problems.push(`Expected \`path\` to be a file path, received ${describe(merged.path)}`);
+  if (typeof merged.path !== 'string' || merged.path === '')
+    problems.push(`Expected \`path\` to be a file path, received ${describe(merged.path)}`);
   checkInt(problems, 'width', merged.width, 64, MAX_SIDE_PX);
   checkInt(problems, 'height', merged.height, 64, MAX_SIDE_PX);
   if (typeof merged.mppX !== 'number' || !(merged.mppX >= 0.05 && merged.mppX <= 20)) {
@@ -78,7 +79,8 @@ export function normalizeSynthSlideOptions(options: SynthSlideOptions): Readonly
 export function normalizeSynthCohortOptions(options: SynthCohortOptions): Readonly<SynthCohortConfig> {
   const merged = { ...SYNTH_DEFAULTS, ...COHORT_DEFAULTS, ...stripUndefined(options) };
   const problems: string[] = [];
-  if (typeof merged.outDir !== 'string' || merged.outDir === '') problems.push(`Expected \`outDir\` to be a folder path, received ${describe(merged.outDir)}`);
+  if (typeof merged.outDir !== 'string' || merged.outDir === '')
+    problems.push(`Expected \`outDir\` to be a folder path, received ${describe(merged.outDir)}`);
   checkInt(problems, 'slides', merged.slides, 1, 10_000);
   checkOneOf(problems, 'flavour', merged.flavour, ['mixed', 'generic', 'aperio']);
   checkInt(problems, 'seed', merged.seed, 0, 2 ** 32 - 1);

@@ -41,7 +41,15 @@ export async function synthSlide(options: SynthSlideOptions): Promise<SynthSlide
   }
   const sidecar: SynthSidecar = {
     schemaVersion: 1,
-    slide: { file: basename(config.path), flavour: config.flavour, width: config.width, height: config.height, mppX: config.mppX, mppY: config.mppX, seed: config.seed },
+    slide: {
+      file: basename(config.path),
+      flavour: config.flavour,
+      width: config.width,
+      height: config.height,
+      mppX: config.mppX,
+      mppY: config.mppX,
+      seed: config.seed,
+    },
     levels: written.levels,
     tissue: layout.tissue,
     tumours: layout.tumours,
@@ -73,7 +81,14 @@ export async function synthSlide(options: SynthSlideOptions): Promise<SynthSlide
 async function writeImages(writer: TiffWriter, config: Readonly<SynthSlideConfig>, layout: SlideLayout) {
   const levels = planLevels(config.width, config.height);
   const encode = makeJpegEncoder(config.tileSize, config.quality, config.chromaSubsampling);
-  const bank = await buildTextureBank(createRng(config.seed).fork('textures'), levels.length, config.tileSize, config.mppX, encode, config.concurrency);
+  const bank = await buildTextureBank(
+    createRng(config.seed).fork('textures'),
+    levels.length,
+    config.tileSize,
+    config.mppX,
+    encode,
+    config.concurrency,
+  );
   const isAperio = config.flavour === 'aperio';
   const overviewIndex = overviewLevel(levels, THUMBNAIL_PX);
   const overview = isAperio ? overviewCanvas(levels[overviewIndex].width, levels[overviewIndex].height, config.tileSize) : null;
@@ -84,16 +99,31 @@ async function writeImages(writer: TiffWriter, config: Readonly<SynthSlideConfig
   const tiles = { total: 0, reused: 0, composited: 0 };
   for (const [index, level] of levels.entries()) {
     const result = await writeLevel({
-      writer, layout, bank: bank[index], level, levelIndex: index, tileSize: config.tileSize, seed: config.seed, encode,
-      concurrency: config.concurrency, onTilePixels: index === overviewIndex ? overview?.onTile : undefined,
+      writer,
+      layout,
+      bank: bank[index],
+      level,
+      levelIndex: index,
+      tileSize: config.tileSize,
+      seed: config.seed,
+      encode,
+      concurrency: config.concurrency,
+      onTilePixels: index === overviewIndex ? overview?.onTile : undefined,
     });
     tiles.reused += result.reused;
     tiles.composited += result.composited;
     tiles.total += result.blocks.length;
     specs.set(`level${index}`, {
-      width: level.width, height: level.height, tileSize: config.tileSize, compression: 'jpeg', photometric: 'ycbcr',
-      ycbcrSubsampling: ycbcrSubsampling(config.chromaSubsampling), newSubfileType: index === 0 ? 0 : 1,
-      description: describe({ kind: 'level', index }, level), pixelsPerCm: 10_000 / (config.mppX * level.downsample), blocks: result.blocks,
+      width: level.width,
+      height: level.height,
+      tileSize: config.tileSize,
+      compression: 'jpeg',
+      photometric: 'ycbcr',
+      ycbcrSubsampling: ycbcrSubsampling(config.chromaSubsampling),
+      newSubfileType: index === 0 ? 0 : 1,
+      description: describe({ kind: 'level', index }, level),
+      pixelsPerCm: 10_000 / (config.mppX * level.downsample),
+      blocks: result.blocks,
     });
   }
   if (overview) {
@@ -106,8 +136,14 @@ async function writeImages(writer: TiffWriter, config: Readonly<SynthSlideConfig
     for (const kind of ['thumbnail', 'label', 'macro'] as const) {
       const image = extras[kind];
       specs.set(kind, {
-        width: image.width, height: image.height, rowsPerStrip: rowsPerStrip(image.width), compression: 'none', photometric: 'rgb',
-        newSubfileType: kind === 'macro' ? 9 : 1, description: describe({ kind }, image), blocks: await writeStrips(writer, image),
+        width: image.width,
+        height: image.height,
+        rowsPerStrip: rowsPerStrip(image.width),
+        compression: 'none',
+        photometric: 'rgb',
+        newSubfileType: kind === 'macro' ? 9 : 1,
+        description: describe({ kind }, image),
+        blocks: await writeStrips(writer, image),
       });
     }
   }

@@ -39,7 +39,10 @@ export async function buildTextureBank(
     rawLevels.push(above.map((variants) => Array.from({ length: BANK_VARIANTS }, () => downsampleMosaic(variants, tileSize, mosaicRng))));
   }
   return Promise.all(
-    rawLevels.map(async (raw) => ({ raw, jpeg: await Promise.all(raw.map((variants) => Promise.all(variants.map((tile) => limit(() => encode(tile)))))) })),
+    rawLevels.map(async (raw) => ({
+      raw,
+      jpeg: await Promise.all(raw.map((variants) => Promise.all(variants.map((tile) => limit(() => encode(tile)))))),
+    })),
   );
 }
 

@@ -143,10 +143,16 @@ function imageEntries(image: TiffImageSpec): IfdEntry[] {
   ];
   if (image.tileSize !== undefined) {
     entries.push(long(TAG.TileWidth, image.tileSize), long(TAG.TileLength, image.tileSize));
-    entries.push({ tag: TAG.TileOffsets, value: { type: 'offset', value: offsets } }, { tag: TAG.TileByteCounts, value: { type: 'long', value: counts } });
+    entries.push(
+      { tag: TAG.TileOffsets, value: { type: 'offset', value: offsets } },
+      { tag: TAG.TileByteCounts, value: { type: 'long', value: counts } },
+    );
   } else {
     entries.push(long(TAG.RowsPerStrip, image.rowsPerStrip ?? image.height));
-    entries.push({ tag: TAG.StripOffsets, value: { type: 'offset', value: offsets } }, { tag: TAG.StripByteCounts, value: { type: 'long', value: counts } });
+    entries.push(
+      { tag: TAG.StripOffsets, value: { type: 'offset', value: offsets } },
+      { tag: TAG.StripByteCounts, value: { type: 'long', value: counts } },
+    );
   }
   if (image.ycbcrSubsampling) entries.push(short(TAG.YCbCrSubsampling, ...image.ycbcrSubsampling));
   if (image.pixelsPerCm !== undefined) {

@@ -23,7 +23,11 @@ export async function writeStrips(writer: TiffWriter, image: RgbPixels): Promise
 }
 
 /** A blank level-sized canvas and the tile callback that fills it (tiles clipped at the edges). */
-export function overviewCanvas(width: number, height: number, tileSize: number): { image: RgbPixels; onTile: (col: number, row: number, rgb: Uint8Array) => void } {
+export function overviewCanvas(
+  width: number,
+  height: number,
+  tileSize: number,
+): { image: RgbPixels; onTile: (col: number, row: number, rgb: Uint8Array) => void } {
   const image: RgbPixels = { width, height, data: new Uint8Array(width * height * 3) };
   const onTile = (col: number, row: number, rgb: Uint8Array) => {
     const x0 = col * tileSize;

@@ -3,7 +3,11 @@
 import type { BinaryMask } from './types.js';
 
 /** Label components of pixels equal to `value`; returns labels (0 = none) and areas by label. */
-export function labelComponents(m: BinaryMask, value: 0 | 1, connectivity: 4 | 8): { labels: Int32Array; areas: number[]; touchesBorder: boolean[] } {
+export function labelComponents(
+  m: BinaryMask,
+  value: 0 | 1,
+  connectivity: 4 | 8,
+): { labels: Int32Array; areas: number[]; touchesBorder: boolean[] } {
   const { width: w, height: h, data } = m;
   const labels = new Int32Array(w * h);
   const areas = [0];

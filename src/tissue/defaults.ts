@@ -1,5 +1,5 @@
 // Defaults and validation of tissue options: the one source of truth for the CLI and docs.
-import { expectInRange, expectOneOf, expectPositiveNumber } from '../util/is.js';
+import { expectInRange, expectOneOf } from '../util/is.js';
 import { OptionError } from '../errors.js';
 import type { TissueConfig, TissueOptions } from './types.js';
 

@@ -26,8 +26,8 @@ export function saturation(image: RgbImage): Uint8Array {
     const r = d[i * 3];
     const g = d[i * 3 + 1];
     const b = d[i * 3 + 2];
-    const max = r > g ? (r > b ? r : b) : g > b ? g : b;
-    const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const max = r > g ? Math.max(r, b) : Math.max(g, b);
+    const min = r < g ? Math.min(r, b) : Math.min(g, b);
     s[i] = max === 0 ? 0 : Math.round(((max - min) * 255) / max);
   }
   return s;
@@ -37,7 +37,10 @@ async function medianBlur(values: Uint8Array, width: number, height: number, siz
   if (size <= 1 || width < size || height < size) return values;
   // sharp would promote one band to sRGB on output; keep it single-band.
   const { data, info } = await sharp(values, { raw: { width, height, channels: 1 } })
-    .median(size).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    .median(size)
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   if (info.channels !== 1) throw new Error(`median filter returned ${info.channels} channels, expected 1`);
   return new Uint8Array(data.buffer, data.byteOffset, width * height);
 }

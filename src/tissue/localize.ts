@@ -22,11 +22,16 @@ export async function localizeTissue(reader: SlideReader, cfg: TissueConfig): Pr
   const known = reader.info.mppX;
   const mpp = known ?? ASSUMED_MPP;
   const thumbnail = await readThumbnail(reader, mpp, cfg.maskMpp);
-  const umPerPixel = mpp * (thumbnail.scaleX + thumbnail.scaleY) / 2;
+  const umPerPixel = (mpp * (thumbnail.scaleX + thumbnail.scaleY)) / 2;
   const detection = await detectTissue(thumbnail.image, umPerPixel, cfg);
   let binary = detection.mask;
   if (cfg.userMask) {
-    const user = await readUserMask(cfg.userMask, { width: binary.width, height: binary.height, scaleX: thumbnail.scaleX, scaleY: thumbnail.scaleY });
+    const user = await readUserMask(cfg.userMask, {
+      width: binary.width,
+      height: binary.height,
+      scaleX: thumbnail.scaleX,
+      scaleY: thumbnail.scaleY,
+    });
     binary = combineMasks(binary, user, cfg.userMaskMode);
   }
   let ones = 0;

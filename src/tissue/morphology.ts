@@ -10,7 +10,10 @@ async function morph(m: BinaryMask, r: number, op: 'dilate' | 'erode'): Promise<
   const grey = new Uint8Array(m.data.length);
   for (let i = 0; i < grey.length; i++) grey[i] = m.data[i] ? 0 : 255;
   const img = sharp(grey, { raw: { width: m.width, height: m.height, channels: 1 } });
-  const { data, info } = await (op === 'dilate' ? img.dilate(r) : img.erode(r)).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await (op === 'dilate' ? img.dilate(r) : img.erode(r))
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const out = new Uint8Array(m.data.length);
   for (let i = 0; i < out.length; i++) out[i] = data[i * info.channels] < 128 ? 1 : 0;
   return { width: m.width, height: m.height, data: out };

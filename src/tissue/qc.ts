@@ -65,7 +65,15 @@ export function drawQc(thumbnailIn: RgbImage, maskIn: BinaryMask, gridIn: QcGrid
       for (let x = 0; x < w; x++) {
         const i = y * w + x;
         if (!mask.data[i]) continue;
-        const edge = x === 0 || y === 0 || x === w - 1 || y === h - 1 || !mask.data[i - 1] || !mask.data[i + 1] || !mask.data[i - w] || !mask.data[i + w];
+        const edge =
+          x === 0 ||
+          y === 0 ||
+          x === w - 1 ||
+          y === h - 1 ||
+          !mask.data[i - 1] ||
+          !mask.data[i + 1] ||
+          !mask.data[i - w] ||
+          !mask.data[i + w];
         if (edge) blend(data, i, OUTLINE, 1);
       }
     }
@@ -74,11 +82,15 @@ export function drawQc(thumbnailIn: RgbImage, maskIn: BinaryMask, gridIn: QcGrid
 }
 
 export async function encodeRgbPng(image: RgbImage): Promise<Buffer> {
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
 }
 
 export async function encodeMaskPng(mask: BinaryMask): Promise<Buffer> {
   const gray = new Uint8Array(mask.data.length);
   for (let i = 0; i < gray.length; i++) gray[i] = mask.data[i] ? 255 : 0;
-  return sharp(gray, { raw: { width: mask.width, height: mask.height, channels: 1 } }).png({ compressionLevel: 9 }).toBuffer();
+  return sharp(gray, { raw: { width: mask.width, height: mask.height, channels: 1 } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
 }

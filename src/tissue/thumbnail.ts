@@ -25,9 +25,12 @@ export async function readThumbnail(reader: SlideReader, level0Mpp: number, targ
   const levelIndex = chooseThumbnailLevel(reader, level0Mpp, targetMpp);
   const level = reader.info.levels[levelIndex];
   if (level.width * level.height > MAX_THUMBNAIL_SOURCE_PIXELS) {
-    throw new SlideError('SLIDE_TOO_LARGE', reader.info.path,
+    throw new SlideError(
+      'SLIDE_TOO_LARGE',
+      reader.info.path,
       `no pyramid level near ${targetMpp} µm/px; the coarsest usable level is ${level.width}x${level.height}, too large to scan`,
-      { hint: 'Write a pyramid first: vips tiffsave in.tif out.tif --tile --pyramid --compression jpeg' });
+      { hint: 'Write a pyramid first: vips tiffsave in.tif out.tif --tile --pyramid --compression jpeg' },
+    );
   }
   const factor = Math.max(1, targetMpp / (level0Mpp * level.downsample));
   const outW = Math.max(1, Math.round(level.width / factor));

@@ -19,7 +19,11 @@ export async function readUserMask(file: string, geometry: MaskGeometry): Promis
   const ext = extname(file).toLowerCase();
   try {
     if (ext === '.png') {
-      const { data, info } = await sharp(file).greyscale().resize(geometry.width, geometry.height, { fit: 'fill', kernel: 'nearest' }).raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(file)
+        .greyscale()
+        .resize(geometry.width, geometry.height, { fit: 'fill', kernel: 'nearest' })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const out = new Uint8Array(geometry.width * geometry.height);
       for (let i = 0; i < out.length; i++) out[i] = data[i * info.channels] >= 128 ? 1 : 0;
       return { width: geometry.width, height: geometry.height, data: out };
@@ -27,7 +31,10 @@ export async function readUserMask(file: string, geometry: MaskGeometry): Promis
     const text = await readFile(file, 'utf8');
     const polygons = ext === '.xml' ? readAsapXml(text) : ext === '.geojson' || ext === '.json' ? readGeoJsonPolygons(text) : null;
     if (!polygons) {
-      throw new WsiHpcError('MASK_INVALID', `${file}: unknown mask format \`${ext}\``, { file, hint: 'Use an ASAP/CAMELYON .xml, a .geojson, or a binary .png' });
+      throw new WsiHpcError('MASK_INVALID', `${file}: unknown mask format \`${ext}\``, {
+        file,
+        hint: 'Use an ASAP/CAMELYON .xml, a .geojson, or a binary .png',
+      });
     }
     // rasterizePolygons takes mask pixels per level-0 pixel.
     const scale = 2 / (geometry.scaleX + geometry.scaleY);

@@ -4,8 +4,29 @@ import { readAsapXml, renderAsapXml } from '../../src/geometry/index.js';
 import type { Polygon } from '../../src/geometry/index.js';
 
 const tumours: Polygon[] = [
-  { name: 'Tumor 1', group: 'Tumor', rings: [[[10.5, 20], [30, 20.25], [25, 40]]] },
-  { name: 'Tumor <2> & "b"', group: 'Tumor', rings: [[[100, 100], [200, 100], [200, 200], [100, 200]]] },
+  {
+    name: 'Tumor 1',
+    group: 'Tumor',
+    rings: [
+      [
+        [10.5, 20],
+        [30, 20.25],
+        [25, 40],
+      ],
+    ],
+  },
+  {
+    name: 'Tumor <2> & "b"',
+    group: 'Tumor',
+    rings: [
+      [
+        [100, 100],
+        [200, 100],
+        [200, 200],
+        [100, 200],
+      ],
+    ],
+  },
 ];
 
 test('renderAsapXml output reads back as the same polygons', () => {
@@ -20,9 +41,26 @@ test('renderAsapXml writes CAMELYON16-style annotations and groups', () => {
 });
 
 test('holes become annotations in the Exclusion group', () => {
-  const donut: Polygon = { name: 'D', rings: [[[0, 0], [9, 0], [9, 9]], [[1, 1], [2, 1], [2, 2]]] };
+  const donut: Polygon = {
+    name: 'D',
+    rings: [
+      [
+        [0, 0],
+        [9, 0],
+        [9, 9],
+      ],
+      [
+        [1, 1],
+        [2, 1],
+        [2, 2],
+      ],
+    ],
+  };
   const back = readAsapXml(renderAsapXml([donut]));
-  expect(back.map((p) => [p.name, p.group])).toEqual([['D', undefined], ['D hole 1', 'Exclusion']]);
+  expect(back.map((p) => [p.name, p.group])).toEqual([
+    ['D', undefined],
+    ['D hole 1', 'Exclusion'],
+  ]);
 });
 
 test('readAsapXml sorts by Order, reads exponents and skips dots', () => {
@@ -32,7 +70,19 @@ test('readAsapXml sorts by Order, reads exponents and skips dots', () => {
     </Coordinates></Annotation>
     <Annotation Name="dot" Type="Dot" PartOfGroup="None"><Coordinates><Coordinate Order="0" X="1" Y="1"/></Coordinates></Annotation>
   </Annotations><AnnotationGroups/></ASAP_Annotations>`;
-  expect(readAsapXml(xml)).toEqual([{ name: '_0', group: '_0', rings: [[[10, 1], [2, 2], [3, 3]]] }]);
+  expect(readAsapXml(xml)).toEqual([
+    {
+      name: '_0',
+      group: '_0',
+      rings: [
+        [
+          [10, 1],
+          [2, 2],
+          [3, 3],
+        ],
+      ],
+    },
+  ]);
 });
 
 test('an empty annotation list reads as no polygons', () => {
@@ -45,6 +95,7 @@ test('a document without the ASAP root is refused', () => {
 });
 
 test('a polygon with fewer than 3 coordinates is refused by name', () => {
-  const xml = '<ASAP_Annotations><Annotations><Annotation Name="bad" Type="Polygon"><Coordinates><Coordinate Order="0" X="1" Y="1"/></Coordinates></Annotation></Annotations></ASAP_Annotations>';
+  const xml =
+    '<ASAP_Annotations><Annotations><Annotation Name="bad" Type="Polygon"><Coordinates><Coordinate Order="0" X="1" Y="1"/></Coordinates></Annotation></Annotations></ASAP_Annotations>';
   expect(() => readAsapXml(xml)).toThrow('ASAP annotation "bad" needs at least 3 numeric coordinates, found 1');
 });

@@ -3,7 +3,22 @@ import { expect, test } from 'vitest';
 import { pointInPolygon, rasterizePolygons } from '../../src/geometry/index.js';
 import type { Polygon } from '../../src/geometry/index.js';
 
-const donut: Polygon = { rings: [[[0, 0], [10, 0], [10, 10], [0, 10]], [[3, 3], [3, 7], [7, 7], [7, 3]]] };
+const donut: Polygon = {
+  rings: [
+    [
+      [0, 0],
+      [10, 0],
+      [10, 10],
+      [0, 10],
+    ],
+    [
+      [3, 3],
+      [3, 7],
+      [7, 7],
+      [7, 3],
+    ],
+  ],
+};
 
 test.each([
   [5, 5, false, 'inside the hole'],

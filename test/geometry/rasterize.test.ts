@@ -3,7 +3,12 @@ import { describe, expect, test } from 'vitest';
 import { rasterizePolygons } from '../../src/geometry/index.js';
 import type { FillRule, Polygon, Ring } from '../../src/geometry/index.js';
 
-const square = (x: number, y: number, size: number): Ring => [[x, y], [x + size, y], [x + size, y + size], [x, y + size]];
+const square = (x: number, y: number, size: number): Ring => [
+  [x, y],
+  [x + size, y],
+  [x + size, y + size],
+  [x, y + size],
+];
 const reversed = (ring: Ring): Ring => [...ring].reverse();
 const count = (raster: Uint8Array): number => raster.reduce((sum, v) => sum + (v > 0 ? 1 : 0), 0);
 
@@ -12,16 +17,60 @@ describe('rasterizePolygons', () => {
     ['an empty list gives an empty mask', [], 10, 10, 1, 'evenodd', 0],
     ['a 4x4 square covers 16 pixels', [{ rings: [square(2, 2, 4)] }], 10, 10, 1, 'evenodd', 16],
     ['a square given clockwise covers the same 16 pixels', [{ rings: [reversed(square(2, 2, 4))] }], 10, 10, 1, 'nonzero', 16],
-    ['a right triangle covers about half its box', [{ rings: [[[0, 0], [10, 0], [0, 10]]] }], 10, 10, 1, 'evenodd', 45],
+    [
+      'a right triangle covers about half its box',
+      [
+        {
+          rings: [
+            [
+              [0, 0],
+              [10, 0],
+              [0, 10],
+            ],
+          ],
+        },
+      ],
+      10,
+      10,
+      1,
+      'evenodd',
+      45,
+    ],
     ['a hole is excluded under evenodd', [{ rings: [square(0, 0, 10), square(3, 3, 4)] }], 10, 10, 1, 'evenodd', 84],
-    ['an opposite-wound hole is excluded under nonzero', [{ rings: [square(0, 0, 10), reversed(square(3, 3, 4))] }], 10, 10, 1, 'nonzero', 84],
+    [
+      'an opposite-wound hole is excluded under nonzero',
+      [{ rings: [square(0, 0, 10), reversed(square(3, 3, 4))] }],
+      10,
+      10,
+      1,
+      'nonzero',
+      84,
+    ],
     ['a same-wound hole is filled under nonzero', [{ rings: [square(0, 0, 10), square(3, 3, 4)] }], 10, 10, 1, 'nonzero', 100],
     ['a polygon partly outside is clipped', [{ rings: [square(-5, -5, 10)] }], 10, 10, 1, 'evenodd', 25],
     ['a polygon wholly outside covers nothing', [{ rings: [square(20, 20, 5)] }], 10, 10, 1, 'evenodd', 0],
     ['scale 1/4 maps a 16 px square to 4x4 target pixels', [{ rings: [square(0, 0, 16)] }], 10, 10, 0.25, 'evenodd', 16],
     ['scale 2 maps a 3 px square to 6x6 target pixels', [{ rings: [square(1, 1, 3)] }], 10, 10, 2, 'evenodd', 36],
     ['overlapping polygons union', [{ rings: [square(0, 0, 4)] }, { rings: [square(2, 2, 4)] }], 10, 10, 1, 'evenodd', 28],
-    ['a zero-area polygon covers nothing', [{ rings: [[[1, 1], [5, 1], [9, 1]]] }], 10, 10, 1, 'evenodd', 0],
+    [
+      'a zero-area polygon covers nothing',
+      [
+        {
+          rings: [
+            [
+              [1, 1],
+              [5, 1],
+              [9, 1],
+            ],
+          ],
+        },
+      ],
+      10,
+      10,
+      1,
+      'evenodd',
+      0,
+    ],
   ])('%s', (_name, polygons, width, height, scale, fillRule, expected) => {
     expect(count(rasterizePolygons(polygons, width, height, scale, { fillRule }))).toBe(expected);
   });
@@ -52,6 +101,8 @@ describe('rasterizePolygons', () => {
   });
 
   test('a raster to paint into must have width*height pixels', () => {
-    expect(() => rasterizePolygons([], 4, 4, 1, { into: new Uint8Array(3) })).toThrow('`into` to have width*height = 16 pixels, received 3');
+    expect(() => rasterizePolygons([], 4, 4, 1, { into: new Uint8Array(3) })).toThrow(
+      '`into` to have width*height = 16 pixels, received 3',
+    );
   });
 });

@@ -1,8 +1,22 @@
 import { describe, expect, test } from 'vitest';
-import { coverage, integralImage, normalizeGridOptions, planGrid, resolveLevel, type GridMask, type LevelChoice } from '../../src/grid/index.js';
+import {
+  coverage,
+  integralImage,
+  normalizeGridOptions,
+  planGrid,
+  resolveLevel,
+  type GridMask,
+  type LevelChoice,
+} from '../../src/grid/index.js';
 
 const level0 = (readSizePx: number): LevelChoice => ({
-  level: 0, downsample: 1, levelMpp: 0.5, patchMpp: 0.5, readSizePx, resampled: false, upsampled: false,
+  level: 0,
+  downsample: 1,
+  levelMpp: 0.5,
+  patchMpp: 0.5,
+  readSizePx,
+  resampled: false,
+  upsampled: false,
 });
 
 function mask(width: number, height: number, scale: number, fill: (x: number, y: number) => number): GridMask {
@@ -30,7 +44,8 @@ describe('planGrid', () => {
   test('grid skips patches under minTissue and keeps those at or over it', () => {
     // Left 35 % of the slide is tissue: patch 3 (x 200-300) is fully in, patch 4 (300-400) half in.
     const m = mask(100, 10, 10, (x) => (x < 35 ? 1 : 0));
-    const at = (minTissue: number) => planGrid({ width: 1000, height: 100 }, m, level0(100), normalizeGridOptions({ patchSizePx: 100, minTissue, targetMpp: 0.5 }));
+    const at = (minTissue: number) =>
+      planGrid({ width: 1000, height: 100 }, m, level0(100), normalizeGridOptions({ patchSizePx: 100, minTissue, targetMpp: 0.5 }));
     expect(at(0.5).tissue.length).toBe(4);
     expect(at(0.51).tissue.length).toBe(3);
     expect(Array.from(at(0.5).tissue)).toEqual([1, 1, 1, 0.5]);
@@ -38,7 +53,12 @@ describe('planGrid', () => {
 
   test('patches come in row-major order with level-0 coordinates', () => {
     const cfg = normalizeGridOptions({ patchSizePx: 50, minTissue: 0.1, targetMpp: 0.5 });
-    const grid = planGrid({ width: 200, height: 100 }, mask(20, 10, 10, () => 1), level0(50), cfg);
+    const grid = planGrid(
+      { width: 200, height: 100 },
+      mask(20, 10, 10, () => 1),
+      level0(50),
+      cfg,
+    );
     expect(Array.from(grid.coords)).toEqual([0, 0, 50, 0, 100, 0, 150, 0, 0, 50, 50, 50, 100, 50, 150, 50]);
   });
 
@@ -56,7 +76,12 @@ describe('planGrid', () => {
     const cfg = normalizeGridOptions({ patchSizePx: 224, targetMpp: 0.5, stridePx: 112, minTissue: 0 });
     const choice = resolveLevel({ downsamples: [1, 4], mpp: 0.25 }, cfg);
     expect(choice).toMatchObject({ level: 0, readSizePx: 448, resampled: true });
-    const grid = planGrid({ width: 2000, height: 1000 }, mask(20, 10, 100, () => 1), choice, cfg);
+    const grid = planGrid(
+      { width: 2000, height: 1000 },
+      mask(20, 10, 100, () => 1),
+      choice,
+      cfg,
+    );
     expect(grid.footprintLevel0).toBe(448);
     expect(grid.strideLevel0).toBe(224);
     expect(grid.cols).toBe(Math.floor((2000 - 448) / 224) + 1);

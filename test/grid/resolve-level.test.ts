@@ -20,12 +20,19 @@ describe('resolveLevel', () => {
   });
 
   test('a missing MPP is MPP_MISSING naming the file, with a hint', () => {
-    expect(() => resolveLevel({ downsamples: [1], mpp: null, file: '/data/x.tif' }, normalizeGridOptions({ targetMpp: 0.5 })))
-      .toThrowError(expect.objectContaining({ code: 'MPP_MISSING', message: expect.stringContaining('/data/x.tif'), hint: expect.stringContaining('--slide-mpp') }));
+    expect(() => resolveLevel({ downsamples: [1], mpp: null, file: '/data/x.tif' }, normalizeGridOptions({ targetMpp: 0.5 }))).toThrowError(
+      expect.objectContaining({
+        code: 'MPP_MISSING',
+        message: expect.stringContaining('/data/x.tif'),
+        hint: expect.stringContaining('--slide-mpp'),
+      }),
+    );
   });
 
   test('a level past the pyramid is refused', () => {
-    expect(() => resolveLevel({ downsamples: [1, 4], mpp: 0.5 }, normalizeGridOptions({ level: 2 }))).toThrow(/Expected `level` to be below 2/);
+    expect(() => resolveLevel({ downsamples: [1, 4], mpp: 0.5 }, normalizeGridOptions({ level: 2 }))).toThrow(
+      /Expected `level` to be below 2/,
+    );
   });
 });
 

@@ -21,10 +21,17 @@ async function writeShard(name: string, compression: ShardCompression, batch: nu
   const path = join(dir, name);
   const coords = Int32Array.from({ length: 2 * N }, (_, k) => (k % 2 ? 1000 + k : 100_000 + k));
   const w = await ShardWriter.create({
-    path, coords, slideIndex: Int32Array.from({ length: N }, (_, i) => (i < 20 ? 0 : 1)), gridIndex: Int32Array.from({ length: N }, (_, i) => (i < 20 ? i : i - 20)),
-    chunkPatches: 8, compression,
+    path,
+    coords,
+    slideIndex: Int32Array.from({ length: N }, (_, i) => (i < 20 ? 0 : 1)),
+    gridIndex: Int32Array.from({ length: N }, (_, i) => (i < 20 ? i : i - 20)),
+    chunkPatches: 8,
+    compression,
     meta: {
-      shardId: 'shard-00003', planHash: 'abc123', patchSizePx: P, stridePx: P,
+      shardId: 'shard-00003',
+      planHash: 'abc123',
+      patchSizePx: P,
+      stridePx: P,
       slides: [
         { id: 'a-1', name: "a b'$(x).svs", level: 0, downsample: 1, mpp: 0.5, readSizePx: P },
         { id: 'b-2', name: 'b.tif', level: 1, downsample: 4.0001, mpp: Number.NaN, readSizePx: 32 },
@@ -47,7 +54,11 @@ describe('shard files', () => {
     ['gzip', { codec: 'gzip', level: 4 } as ShardCompression],
   ])('a %s shard written in batches reads back the same in h5py and in our reader', async (name, compression) => {
     const path = await writeShard(`${name}.h5`, compression, 10);
-    const py = execFileSync(PY, ['-c', `
+    const py = execFileSync(
+      PY,
+      [
+        '-c',
+        `
 import h5py, json, sys, hashlib
 f = h5py.File(sys.argv[1], 'r')
 p = f['patches']
@@ -56,14 +67,21 @@ print(json.dumps({'shape': p.shape, 'chunks': p.chunks, 'compression': p.compres
   'coords': f['coords'][:2].tolist(), 'slide_index': f['slide_index'][18:22].tolist(),
   'names': [n.decode() for n in f['slides/name'][:]], 'ds': f['slides/downsample'][:].tolist(),
   'attrs': {k: (v.decode() if isinstance(v, bytes) else (v if isinstance(v, str) else int(v))) for k, v in f.attrs.items()}}))
-`, path], { encoding: 'utf8' });
+`,
+        path,
+      ],
+      { encoding: 'utf8' },
+    );
     const got = JSON.parse(py);
     expect(got.shape).toEqual([N, P, P, 3]);
     expect(got.chunks).toEqual([8, P, P, 3]);
     expect(got.compression).toBe(compression.codec === 'gzip' ? 'gzip' : null);
     expect(got.dtype).toBe('uint8');
     expect(got.p5).toEqual(Array.from(patchPixels(5).subarray(0, 6)));
-    expect(got.coords).toEqual([[100_000, 1001], [100_002, 1003]]);
+    expect(got.coords).toEqual([
+      [100_000, 1001],
+      [100_002, 1003],
+    ]);
     expect(got.slide_index).toEqual([0, 0, 1, 1]);
     expect(got.names).toEqual(["a b'$(x).svs", 'b.tif']);
     expect(got.ds).toEqual([1, 4.0001]);
@@ -81,13 +99,20 @@ print(json.dumps({'shape': p.shape, 'chunks': p.chunks, 'compression': p.compres
 
   test('an LZF-compressed shard is refused, not read as zeros', async () => {
     const path = join(dir, 'lzf.h5');
-    execFileSync(PY, ['-c', `
+    execFileSync(PY, [
+      '-c',
+      `
 import h5py, numpy as np, sys
 f = h5py.File(sys.argv[1], 'w')
 f.create_dataset('patches', data=np.full((4, 8, 8, 3), 200, np.uint8), chunks=(2, 8, 8, 3), compression='lzf')
 f.attrs['layout_version'] = 1
-`, path]);
-    await expect(ShardReader.open(path)).rejects.toMatchObject({ code: 'SHARD_CORRUPT', message: expect.stringMatching(/lzf\.h5: \/patches uses HDF5 filter 32000.*cannot decode/) });
+`,
+      path,
+    ]);
+    await expect(ShardReader.open(path)).rejects.toMatchObject({
+      code: 'SHARD_CORRUPT',
+      message: expect.stringMatching(/lzf\.h5: \/patches uses HDF5 filter 32000.*cannot decode/),
+    });
   });
 
   test('a file that is not HDF5 is SHARD_CORRUPT naming the file', async () => {

@@ -12,7 +12,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The tiny model by hand in float64: mean of normalized channels -> linear -> softmax. */
 function reference(pixels: Uint8Array, n: number, p: number): number[] {
-  const W = [[1, -1], [0.5, -1.5], [-0.5, 1]];
+  const W = [
+    [1, -1],
+    [0.5, -1.5],
+    [-0.5, 1],
+  ];
   const out: number[] = [];
   for (let b = 0; b < n; b++) {
     const m = [0, 0, 0];
@@ -49,12 +53,28 @@ describe('wrapModel', () => {
 
 describe('model cards', () => {
   test('every problem is listed at once, naming the file', () => {
-    expect(() => validateModelCard({ schemaVersion: 1, name: '', input: { name: 'x', layout: 'CHW' }, patchSizePx: 0, mpp: 0.5,
-      normalization: { mean: [0, 0], std: [1, 1, 1] }, output: { name: 'y', kind: 'logits', positiveIndex: 3, labels: ['a', 'b'] } }, 'm.json'))
-      .toThrowError(/m\.json: invalid model card:\n {2}- name must be a non-empty string\n {2}- input\.layout must be NCHW or NHWC\n {2}- patchSizePx must be a positive integer\n {2}- normalization\.mean and \.std must be three numbers each\n {2}- output\.labels must name every class, including positiveIndex/);
+    expect(() =>
+      validateModelCard(
+        {
+          schemaVersion: 1,
+          name: '',
+          input: { name: 'x', layout: 'CHW' },
+          patchSizePx: 0,
+          mpp: 0.5,
+          normalization: { mean: [0, 0], std: [1, 1, 1] },
+          output: { name: 'y', kind: 'logits', positiveIndex: 3, labels: ['a', 'b'] },
+        },
+        'm.json',
+      ),
+    ).toThrowError(
+      /m\.json: invalid model card:\n {2}- name must be a non-empty string\n {2}- input\.layout must be NCHW or NHWC\n {2}- patchSizePx must be a positive integer\n {2}- normalization\.mean and \.std must be three numbers each\n {2}- output\.labels must name every class, including positiveIndex/,
+    );
   });
   test('a missing card is MODEL_INVALID with a hint', async () => {
-    await expect(readModelCard(join(dir, 'nothing.onnx'))).rejects.toMatchObject({ code: 'MODEL_INVALID', hint: expect.stringContaining('model card') });
+    await expect(readModelCard(join(dir, 'nothing.onnx'))).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      hint: expect.stringContaining('model card'),
+    });
   });
 });
 
@@ -62,7 +82,11 @@ describe('inspectModel', () => {
   test('reports a card that disagrees with the graph (patch size, labels)', async () => {
     const { inspectModel } = await import('../../src/model/index.js');
     const path = await writeTinyModel(dir, { name: 'inspect-me', patchSizePx: 224 });
-    const card = { ...(await readModelCard(path)), patchSizePx: 256, output: { name: 'logits', kind: 'logits' as const, positiveIndex: 2, labels: ['a', 'b', 'c'] } };
+    const card = {
+      ...(await readModelCard(path)),
+      patchSizePx: 256,
+      output: { name: 'logits', kind: 'logits' as const, positiveIndex: 2, labels: ['a', 'b', 'c'] },
+    };
     const r = inspectModel(readFileSync(path), card);
     expect(r.inputs).toEqual([{ name: 'input', dtype: 'float', shape: ['N', 3, 224, 224] }]);
     expect(r.disagreements).toEqual([

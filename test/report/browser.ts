@@ -20,8 +20,16 @@ export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -37,7 +45,9 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const log: PageLog = { errors: [], requests: [] };
-  page.on('console', (m) => { if (m.type() === 'error') log.errors.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') log.errors.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => log.errors.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => log.errors.push(`requestfailed: ${r.url().slice(0, 120)} ${r.failure()?.errorText ?? ''}`));
   page.on('request', (r) => log.requests.push(r.url()));

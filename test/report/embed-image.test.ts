@@ -8,12 +8,16 @@ import { embedImage, MAX_IMAGE_EDGE_PX } from '../../src/report/index.js';
 import { makeTempDir } from '../fixtures/index.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
-beforeAll(async () => { tmp = await makeTempDir('embed'); });
+beforeAll(async () => {
+  tmp = await makeTempDir('embed');
+});
 afterAll(() => tmp?.cleanup());
 
 async function png(name: string, width: number, height: number): Promise<string> {
   const path = join(tmp.dir, name);
-  await sharp({ create: { width, height, channels: 3, background: '#c06090' } }).png().toFile(path);
+  await sharp({ create: { width, height, channels: 3, background: '#c06090' } })
+    .png()
+    .toFile(path);
   return path;
 }
 

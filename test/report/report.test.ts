@@ -48,7 +48,9 @@ function readPage(page: Page): Promise<Rendered> {
       title: document.title,
       rows: [...document.querySelectorAll('table.slides-table tbody tr')].map((tr) => text(tr.querySelector('td'))),
       cards: [...document.querySelectorAll('article.slide-card')].map((c) => ({
-        name: text(c.querySelector('h3.slide-name')), status: text(c.querySelector('.badge')), error: text(c.querySelector('.error')),
+        name: text(c.querySelector('h3.slide-name')),
+        status: text(c.querySelector('.badge')),
+        error: text(c.querySelector('.error')),
         images: c.querySelectorAll('img').length,
       })),
       boldElements: document.querySelectorAll('b').length,
@@ -78,10 +80,26 @@ describe.skipIf(shouldSkipBrowser)('wsi-hpc report in headless Chromium', () => 
     // As `submit` leaves them: one pack array job whose task 0 wrote its log.
     plan = JSON.parse(await readFile(join(run, 'plan.json'), 'utf8'));
     await mkdir(join(run, 'slurm'), { recursive: true });
-    await writeFile(join(run, 'slurm', 'jobs.json'), JSON.stringify({
-      schemaVersion: 1, planHash: plan.planHash, submittedAt: new Date().toISOString(), limits: { maxArraySize: 1001, maxJobCount: 10000 },
-      jobs: [{ stage: 'pack', chunk: 0, offset: 0, indices: plan.tasks.pack.map((t) => t.task), jobId: '4242', script: 'slurm/pack-c0.sbatch', attempt: 0 }],
-    }));
+    await writeFile(
+      join(run, 'slurm', 'jobs.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        planHash: plan.planHash,
+        submittedAt: new Date().toISOString(),
+        limits: { maxArraySize: 1001, maxJobCount: 10000 },
+        jobs: [
+          {
+            stage: 'pack',
+            chunk: 0,
+            offset: 0,
+            indices: plan.tasks.pack.map((t) => t.task),
+            jobId: '4242',
+            script: 'slurm/pack-c0.sbatch',
+            attempt: 0,
+          },
+        ],
+      }),
+    );
     await mkdir(join(run, 'logs', 'pack'), { recursive: true });
     await writeFile(join(run, 'logs', 'pack', '4242_0.out'), 'packed\n');
   });
@@ -110,8 +128,7 @@ describe.skipIf(shouldSkipBrowser)('wsi-hpc report in headless Chromium', () => 
       if (s?.status === 'failed') {
         expect(c).toMatchObject({ status: 'failed', images: 0 });
         expect(c.error).toContain(`${s.error?.code}: ${s.error?.message}`);
-      }
-      else expect(c).toMatchObject({ status: 'merged', images: 3, error: '' });
+      } else expect(c).toMatchObject({ status: 'merged', images: 3, error: '' });
     }
     expect(shown.cards.find((c) => c.name === 'broken-truncated.svs')?.error).toContain('SLIDE_TRUNCATED');
     expect(shown.images).toHaveLength(6);
@@ -119,7 +136,7 @@ describe.skipIf(shouldSkipBrowser)('wsi-hpc report in headless Chromium', () => 
       expect(img.loaded, img.alt).toBe(true);
       expect(img.naturalWidth, img.alt).toBeGreaterThan(0);
     }
-    expect(await page.locator('article.slide-card', { hasText: MARKUP_NAME }).locator('.facts').innerText()).toMatch(/max\s+0\.\d{3}/);
+    expect(await page.locator('article.slide-card', { hasText: MARKUP_NAME }).locator('.facts').textContent()).toMatch(/max\s+0\.\d{3}/);
 
     const shards = plan.shards.list.map((s) => s.id);
     expect(shards.length).toBeGreaterThan(1);
@@ -129,7 +146,10 @@ describe.skipIf(shouldSkipBrowser)('wsi-hpc report in headless Chromium', () => 
     const packTask0 = plan.tasks.pack[0].shards.length;
     expect(shown.stages.pack.slice(0, packTask0).every((u) => u.logHref === 'logs/pack/4242_0.out')).toBe(true);
     await expect(stat(join(run, 'logs/pack/4242_0.out'))).resolves.toBeTruthy();
-    expect(log.requests.every((u) => u.startsWith('file:') || u.startsWith('data:')), log.requests.join('\n')).toBe(true);
+    expect(
+      log.requests.every((u) => u.startsWith('file:') || u.startsWith('data:')),
+      log.requests.join('\n'),
+    ).toBe(true);
     expect(log.errors).toEqual([]);
 
     const shot = join(tmp.dir, 'report.png');
@@ -152,11 +172,12 @@ describe.skipIf(shouldSkipBrowser)('wsi-hpc report in headless Chromium', () => 
     }
     expect(shown.stages.pack.every((u) => !u.isFailed)).toBe(true);
     expect(await page.locator('section.stage[data-stage="infer"]').evaluate((e) => e.classList.contains('has-failures'))).toBe(true);
-    expect(await page.locator('#stage-merge tbody tr').innerText()).toContain('not run');
+    expect(await page.locator('#stage-merge tbody tr').textContent()).toContain('not run');
     expect(shown.cards.filter((c) => c.status === 'planned')).toHaveLength(2);
     expect(shown.images.every((i) => i.naturalWidth > 0)).toBe(true);
     expect(log.errors).toEqual([]);
-    if (process.env.REPORT_SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.REPORT_SCREENSHOT_DIR, 'failed.png'), fullPage: true });
+    if (process.env.REPORT_SCREENSHOT_DIR)
+      await page.screenshot({ path: join(process.env.REPORT_SCREENSHOT_DIR, 'failed.png'), fullPage: true });
     await close();
   });
 
@@ -166,8 +187,11 @@ describe.skipIf(shouldSkipBrowser)('wsi-hpc report in headless Chromium', () => 
       { config: MARKUP_NAME, patchAuc: 0.88, froc: 0.41, cohortCoreHours: 3.25 },
     ];
     await writeFile(join(run, 'study.json'), JSON.stringify({ schemaVersion: 1, table: rows }));
-    await writeFile(join(run, 'frontier.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="240"><rect width="400" height="240" fill="#fff"/>'
-      + '<polyline points="20,200 200,60 380,40" stroke="#2451a6" fill="none" stroke-width="3"/></svg>');
+    await writeFile(
+      join(run, 'frontier.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="240"><rect width="400" height="240" fill="#fff"/>' +
+        '<polyline points="20,200 200,60 380,40" stroke="#2451a6" fill="none" stroke-width="3"/></svg>',
+    );
     const out = join(tmp.dir, 'study.html');
     const r = await cli(['report', run, '--out', out]);
     expect(r.exitCode, String(r.stderr)).toBe(0);
@@ -179,7 +203,12 @@ describe.skipIf(shouldSkipBrowser)('wsi-hpc report in headless Chromium', () => 
       plot: [...document.querySelectorAll<HTMLImageElement>('#study img')].map((i) => i.naturalWidth),
       slideCards: document.querySelectorAll('article.slide-card').length,
     }));
-    expect(study).toEqual({ headers: ['config', 'patchAuc', 'froc', 'cohortCoreHours'], firstCells: rows.map((x) => x.config), plot: [400], slideCards: 4 });
+    expect(study).toEqual({
+      headers: ['config', 'patchAuc', 'froc', 'cohortCoreHours'],
+      firstCells: rows.map((x) => x.config),
+      plot: [400],
+      slideCards: 4,
+    });
     expect(log.errors).toEqual([]);
     await close();
   });

@@ -11,7 +11,15 @@ const CSV = [
 
 test('parseScoresCsv reads scores by slide id, with the k of the top-k column', () => {
   const s = parseScoresCsv(CSV);
-  expect(s.get('b-x-y-b-1')).toEqual({ status: 'merged', patches: 78, max: 0.071917, topKMean: 0.067997, topK: 10, mean: 0.047201, regions: 0 });
+  expect(s.get('b-x-y-b-1')).toEqual({
+    status: 'merged',
+    patches: 78,
+    max: 0.071917,
+    topKMean: 0.067997,
+    topK: 10,
+    mean: 0.047201,
+    regions: 0,
+  });
   expect(s.get('broken-2')).toEqual({ status: 'failed', patches: 0, max: null, topKMean: null, topK: 10, mean: null, regions: 0 });
   expect(s.size).toBe(2);
 });

@@ -60,7 +60,11 @@ describe('planShards', () => {
 
   test('tasks take shardsPerTask shards each, the last one the rest', () => {
     const plan = planShards(slides(100), normalizeShardOptions({ patchesPerShard: 10, shardsPerTask: 4 }));
-    expect(plan.tasks.map((t) => t.shards)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(plan.tasks.map((t) => t.shards)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
   });
 
   test('the same input gives the same shards (deterministic) with stable ids', () => {
@@ -73,7 +77,11 @@ describe('planShards', () => {
 
 describe('shard options', () => {
   test.each([
-    ['1GiB', 1024 ** 3], ['512MiB', 512 * 1024 ** 2], ['2.5GB', 2.5e9], ['1000000', 1e6], ['64 kb', 64e3],
+    ['1GiB', 1024 ** 3],
+    ['512MiB', 512 * 1024 ** 2],
+    ['2.5GB', 2.5e9],
+    ['1000000', 1e6],
+    ['64 kb', 64e3],
   ])('parseSize(%s)', (text, bytes) => expect(parseSize(text)).toBe(bytes));
 
   test.each([

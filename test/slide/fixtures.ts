@@ -72,7 +72,9 @@ export type TiffKind = 'jpeg' | 'deflate' | 'lzw' | 'none' | 'bigtiff-jpeg';
 export async function writePyramid(image: RgbImage, dir: string, kind: TiffKind, extra: string[] = []): Promise<string> {
   const png = join(dir, `source-${image.width}x${image.height}.png`);
   if (!existsSync(png)) {
-    await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png({ compressionLevel: 1 }).toFile(png);
+    await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .png({ compressionLevel: 1 })
+      .toFile(png);
   }
   const out = join(dir, `${kind}-${image.width}x${image.height}.tif`);
   const compression = kind === 'bigtiff-jpeg' ? 'jpeg' : kind;
@@ -86,7 +88,9 @@ export async function writePyramid(image: RgbImage, dir: string, kind: TiffKind,
 /** Write `image` with `vips tiffsave` in strips (no --tile). */
 export async function writeStripped(image: RgbImage, dir: string): Promise<string> {
   const png = join(dir, 'stripped-source.png');
-  await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png({ compressionLevel: 1 }).toFile(png);
+  await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .png({ compressionLevel: 1 })
+    .toFile(png);
   const out = join(dir, 'stripped.tif');
   await run('vips', ['tiffsave', png, out, '--compression', 'deflate']);
   return out;
@@ -147,7 +151,8 @@ export function cropWhite(image: RgbImage, x: number, y: number, width: number, 
 /** Overwrite the value of every `tag` entry (SHORT, stored inline) in every IFD of a classic little-endian TIFF. */
 export async function patchShortTag(path: string, tag: number, value: number): Promise<number> {
   const bytes = await readFile(path);
-  if (bytes.toString('latin1', 0, 2) !== 'II' || bytes.readUInt16LE(2) !== 42) throw new Error('patchShortTag wants classic little-endian TIFF');
+  if (bytes.toString('latin1', 0, 2) !== 'II' || bytes.readUInt16LE(2) !== 42)
+    throw new Error('patchShortTag wants classic little-endian TIFF');
   let patched = 0;
   for (let ifd = bytes.readUInt32LE(4); ifd !== 0; ) {
     const count = bytes.readUInt16LE(ifd);

@@ -162,7 +162,10 @@ describe('options and requests are validated', () => {
     [{ mppOverride: Number.NaN }, 'Expected `mppOverride` to be a positive number of microns per pixel, received `NaN` (number)'],
     [{ cacheBytes: 1.5 }, 'Expected `cacheBytes` to be a non-negative integer, received `1.5` (number)'],
     [{ isOverrideOnlyWhenMissing: 'yes' }, 'Expected `isOverrideOnlyWhenMissing` to be a boolean, received `yes` (string)'],
-    [{ mpp: 0.5 }, 'Unknown openSlide option `mpp`; valid options are `mppOverride` (default null), `isOverrideOnlyWhenMissing` (default false), `cacheBytes` (default 268435456)'],
+    [
+      { mpp: 0.5 },
+      'Unknown openSlide option `mpp`; valid options are `mppOverride` (default null), `isOverrideOnlyWhenMissing` (default false), `cacheBytes` (default 268435456)',
+    ],
   ])('openSlide(%j) throws INVALID_OPTION', async (options, message) => {
     const err = await openError(small, options);
     expect(err.code).toBe('INVALID_OPTION');

@@ -3,7 +3,7 @@
 // hostile slide and run names never executed, outputs equal to the local executor, and status
 // with and without accounting. Must run under CI (see test/fixtures/cluster.ts).
 import { existsSync } from 'node:fs';
-import { readFile, readdir, rename, symlink } from 'node:fs/promises';
+import { readFile, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readPredictions } from '../../src/hdf5/index.js';
@@ -89,7 +89,9 @@ describe.runIf(env)('SLURM orchestration on the local cluster', () => {
     const victim = join(own, cohort.manifest.slides[1].file);
     await rename(victim, `${victim}.away`);
     const victimId = plan.slides.find((s) => s.name === cohort.manifest.slides[1].file)?.id;
-    const failing = plan.tasks.pack.filter((t) => t.shards.some((i) => plan.shards.list[i].segments.some((g) => g.slideId === victimId))).map((t) => t.task);
+    const failing = plan.tasks.pack
+      .filter((t) => t.shards.some((i) => plan.shards.list[i].segments.some((g) => g.slideId === victimId)))
+      .map((t) => t.task);
     expect(failing.length).toBeGreaterThan(0);
     expect(failing.length).toBeLessThan(plan.tasks.pack.length);
     expect((await sl(['submit', run, '--model', model, ...submitArgs, '-q'])).exitCode).toBe(0);

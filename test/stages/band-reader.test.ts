@@ -15,10 +15,34 @@ afterAll(() => tmp?.cleanup());
 
 describe('mergeIntervals', () => {
   test.each([
-    [[0, 100, 500], 100, 0, [[0, 200], [500, 600]]],
-    [[0, 100, 500], 100, 256, [[0, 200], [500, 600]]],
+    [
+      [0, 100, 500],
+      100,
+      0,
+      [
+        [0, 200],
+        [500, 600],
+      ],
+    ],
+    [
+      [0, 100, 500],
+      100,
+      256,
+      [
+        [0, 200],
+        [500, 600],
+      ],
+    ],
     [[0, 100, 400], 100, 256, [[0, 500]]],
-    [[300, 0], 50, 0, [[0, 50], [300, 350]]],
+    [
+      [300, 0],
+      50,
+      0,
+      [
+        [0, 50],
+        [300, 350],
+      ],
+    ],
   ])('%j of size %i with gap %i', (xs, size, gap, want) => expect(mergeIntervals(xs, size, gap)).toEqual(want));
 });
 
@@ -28,7 +52,11 @@ test('patches read from bands equal the tile reader, edges padded white', async 
   const size = 224;
   const positions: Array<[number, number]> = [];
   for (let y = 0; y < level.height; y += 200) for (let x = 0; x < level.width; x += 300) positions.push([x, y]);
-  const bands = new BandReader({ file, page: level.ifd, width: level.width, height: level.height, tileWidth: level.tileWidth, tileHeight: level.tileHeight }, size, positions);
+  const bands = new BandReader(
+    { file, page: level.ifd, width: level.width, height: level.height, tileWidth: level.tileWidth, tileHeight: level.tileHeight },
+    size,
+    positions,
+  );
   for (const [x, y] of positions) {
     const want = await slide.readRegion(0, x, y, size, size);
     const got = await bands.read(x, y);

@@ -13,7 +13,15 @@ let model: string;
 
 beforeAll(async () => {
   tmp = await makeTempDir('demo-pipeline');
-  const trained = await trainDemoModel({ outDir: join(tmp.dir, 'models'), cohortDir: join(tmp.dir, 'train'), slides: 5, width: 6000, height: 4500, seed: 3, patchesPerSlide: 150 });
+  const trained = await trainDemoModel({
+    outDir: join(tmp.dir, 'models'),
+    cohortDir: join(tmp.dir, 'train'),
+    slides: 5,
+    width: 6000,
+    height: 4500,
+    seed: 3,
+    patchesPerSlide: 150,
+  });
   model = trained.onnxPath;
 });
 afterAll(() => tmp?.cleanup());
@@ -40,7 +48,16 @@ test('plan -> pack -> infer -> merge -> evaluate gives heatmaps that match the g
     expect(regions.features.length, `${entry.file} tumour regions`).toBeGreaterThan(0);
     // Most of the predicted tumour area lies on annotated tumour, give or take one patch (regions are
     // unions of 224 px cells, so their edges are up to a patch off), sampled on a 32 px lattice.
-    const near = (x: number, y: number) => truth.some((t) => [[0, 0], [224, 0], [-224, 0], [0, 224], [0, -224]].some(([dx, dy]) => pointInPolygon(t, x + dx, y + dy)));
+    const near = (x: number, y: number) =>
+      truth.some((t) =>
+        [
+          [0, 0],
+          [224, 0],
+          [-224, 0],
+          [0, 224],
+          [0, -224],
+        ].some(([dx, dy]) => pointInPolygon(t, x + dx, y + dy)),
+      );
     let inside = 0;
     let total = 0;
     for (const f of regions.features) {

@@ -81,7 +81,10 @@ describe('wsi-hpc infer', () => {
     const r = await cli(['infer', run, '--model', small, '--task', '0', '--json']);
     expect(r.exitCode).toBe(1);
     const result = parseJson(r);
-    expect(result.shards[0].error).toMatchObject({ code: 'MODEL_MISMATCH', message: expect.stringContaining('patches are 224x224 but model') });
+    expect(result.shards[0].error).toMatchObject({
+      code: 'MODEL_MISMATCH',
+      message: expect.stringContaining('patches are 224x224 but model'),
+    });
   });
 
   test('NaN outputs fail the shard with INFER_FAILED', async () => {
@@ -95,7 +98,10 @@ describe('wsi-hpc infer', () => {
 describe('stain normalization through the pipeline', () => {
   test('--stain-norm macenko fits every slide at plan time and infer feeds the per-slide matrices', async () => {
     const stained = join(tmp.dir, 'run-stain');
-    expect((await cli(['plan', join(tmp.dir, 'slides'), '--out', stained, '--stain-norm', 'macenko', '--patches-per-shard', '100000', '-q'])).exitCode).toBe(0);
+    expect(
+      (await cli(['plan', join(tmp.dir, 'slides'), '--out', stained, '--stain-norm', 'macenko', '--patches-per-shard', '100000', '-q']))
+        .exitCode,
+    ).toBe(0);
     const p: PlanFile = JSON.parse(await readFile(join(stained, 'plan.json'), 'utf8'));
     expect(p.params.stain).toMatchObject({ method: 'macenko', targetSource: 'builtin' });
     for (const s of p.slides) expect(s.stain).toMatchObject({ isFallback: false, he: [expect.any(Array), expect.any(Array)] });

@@ -13,7 +13,11 @@ let slides: string;
 
 /** h5py's view of a shard's content: hashes of every dataset and the attributes. */
 function contentDigest(file: string): string {
-  return execFileSync('/usr/bin/python3', ['-c', `
+  return execFileSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      `
 import h5py, hashlib, json, sys
 f = h5py.File(sys.argv[1], 'r')
 out = {}
@@ -23,7 +27,11 @@ def visit(name, obj):
 f.visititems(visit)
 out['attrs'] = {k: str(v) for k, v in sorted(f.attrs.items())}
 print(json.dumps(out, sort_keys=True))
-`, file], { encoding: 'utf8' });
+`,
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
 }
 
 async function readPlanFile(run: string): Promise<PlanFile> {

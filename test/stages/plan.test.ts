@@ -38,7 +38,10 @@ describe('wsi-hpc plan on a mixed folder', () => {
     const byName = new Map(plan.slides.map((s) => [s.name, s]));
     const readable = cohort.manifest.slides.length + (smallHePath() ? 1 : 0);
     expect(plan.totals).toMatchObject({ slides: readable + 2, planned: readable, failed: 2 });
-    expect(byName.get('broken-truncated.svs')?.error).toMatchObject({ code: 'SLIDE_TRUNCATED', message: expect.stringContaining('broken-truncated.svs') });
+    expect(byName.get('broken-truncated.svs')?.error).toMatchObject({
+      code: 'SLIDE_TRUNCATED',
+      message: expect.stringContaining('broken-truncated.svs'),
+    });
     expect(byName.get('notes.tif')?.error).toMatchObject({ code: 'SLIDE_NOT_TIFF', message: expect.stringContaining('notes.tif') });
     expect(firstJson.totals.failed).toBe(2);
     expect(plan.schemaVersion).toBe(1);
@@ -89,9 +92,17 @@ describe('wsi-hpc plan on a mixed folder', () => {
       const s = plan.slides.find((x) => x.name === entry.file);
       const t = s?.tissue as NonNullable<NonNullable<typeof s>['tissue']>;
       const sidecar = JSON.parse(await readFile(join(slidesDir, entry.sidecar), 'utf8'));
-      const { data } = await sharp(join(run, s?.outputs?.mask ?? '')).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+      const { data } = await sharp(join(run, s?.outputs?.mask ?? ''))
+        .toColourspace('b-w')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const truth = rasterizePolygons(sidecar.tissue, t.maskWidth, t.maskHeight, 1 / t.scaleX);
-      const pens = rasterizePolygons(sidecar.pens.map((p: { outline: unknown }) => p.outline), t.maskWidth, t.maskHeight, 1 / t.scaleX);
+      const pens = rasterizePolygons(
+        sidecar.pens.map((p: { outline: unknown }) => p.outline),
+        t.maskWidth,
+        t.maskHeight,
+        1 / t.scaleX,
+      );
       let inter = 0;
       let union = 0;
       let onPenOnly = 0;
@@ -166,7 +177,9 @@ describe('plan options and errors', () => {
   });
 
   test('--level reads patches at a pyramid level and scales the footprint', async () => {
-    const json = parseJson(await cli(['plan', join(slidesDir, cohort.manifest.slides[0].file), '--out', join(tmp.dir, 'lvl'), '--level', '1', '--json']));
+    const json = parseJson(
+      await cli(['plan', join(slidesDir, cohort.manifest.slides[0].file), '--out', join(tmp.dir, 'lvl'), '--level', '1', '--json']),
+    );
     const p: PlanFile = JSON.parse(await readFile(join(tmp.dir, 'lvl', 'plan.json'), 'utf8'));
     expect(json.totals.planned).toBe(1);
     expect(p.slides[0].grid).toMatchObject({ level: 1, readSizePx: 224, footprintLevel0: 224 * 4, isResampled: false });

@@ -34,8 +34,20 @@ beforeAll(async () => {
   writeFileSync(join(tmp.dir, 'fit.rgb'), fitPixels);
   writeFileSync(join(tmp.dir, 'patches.rgb'), patches);
   writeFileSync(join(tmp.dir, 'target.json'), JSON.stringify(BUILTIN_TARGET));
-  reference = JSON.parse(execFileSync('/usr/bin/python3', [join(process.cwd(), 'test/oracles/macenko_reference.py'),
-    join(tmp.dir, 'fit.rgb'), join(tmp.dir, 'patches.rgb'), String(P), join(tmp.dir, 'target.json'), join(tmp.dir, 'out.f64')], { encoding: 'utf8' }));
+  reference = JSON.parse(
+    execFileSync(
+      '/usr/bin/python3',
+      [
+        join(process.cwd(), 'test/oracles/macenko_reference.py'),
+        join(tmp.dir, 'fit.rgb'),
+        join(tmp.dir, 'patches.rgb'),
+        String(P),
+        join(tmp.dir, 'target.json'),
+        join(tmp.dir, 'out.f64'),
+      ],
+      { encoding: 'utf8' },
+    ),
+  );
   const buf = readFileSync(join(tmp.dir, 'out.f64'));
   referencePixels = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
 });
@@ -60,15 +72,30 @@ describe('Macenko on real H&E pixels', () => {
     // Identity "model" on NHWC float input with mean 0 / std 1: the wrapper's output is pixels / 255.
     const b = new GraphBuilder();
     b.op('Identity', ['input'], {}, ['out']);
-    const bytes = encodeModel({ graphName: 'id', builder: b, inputs: [valueInfo('input', DT.FLOAT, ['N', P, P, 3])], outputs: [valueInfo('out', DT.FLOAT, ['N', P, P, 3])] });
-    const card: ModelCard = { schemaVersion: 1, name: 'identity', input: { name: 'input', layout: 'NHWC', dtype: 'float32' }, patchSizePx: P, mpp: null,
-      normalization: { mean: [0, 0, 0], std: [1, 1, 1] }, output: { name: 'out', kind: 'probabilities', positiveIndex: 0, labels: ['x'] } };
+    const bytes = encodeModel({
+      graphName: 'id',
+      builder: b,
+      inputs: [valueInfo('input', DT.FLOAT, ['N', P, P, 3])],
+      outputs: [valueInfo('out', DT.FLOAT, ['N', P, P, 3])],
+    });
+    const card: ModelCard = {
+      schemaVersion: 1,
+      name: 'identity',
+      input: { name: 'input', layout: 'NHWC', dtype: 'float32' },
+      patchSizePx: P,
+      mpp: null,
+      normalization: { mean: [0, 0, 0], std: [1, 1, 1] },
+      output: { name: 'out', kind: 'probabilities', positiveIndex: 0, labels: ['x'] },
+    };
     const wrapped = wrapModel(bytes, card, 'identity', { hasStainNorm: true });
     const s = await ort.InferenceSession.create(wrapped.bytes);
     const t = transferMatrix(fit, BUILTIN_TARGET);
     const mt = new Float32Array(4 * 9);
     for (let k = 0; k < 4; k++) for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) mt[k * 9 + i * 3 + j] = t[j][i];
-    const r = await s.run({ wsihpc_patches: new ort.Tensor('uint8', patches, [4, P, P, 3]), wsihpc_stain: new ort.Tensor('float32', mt, [4, 3, 3]) });
+    const r = await s.run({
+      wsihpc_patches: new ort.Tensor('uint8', patches, [4, P, P, 3]),
+      wsihpc_stain: new ort.Tensor('float32', mt, [4, 3, 3]),
+    });
     const got = r[wrapped.outputName].data as Float32Array;
     let worst = 0;
     let meanDiff = 0;

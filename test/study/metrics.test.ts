@@ -16,8 +16,29 @@ describe('rocAuc', () => {
 });
 
 test('labelPatches uses the patch centre, and exclusions cut holes', () => {
-  const square = { rings: [[[0, 0], [200, 0], [200, 200], [0, 200], [0, 0]] as [number, number][]] };
-  const hole = { group: 'Exclusion', rings: [[[100, 100], [200, 100], [200, 200], [100, 200], [100, 100]] as [number, number][]] };
+  const square = {
+    rings: [
+      [
+        [0, 0],
+        [200, 0],
+        [200, 200],
+        [0, 200],
+        [0, 0],
+      ] as [number, number][],
+    ],
+  };
+  const hole = {
+    group: 'Exclusion',
+    rings: [
+      [
+        [100, 100],
+        [200, 100],
+        [200, 200],
+        [100, 200],
+        [100, 100],
+      ] as [number, number][],
+    ],
+  };
   // Patches of 100 px at (0,0) centre 50,50 in; (150,0) centre 200,50 on the right edge = out; (100,100) centre 150,150 excluded.
   const labels = labelPatches(Int32Array.from([0, 0, 150, 0, 100, 100]), 100, [square], [hole]);
   expect(Array.from(labels)).toEqual([1, 0, 0]);

@@ -18,7 +18,25 @@ test('a study at three strides writes the table, CSV, JSON and the frontier plot
   await makeCohort(slides, 3, 4000, 3000, 83);
   const model = await writeTinyModel(tmp.dir);
   const out = join(tmp.dir, 'study');
-  const r = await cli(['study', slides, '--annotations', join(slides, 'annotations'), '--model', model, '--vary', 'stride=224,112,56', '--sample', '3', '--cohort-slides', '399', '--cores', '4000', '--out', out, '--json']);
+  const r = await cli([
+    'study',
+    slides,
+    '--annotations',
+    join(slides, 'annotations'),
+    '--model',
+    model,
+    '--vary',
+    'stride=224,112,56',
+    '--sample',
+    '3',
+    '--cohort-slides',
+    '399',
+    '--cores',
+    '4000',
+    '--out',
+    out,
+    '--json',
+  ]);
   expect(r.exitCode, String(r.stderr)).toBe(0);
   const res = parseJson(r);
   expect(res.table.map((t: { config: string }) => t.config)).toEqual(['stride-224', 'stride-112', 'stride-56']);

@@ -1,11 +1,37 @@
 import { describe, expect, test } from 'vitest';
-import { expandConfigs, extrapolate, froc, heatmapDetections, paretoFrontier, parseVary, renderFrontierSvg } from '../../src/study/index.js';
+import {
+  expandConfigs,
+  extrapolate,
+  froc,
+  heatmapDetections,
+  paretoFrontier,
+  parseVary,
+  renderFrontierSvg,
+} from '../../src/study/index.js';
 
-const square = (x: number, y: number, s: number) => ({ rings: [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]] as [number, number][]] });
+const square = (x: number, y: number, s: number) => ({
+  rings: [
+    [
+      [x, y],
+      [x + s, y],
+      [x + s, y + s],
+      [x, y + s],
+      [x, y],
+    ] as [number, number][],
+  ],
+});
 
 describe('froc (CAMELYON16)', () => {
   test('perfect detections with no false positives score 1', () => {
-    const r = froc([{ lesions: [square(0, 0, 100), square(500, 500, 100)], detections: [{ x: 50, y: 50, probability: 0.9 }, { x: 550, y: 550, probability: 0.8 }] }]);
+    const r = froc([
+      {
+        lesions: [square(0, 0, 100), square(500, 500, 100)],
+        detections: [
+          { x: 50, y: 50, probability: 0.9 },
+          { x: 550, y: 550, probability: 0.8 },
+        ],
+      },
+    ]);
     expect(r.score).toBe(1);
     expect(r.lesions).toBe(2);
   });
@@ -19,7 +45,13 @@ describe('froc (CAMELYON16)', () => {
 
   test('two detections in one lesion count it once; FPs are averaged over slides including normal ones', () => {
     const r = froc([
-      { lesions: [square(0, 0, 100)], detections: [{ x: 10, y: 10, probability: 0.9 }, { x: 20, y: 20, probability: 0.8 }] },
+      {
+        lesions: [square(0, 0, 100)],
+        detections: [
+          { x: 10, y: 10, probability: 0.9 },
+          { x: 20, y: 20, probability: 0.8 },
+        ],
+      },
       { lesions: [], detections: [{ x: 10, y: 10, probability: 0.95 }] },
     ]);
     // The normal slide's FP comes first: 0.5 FP per slide before the lesion is found.
@@ -51,12 +83,21 @@ describe('study configurations', () => {
 });
 
 test('extrapolation: core-hours scale with the cohort, wall hours with the cores, floored by one slide', () => {
-  expect(extrapolate(3600, 600, { cohortSlides: 399, cores: 4000 })).toEqual({ coreHours: 399, wallHours: 399 / 4000 > 600 / 3600 ? 399 / 4000 : 600 / 3600, wallHoursFloor: 600 / 3600 });
+  expect(extrapolate(3600, 600, { cohortSlides: 399, cores: 4000 })).toEqual({
+    coreHours: 399,
+    wallHours: Math.max(399 / 4000, 600 / 3600),
+    wallHoursFloor: 600 / 3600,
+  });
   expect(extrapolate(36, 10, { cohortSlides: 100, cores: 1 }).wallHours).toBeCloseTo(1);
 });
 
 test('the frontier keeps only non-dominated configurations and the SVG names every point', () => {
-  const pts = [{ label: 'a', cost: 1, accuracy: 0.8 }, { label: 'b', cost: 10, accuracy: 0.9 }, { label: 'c', cost: 20, accuracy: 0.85 }, { label: 'd<x>', cost: 100, accuracy: 0.95 }];
+  const pts = [
+    { label: 'a', cost: 1, accuracy: 0.8 },
+    { label: 'b', cost: 10, accuracy: 0.9 },
+    { label: 'c', cost: 20, accuracy: 0.85 },
+    { label: 'd<x>', cost: 100, accuracy: 0.95 },
+  ];
   expect(paretoFrontier(pts).map((p) => p.label)).toEqual(['a', 'b', 'd<x>']);
   const svg = renderFrontierSvg(pts, 'title', 'AUC');
   expect(svg).toContain('<polyline');

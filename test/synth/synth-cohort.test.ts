@@ -45,7 +45,18 @@ test('synthCohort writes slides, annotations for tumour slides only, sidecars an
 
 test('the CLI writes a cohort and prints one JSON document', async () => {
   const out = join(dir, 'cli');
-  const { stdout, exitCode } = await execa('node', ['dist/cli/bin.js', 'synth', out, '--slides', '2', '--width', '1024', '--height', '1024', '--json']);
+  const { stdout, exitCode } = await execa('node', [
+    'dist/cli/bin.js',
+    'synth',
+    out,
+    '--slides',
+    '2',
+    '--width',
+    '1024',
+    '--height',
+    '1024',
+    '--json',
+  ]);
   expect(exitCode).toBe(0);
   const doc = JSON.parse(stdout) as { manifest: string; slides: { file: string }[] };
   expect(doc.slides.map((s) => s.file)).toEqual(['slide-001.tif', 'slide-002.svs']);
@@ -61,7 +72,9 @@ test('the CLI dry run writes nothing', async () => {
 });
 
 test('the CLI exits 2 with every bad option named', async () => {
-  const r = await execa('node', ['dist/cli/bin.js', 'synth', join(dir, 'bad'), '--width', '10', '--quality', '0', '--json'], { reject: false });
+  const r = await execa('node', ['dist/cli/bin.js', 'synth', join(dir, 'bad'), '--width', '10', '--quality', '0', '--json'], {
+    reject: false,
+  });
   expect(r.exitCode).toBe(2);
   const { error } = JSON.parse(r.stdout) as { error: { code: string; message: string } };
   expect(error.code).toBe('INVALID_OPTION');

@@ -4,7 +4,12 @@ import { SYNTH_DEFAULTS, normalizeSynthCohortOptions, normalizeSynthSlideOptions
 
 test('defaults fill every option and the sidecar goes next to the slide', () => {
   const config = normalizeSynthSlideOptions({ path: '/x/slide-1.svs' });
-  expect(config).toMatchObject({ ...SYNTH_DEFAULTS, path: '/x/slide-1.svs', sidecarPath: '/x/slide-1.geometry.json', annotationsPath: null });
+  expect(config).toMatchObject({
+    ...SYNTH_DEFAULTS,
+    path: '/x/slide-1.svs',
+    sidecarPath: '/x/slide-1.geometry.json',
+    annotationsPath: null,
+  });
   expect(Object.isFrozen(config)).toBe(true);
 });
 

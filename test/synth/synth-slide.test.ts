@@ -28,7 +28,10 @@ describe('generic flavour', () => {
   test('OpenSlide opens it as generic-tiff with two levels 4x apart and the resolution in cm', async () => {
     const view = await openSlideView(generic.path);
     expect(view.vendor).toBe('generic-tiff');
-    expect(view.levelDimensions).toEqual([[4096, 3072], [1024, 768]]);
+    expect(view.levelDimensions).toEqual([
+      [4096, 3072],
+      [1024, 768],
+    ]);
     expect(view.levelDownsamples).toEqual([1, 4]);
     // OpenSlide 3.4.1 derives no openslide.mpp-x for generic TIFF; the tags say 20000 px/cm = 0.5 µm.
     expect(view.properties['tiff.ResolutionUnit']).toBe('centimeter');
@@ -39,7 +42,12 @@ describe('generic flavour', () => {
   test('tumour is darker and more purple than stroma, glass near white, ink its colour', async () => {
     const sidecar = await readSidecar(generic);
     const box = (p: [number, number]): [number, number, number, number] => [p[0] - 16, p[1] - 16, 32, 32];
-    const points = [sidecar.samples.background[0], sidecar.samples.stroma[0], sidecar.samples.tumour[0], ...sidecar.samples.pen.map((s) => s.point)];
+    const points = [
+      sidecar.samples.background[0],
+      sidecar.samples.stroma[0],
+      sidecar.samples.tumour[0],
+      ...sidecar.samples.pen.map((s) => s.point),
+    ];
     const [glass, stroma, tumour, ...inks] = (await openSlideView(generic.path, points.map(box))).means;
     expect(Math.min(...glass)).toBeGreaterThan(225);
     expect(stroma[0] - stroma[1]).toBeGreaterThan(40);
@@ -71,7 +79,10 @@ describe('aperio flavour', () => {
   test('OpenSlide opens it as aperio with levels, MPP, objective power and associated images', async () => {
     const view = await openSlideView(aperio.path);
     expect(view.vendor).toBe('aperio');
-    expect(view.levelDimensions).toEqual([[4096, 4096], [1024, 1024]]);
+    expect(view.levelDimensions).toEqual([
+      [4096, 4096],
+      [1024, 1024],
+    ]);
     expect(view.levelDownsamples).toEqual([1, 4]);
     expect(view.properties['openslide.mpp-x']).toBe('0.25');
     expect(view.properties['openslide.mpp-y']).toBe('0.25');
@@ -89,7 +100,8 @@ describe('aperio flavour', () => {
 describe('determinism and containers', () => {
   test('the same seed gives identical bytes, another seed different bytes', async () => {
     // The file name is part of the Aperio description, so the copies share a name in different folders.
-    const make = (sub: string, seed: number) => synthSlide({ path: join(dir, sub, 's.svs'), width: 1024, height: 1024, seed, flavour: 'aperio' });
+    const make = (sub: string, seed: number) =>
+      synthSlide({ path: join(dir, sub, 's.svs'), width: 1024, height: 1024, seed, flavour: 'aperio' });
     const [a, b, c] = [await make('one', 5), await make('two', 5), await make('three', 6)];
     const [ba, bb, bc] = await Promise.all([a, b, c].map((r) => readFile(r.path)));
     expect(ba.equals(bb)).toBe(true);
@@ -98,18 +110,34 @@ describe('determinism and containers', () => {
   });
 
   test('a forced BigTIFF opens in OpenSlide and vips, with 4:4:4 chroma and 512 px tiles', async () => {
-    const r = await synthSlide({ path: join(dir, 'big.tif'), width: 2048, height: 2048, bigTiff: 'always', chromaSubsampling: '4:4:4', tileSize: 512 });
+    const r = await synthSlide({
+      path: join(dir, 'big.tif'),
+      width: 2048,
+      height: 2048,
+      bigTiff: 'always',
+      chromaSubsampling: '4:4:4',
+      tileSize: 512,
+    });
     expect(r.isBigTiff).toBe(true);
     const header = (await readFile(r.path)).subarray(0, 4);
     expect([...header]).toEqual([0x49, 0x49, 43, 0]);
     const view = await openSlideView(r.path);
-    expect(view.levelDimensions).toEqual([[2048, 2048], [512, 512]]);
+    expect(view.levelDimensions).toEqual([
+      [2048, 2048],
+      [512, 512],
+    ]);
     expect(view.properties['openslide.level[0].tile-width']).toBe('512');
     expect(await vipsDecodesPage(r.path, 1, join(dir, 'big1.v'))).toBe(0);
   });
 
   test('a normal slide has no tumour and writes no ASAP XML', async () => {
-    const r = await synthSlide({ path: join(dir, 'n.tif'), width: 1024, height: 1024, hasTumour: false, annotationsPath: join(dir, 'n.xml') });
+    const r = await synthSlide({
+      path: join(dir, 'n.tif'),
+      width: 1024,
+      height: 1024,
+      hasTumour: false,
+      annotationsPath: join(dir, 'n.xml'),
+    });
     expect(r.hasTumour).toBe(false);
     expect(r.annotationsPath).toBeNull();
     expect((await readSidecar(r)).tumours).toEqual([]);

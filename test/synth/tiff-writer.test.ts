@@ -24,8 +24,27 @@ async function writeSmall(path: string, bigTiff: BigTiffChoice) {
     return data;
   };
   const blocks = [await writer.writeBlock(strip(16)), await writer.writeBlock(strip(14))];
-  writer.addImage({ width: 40, height: 30, rowsPerStrip: 16, compression: 'none', photometric: 'rgb', newSubfileType: 0, description: 'small', pixelsPerCm: 20000, blocks });
-  writer.addImage({ width: 40, height: 30, rowsPerStrip: 16, compression: 'none', photometric: 'rgb', newSubfileType: 1, description: 'again', blocks });
+  writer.addImage({
+    width: 40,
+    height: 30,
+    rowsPerStrip: 16,
+    compression: 'none',
+    photometric: 'rgb',
+    newSubfileType: 0,
+    description: 'small',
+    pixelsPerCm: 20000,
+    blocks,
+  });
+  writer.addImage({
+    width: 40,
+    height: 30,
+    rowsPerStrip: 16,
+    compression: 'none',
+    photometric: 'rgb',
+    newSubfileType: 1,
+    description: 'again',
+    blocks,
+  });
   return writer.finish(bigTiff);
 }
 

@@ -1,5 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import { detectTissue, fillSmallHoles, inkMask, normalizeTissueOptions, otsuThreshold, removeSmallRegions, close, open, histogram } from '../../src/tissue/index.js';
+import {
+  detectTissue,
+  fillSmallHoles,
+  inkMask,
+  normalizeTissueOptions,
+  otsuThreshold,
+  removeSmallRegions,
+  close,
+  open,
+  histogram,
+} from '../../src/tissue/index.js';
 import type { RgbImage } from '../../src/slide/index.js';
 
 type Rgb = readonly [number, number, number];
@@ -27,7 +37,11 @@ const cfg = normalizeTissueOptions({});
 
 describe('detectTissue', () => {
   test('an all-background slide finds no tissue (the saturation floor holds)', async () => {
-    const d = await detectTissue(image(200, 150, () => null), 8, cfg);
+    const d = await detectTissue(
+      image(200, 150, () => null),
+      8,
+      cfg,
+    );
     expect(count(d.mask.data)).toBe(0);
     expect(d.threshold).toBeGreaterThanOrEqual(cfg.saturationFloor);
   });
@@ -38,7 +52,7 @@ describe('detectTissue', () => {
     const d = await detectTissue(img, 8, cfg);
     let inside = 0;
     let outside = 0;
-    for (let y = 0; y < 160; y++) for (let x = 0; x < 220; x++) if (d.mask.data[y * 220 + x]) (inBlob(x, y) ? inside++ : outside++);
+    for (let y = 0; y < 160; y++) for (let x = 0; x < 220; x++) if (d.mask.data[y * 220 + x]) inBlob(x, y) ? inside++ : outside++;
     expect(inside / (Math.PI * 50 * 50)).toBeGreaterThan(0.95);
     expect(outside).toBeLessThan(0.03 * Math.PI * 50 * 50);
   });
@@ -53,14 +67,15 @@ describe('detectTissue', () => {
     const img = image(240, 160, (x, y) => (stroke(x, y) ? ink : inBlob(x, y) ? PINK : null));
     const d = await detectTissue(img, 8, cfg);
     let onStrokeOutsideBlob = 0;
-    for (let y = 0; y < 160; y++) for (let x = 0; x < 240; x++) if (d.mask.data[y * 240 + x] && stroke(x, y) && !inBlob(x, y)) onStrokeOutsideBlob++;
+    for (let y = 0; y < 160; y++)
+      for (let x = 0; x < 240; x++) if (d.mask.data[y * 240 + x] && stroke(x, y) && !inBlob(x, y)) onStrokeOutsideBlob++;
     expect(onStrokeOutsideBlob).toBe(0);
     expect(count(d.mask.data)).toBeGreaterThan(0.8 * Math.PI * 45 * 45 - 400);
     expect(d.inkFraction).toBeGreaterThan(0.02);
   });
 
   test('without ink rejection a blue stroke counts as tissue', async () => {
-    const stroke = (x: number, y: number) => Math.abs(y - 80) < 5;
+    const stroke = (_x: number, y: number) => Math.abs(y - 80) < 5;
     const img = image(240, 160, (x, y) => (stroke(x, y) ? [40, 70, 200] : null));
     const d = await detectTissue(img, 8, normalizeTissueOptions({ rejectInk: false }));
     expect(count(d.mask.data)).toBeGreaterThan(1000);
@@ -78,7 +93,11 @@ describe('detectTissue', () => {
 });
 
 describe('mask helpers', () => {
-  const m = (rows: string[]) => ({ width: rows[0].length, height: rows.length, data: Uint8Array.from(rows.join('').split('').map(Number)) });
+  const m = (rows: string[]) => ({
+    width: rows[0].length,
+    height: rows.length,
+    data: Uint8Array.from(rows.join('').split('').map(Number)),
+  });
   test('close bridges a one-pixel gap and open removes a one-pixel spur', async () => {
     expect(Array.from((await close(m(['11011', '11011', '11011']), 1)).data)).toEqual(Array(15).fill(1));
     expect(Array.from((await open(m(['00000', '00100', '00000']), 1)).data)).toEqual(Array(15).fill(0));

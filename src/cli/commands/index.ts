@@ -13,4 +13,18 @@ import { studyCommand } from './study.js';
 import { synthCommand } from './synth.js';
 import { reportCommand } from './report.js';
 
-export const commands: CommandModule<any, any>[] = [planCommand, packCommand, inferCommand, mergeCommand, runCommand, submitCommand, statusCommand, resubmitCommand, evaluateCommand, studyCommand, modelCommand, synthCommand, reportCommand];
+export const commands: CommandModule<any, any>[] = [
+  planCommand,
+  packCommand,
+  inferCommand,
+  mergeCommand,
+  runCommand,
+  submitCommand,
+  statusCommand,
+  resubmitCommand,
+  evaluateCommand,
+  studyCommand,
+  modelCommand,
+  synthCommand,
+  reportCommand,
+];

@@ -24,7 +24,11 @@ export const inferCommand: CommandModule<object, InferArgs> = {
       .option('model', { alias: 'm', type: 'string', demandOption: true, describe: 'ONNX model; its card is the .json beside it' })
       .option('card', { type: 'string', describe: 'Model card, if not beside the model' })
       .option('task', { type: 'number', describe: 'Array task (default: $SLURM_ARRAY_TASK_ID + $WSI_HPC_TASK_OFFSET, else every shard)' })
-      .option('device', { choices: ['auto', 'cpu', 'cuda'] as const, default: INFER_DEFAULTS.device, describe: 'auto: CUDA when a GPU is visible and usable' })
+      .option('device', {
+        choices: ['auto', 'cpu', 'cuda'] as const,
+        default: INFER_DEFAULTS.device,
+        describe: 'auto: CUDA when a GPU is visible and usable',
+      })
       .option('threads', { type: 'number', describe: 'Intra-op threads (default: $SLURM_CPUS_PER_TASK, else all cores)' })
       .option('batch-size', { type: 'number', default: INFER_DEFAULTS.batchSize, describe: 'Patches per model call' })
       .example('$0 infer run1 --model models/demo-tumour.onnx', 'Every shard on this machine')
@@ -34,20 +38,38 @@ export const inferCommand: CommandModule<object, InferArgs> = {
       const { runInfer } = await import('../../stages/infer/index.js');
       const progress = shouldShowProgress(argv) ? createProgress('inferring') : null;
       const result = await runInfer({
-        run: argv.run, model: argv.model, card: argv.card, task: argv.task, device: argv.device, threads: argv.threads, batchSize: argv['batch-size'],
-        onWarning: (m) => warn(m), onPatches: (d, t) => progress?.update(d, t),
+        run: argv.run,
+        model: argv.model,
+        card: argv.card,
+        task: argv.task,
+        device: argv.device,
+        threads: argv.threads,
+        batchSize: argv['batch-size'],
+        onWarning: (m) => warn(m),
+        onPatches: (d, t) => progress?.update(d, t),
       });
       progress?.stop();
       log(argv, `device: ${result.reason}`);
       if (argv.json) printJson(result);
       else if (!argv.quiet) {
-        process.stdout.write(formatTable(['shard', 'status', 'patches', 'seconds', 'patches/s'], result.shards.map((s) => [
-          s.shard, s.status === 'failed' ? `FAILED ${s.error?.code}: ${s.error?.message}` : s.status, String(s.patches), s.seconds.toFixed(1),
-          s.patchesPerSecond ? s.patchesPerSecond.toFixed(1) : '-',
-        ])));
+        process.stdout.write(
+          formatTable(
+            ['shard', 'status', 'patches', 'seconds', 'patches/s'],
+            result.shards.map((s) => [
+              s.shard,
+              s.status === 'failed' ? `FAILED ${s.error?.code}: ${s.error?.message}` : s.status,
+              String(s.patches),
+              s.seconds.toFixed(1),
+              s.patchesPerSecond ? s.patchesPerSecond.toFixed(1) : '-',
+            ]),
+          ),
+        );
       }
       if (result.failed > 0) {
-        log(argv, `${result.failed} shard(s) failed (see markers/infer/); rerun the same command to retry them, completed shards are skipped.`);
+        log(
+          argv,
+          `${result.failed} shard(s) failed (see markers/infer/); rerun the same command to retry them, completed shards are skipped.`,
+        );
         process.exitCode ??= 1;
       }
     } catch (err) {

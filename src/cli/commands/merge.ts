@@ -17,7 +17,11 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
     y
       .positional('run', { type: 'string', demandOption: true, describe: 'Run folder' })
       .option('top-k', { type: 'number', default: MERGE_DEFAULTS.topK, describe: 'Slide score = mean of the top k patch probabilities' })
-      .option('threshold', { type: 'number', default: MERGE_DEFAULTS.threshold, describe: 'Probability for tumour regions and the positive fraction' })
+      .option('threshold', {
+        type: 'number',
+        default: MERGE_DEFAULTS.threshold,
+        describe: 'Probability for tumour regions and the positive fraction',
+      })
       .example('$0 merge run1', 'Write heatmaps/, regions/ and scores.csv'),
   handler: async (argv) => {
     try {
@@ -25,10 +29,19 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       const result = await runMerge({ run: argv.run, topK: argv['top-k'], threshold: argv.threshold });
       if (argv.json) printJson(result);
       else if (!argv.quiet) {
-        process.stdout.write(formatTable(['slide', 'status', 'patches', 'max', `top${argv['top-k']}`, 'regions'], result.slides.map((m) => [
-          m.name, m.status === 'merged' ? 'merged' : `${m.status}: ${m.reason}`, String(m.scores?.patches ?? '-'),
-          m.scores ? m.scores.max.toFixed(3) : '-', m.scores ? m.scores.topKMean.toFixed(3) : '-', String(m.regionCount ?? '-'),
-        ])));
+        process.stdout.write(
+          formatTable(
+            ['slide', 'status', 'patches', 'max', `top${argv['top-k']}`, 'regions'],
+            result.slides.map((m) => [
+              m.name,
+              m.status === 'merged' ? 'merged' : `${m.status}: ${m.reason}`,
+              String(m.scores?.patches ?? '-'),
+              m.scores ? m.scores.max.toFixed(3) : '-',
+              m.scores ? m.scores.topKMean.toFixed(3) : '-',
+              String(m.regionCount ?? '-'),
+            ]),
+          ),
+        );
         process.stdout.write(`scores: ${result.scoresCsv}\n`);
       }
       if (result.incomplete > 0) {

@@ -11,7 +11,8 @@ const inspectCommand: CommandModule<object, InspectArgs> = {
   command: 'inspect <model>',
   describe: 'Show the model card and the ONNX graph side by side, and where they disagree',
   builder: (y) =>
-    y.positional('model', { type: 'string', demandOption: true, describe: 'ONNX model file' })
+    y
+      .positional('model', { type: 'string', demandOption: true, describe: 'ONNX model file' })
       .option('card', { type: 'string', describe: 'Model card, if not beside the model' })
       .example('$0 model inspect models/googlenet.onnx', ''),
   handler: async (argv) => {
@@ -30,7 +31,10 @@ const inspectCommand: CommandModule<object, InspectArgs> = {
         `model: ${argv.model}  (${r.producer || 'unknown producer'}, opset ${r.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')})`,
         `graph inputs:  ${r.inputs.map(t).join('; ')}`,
         `graph outputs: ${r.outputs.map(t).join('; ')}`,
-        `nodes: ${r.nodes}  parameters: ${(r.parameters / 1e6).toFixed(2)}M  ops: ${Object.entries(r.ops).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}×${v}`).join(' ')}`,
+        `nodes: ${r.nodes}  parameters: ${(r.parameters / 1e6).toFixed(2)}M  ops: ${Object.entries(r.ops)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k}×${v}`)
+          .join(' ')}`,
         r.card
           ? `card: ${r.card.name}: input ${r.card.input.name} (${r.card.input.layout}), ${r.card.patchSizePx}px at ${r.card.mpp ?? '?'} µm/px, ` +
             `mean ${r.card.normalization.mean.join('/')}, std ${r.card.normalization.std.join('/')}, output ${r.card.output.name} (${r.card.output.kind}), ` +

@@ -20,7 +20,10 @@ export const packCommand: CommandModule<object, PackArgs> = {
   builder: (y) =>
     y
       .positional('run', { type: 'string', demandOption: true, describe: 'Run folder with plan.json' })
-      .option('task', { type: 'number', describe: 'Array task to pack (default: $SLURM_ARRAY_TASK_ID + $WSI_HPC_TASK_OFFSET, else every shard)' })
+      .option('task', {
+        type: 'number',
+        describe: 'Array task to pack (default: $SLURM_ARRAY_TASK_ID + $WSI_HPC_TASK_OFFSET, else every shard)',
+      })
       .option('read-concurrency', { type: 'number', describe: 'Patches decoded at once', default: PACK_RUN_DEFAULTS.readConcurrency })
       .option('batch-patches', { type: 'number', describe: 'Patches per HDF5 write', default: PACK_RUN_DEFAULTS.batchPatches })
       .option('verify', { type: 'boolean', default: false, describe: 'Re-hash existing shards before skipping them' })
@@ -31,20 +34,36 @@ export const packCommand: CommandModule<object, PackArgs> = {
       const { runPack } = await import('../../stages/pack/index.js');
       const progress = shouldShowProgress(argv) ? createProgress('packing') : null;
       const result = await runPack({
-        run: argv.run, task: argv.task, readConcurrency: argv['read-concurrency'], batchPatches: argv['batch-patches'], isVerifying: argv.verify,
+        run: argv.run,
+        task: argv.task,
+        readConcurrency: argv['read-concurrency'],
+        batchPatches: argv['batch-patches'],
+        isVerifying: argv.verify,
         onPatches: (done, total) => progress?.update(done, total),
       });
       progress?.stop();
       if (argv.json) {
         printJson(result);
       } else if (!argv.quiet) {
-        process.stdout.write(formatTable(['shard', 'status', 'patches', 'size', 'seconds', 'patches/s'], result.shards.map((r) => [
-          r.shard, r.status === 'failed' ? `FAILED ${r.error?.code}: ${r.error?.message}` : r.status, String(r.patches),
-          r.bytes ? formatBytes(r.bytes) : '-', r.seconds.toFixed(1), r.seconds > 0 && r.status === 'done' ? (r.patches / r.seconds).toFixed(0) : '-',
-        ])));
+        process.stdout.write(
+          formatTable(
+            ['shard', 'status', 'patches', 'size', 'seconds', 'patches/s'],
+            result.shards.map((r) => [
+              r.shard,
+              r.status === 'failed' ? `FAILED ${r.error?.code}: ${r.error?.message}` : r.status,
+              String(r.patches),
+              r.bytes ? formatBytes(r.bytes) : '-',
+              r.seconds.toFixed(1),
+              r.seconds > 0 && r.status === 'done' ? (r.patches / r.seconds).toFixed(0) : '-',
+            ]),
+          ),
+        );
       }
       if (result.failed > 0) {
-        log(argv, `${result.failed} shard(s) failed (see markers/pack/); rerun the same command to retry them, completed shards are skipped.`);
+        log(
+          argv,
+          `${result.failed} shard(s) failed (see markers/pack/); rerun the same command to retry them, completed shards are skipped.`,
+        );
         process.exitCode ??= 1;
       }
     } catch (err) {

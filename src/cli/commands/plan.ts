@@ -57,25 +57,59 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     y
       .positional('slides', { type: 'string', array: true, demandOption: true, describe: 'Slide files, folders or globs' })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Run folder to write' })
-      .option('patch-size', { type: 'number', default: GRID_DEFAULTS.patchSizePx, describe: 'Patch edge in pixels at the target resolution' })
-      .option('mpp', { type: 'number', describe: `Target µm/px of patches (default ${GRID_DEFAULTS.targetMpp}); nearest level within 10%, else resampled` })
+      .option('patch-size', {
+        type: 'number',
+        default: GRID_DEFAULTS.patchSizePx,
+        describe: 'Patch edge in pixels at the target resolution',
+      })
+      .option('mpp', {
+        type: 'number',
+        describe: `Target µm/px of patches (default ${GRID_DEFAULTS.targetMpp}); nearest level within 10%, else resampled`,
+      })
       .option('level', { type: 'number', describe: 'Read patches at this pyramid level instead of --mpp' })
       .option('stride', { type: 'number', describe: 'Step between patches in target pixels (default: patch size)' })
       .option('min-tissue', { type: 'number', default: GRID_DEFAULTS.minTissue, describe: 'Minimum tissue fraction of a patch (0-1)' })
       .option('slide-mpp', { type: 'number', describe: 'µm/px at level 0 for slides that record none' })
       .option('mask-mpp', { type: 'number', default: TISSUE_DEFAULTS.maskMpp, describe: 'Resolution of the tissue mask, µm/px' })
-      .option('reject-ink', { type: 'boolean', default: TISSUE_DEFAULTS.rejectInk, describe: 'Reject blue/green/black pen marks (--no-reject-ink to keep)' })
-      .option('min-region-um2', { type: 'number', default: TISSUE_DEFAULTS.minRegionUm2, describe: 'Drop tissue regions smaller than this (µm²)' })
+      .option('reject-ink', {
+        type: 'boolean',
+        default: TISSUE_DEFAULTS.rejectInk,
+        describe: 'Reject blue/green/black pen marks (--no-reject-ink to keep)',
+      })
+      .option('min-region-um2', {
+        type: 'number',
+        default: TISSUE_DEFAULTS.minRegionUm2,
+        describe: 'Drop tissue regions smaller than this (µm²)',
+      })
       .option('max-hole-um2', { type: 'number', default: TISSUE_DEFAULTS.maxHoleUm2, describe: 'Fill holes smaller than this (µm²)' })
-      .option('masks', { type: 'string', describe: 'Folder of user masks <slide-stem>.xml|.geojson|.png (ASAP/CAMELYON XML, GeoJSON, binary PNG)' })
-      .option('mask-mode', { choices: ['restrict', 'replace'] as const, default: TISSUE_DEFAULTS.userMaskMode, describe: 'User masks restrict or replace the automatic mask' })
+      .option('masks', {
+        type: 'string',
+        describe: 'Folder of user masks <slide-stem>.xml|.geojson|.png (ASAP/CAMELYON XML, GeoJSON, binary PNG)',
+      })
+      .option('mask-mode', {
+        choices: ['restrict', 'replace'] as const,
+        default: TISSUE_DEFAULTS.userMaskMode,
+        describe: 'User masks restrict or replace the automatic mask',
+      })
       .option('shard-size', { type: 'string', describe: 'Target bytes of patches per HDF5 shard, e.g. 1GiB, 500MB (default 1GiB)' })
       .option('patches-per-shard', { type: 'number', describe: 'Target patches per shard instead of --shard-size' })
       .option('shards-per-task', { type: 'number', default: SHARD_DEFAULTS.shardsPerTask, describe: 'Shards handled by one array task' })
       .option('compression', { type: 'string', default: PACK_DEFAULTS.compression, describe: 'Shard codec: none, gzip or gzip:LEVEL' })
-      .option('chunk-patches', { type: 'number', default: PACK_DEFAULTS.chunkPatches, describe: 'Patches per HDF5 chunk (see docs/FORMAT.md)' })
-      .option('stain-norm', { choices: ['none', 'macenko'] as const, default: 'none' as const, describe: 'Stain normalization applied at inference (fitted per slide now)' })
-      .option('stain-target', { type: 'string', default: 'builtin', describe: 'Target stains: builtin (Macenko reference H&E) or an image file' })
+      .option('chunk-patches', {
+        type: 'number',
+        default: PACK_DEFAULTS.chunkPatches,
+        describe: 'Patches per HDF5 chunk (see docs/FORMAT.md)',
+      })
+      .option('stain-norm', {
+        choices: ['none', 'macenko'] as const,
+        default: 'none' as const,
+        describe: 'Stain normalization applied at inference (fitted per slide now)',
+      })
+      .option('stain-target', {
+        type: 'string',
+        default: 'builtin',
+        describe: 'Target stains: builtin (Macenko reference H&E) or an image file',
+      })
       .option('concurrency', { type: 'number', describe: 'Slides planned at once (default: min(2, cores))' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Compute and print everything, write nothing' })
       .option('force', { type: 'boolean', default: false, describe: 'Replan slides even when unchanged' })
@@ -88,18 +122,29 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       const result = await runPlan({
         inputs: argv.slides,
         out: argv.out,
-        grid: { patchSizePx: argv['patch-size'], targetMpp: argv.mpp, level: argv.level, stridePx: argv.stride, minTissue: argv['min-tissue'] },
+        grid: {
+          patchSizePx: argv['patch-size'],
+          targetMpp: argv.mpp,
+          level: argv.level,
+          stridePx: argv.stride,
+          minTissue: argv['min-tissue'],
+        },
         tissue: {
-          maskMpp: argv['mask-mpp'], rejectInk: argv['reject-ink'], minRegionUm2: argv['min-region-um2'],
-          maxHoleUm2: argv['max-hole-um2'], userMaskMode: argv['mask-mode'],
+          maskMpp: argv['mask-mpp'],
+          rejectInk: argv['reject-ink'],
+          minRegionUm2: argv['min-region-um2'],
+          maxHoleUm2: argv['max-hole-um2'],
+          userMaskMode: argv['mask-mode'],
         },
         masksDir: argv.masks,
         shards: {
           shardSizeBytes: argv['shard-size'] === undefined ? undefined : parseSize(argv['shard-size'], '--shard-size'),
-          patchesPerShard: argv['patches-per-shard'], shardsPerTask: argv['shards-per-task'],
+          patchesPerShard: argv['patches-per-shard'],
+          shardsPerTask: argv['shards-per-task'],
         },
         pack: { compression: argv.compression, chunkPatches: argv['chunk-patches'] },
-        stainNorm: argv['stain-norm'], stainTarget: argv['stain-target'],
+        stainNorm: argv['stain-norm'],
+        stainTarget: argv['stain-target'],
         slideMpp: argv['slide-mpp'],
         concurrency: argv.concurrency,
         isDryRun: argv['dry-run'],
@@ -116,29 +161,51 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           totals: plan.totals,
           planHash: plan.planHash,
           reused: result.reused,
-          shards: plan.shards.list.map((sh) => ({ id: sh.id, patches: sh.patches, expectedBytes: sh.expectedBytes, slides: sh.segments.map((g) => g.slideId) })),
+          shards: plan.shards.list.map((sh) => ({
+            id: sh.id,
+            patches: sh.patches,
+            expectedBytes: sh.expectedBytes,
+            slides: sh.segments.map((g) => g.slideId),
+          })),
           tasks: { pack: plan.tasks.pack },
           estimate: estimateCost(plan.totals.patches),
           slides: plan.slides.map((s) => ({
-            id: s.id, name: s.name, path: s.path, status: s.status, width: s.info?.width, height: s.info?.height,
-            mpp: s.info?.mpp, level: s.grid?.level, tissueFraction: s.tissue?.tissueFraction, patches: s.grid?.count ?? 0,
-            isReused: result.reused.includes(s.id), error: s.error,
+            id: s.id,
+            name: s.name,
+            path: s.path,
+            status: s.status,
+            width: s.info?.width,
+            height: s.info?.height,
+            mpp: s.info?.mpp,
+            level: s.grid?.level,
+            tissueFraction: s.tissue?.tissueFraction,
+            patches: s.grid?.count ?? 0,
+            isReused: result.reused.includes(s.id),
+            error: s.error,
           })),
         });
       } else if (!argv.quiet) {
         const rows = plan.slides.map(slideRow);
         process.stdout.write(formatTable(['slide', 'size', 'mpp', 'level', 'tissue', 'patches', 'status'], rows));
         const t = plan.totals;
-        process.stdout.write(`\n${t.slides} slides: ${t.planned} planned, ${t.failed} failed; ${t.patches} patches` +
-          `${result.reused.length ? `; ${result.reused.length} unchanged and reused` : ''}\n`);
-        process.stdout.write(`${t.shards} shards of about ${plan.shards.targetPatches} patches (${formatBytes(t.bytes)} of pixels, largest/mean ${plan.shards.maxOverMean.toFixed(3)}), ` +
-          `${plan.tasks.pack.length} pack tasks of ${plan.params.shards.shardsPerTask} shard(s)\n`);
+        process.stdout.write(
+          `\n${t.slides} slides: ${t.planned} planned, ${t.failed} failed; ${t.patches} patches` +
+            `${result.reused.length ? `; ${result.reused.length} unchanged and reused` : ''}\n`,
+        );
+        process.stdout.write(
+          `${t.shards} shards of about ${plan.shards.targetPatches} patches (${formatBytes(t.bytes)} of pixels, largest/mean ${plan.shards.maxOverMean.toFixed(3)}), ` +
+            `${plan.tasks.pack.length} pack tasks of ${plan.params.shards.shardsPerTask} shard(s)\n`,
+        );
         const cost = estimateCost(t.patches);
-        process.stdout.write(`estimated cost: pack ${cost.packCoreHours.toFixed(2)} + infer ${cost.inferCoreHours.toFixed(2)} = ${cost.totalCoreHours.toFixed(2)} core-hours ` +
-          `(GoogLeNet-size model on CPU at the rates in bench/RESULTS.md); array tasks 0-${Math.max(0, plan.tasks.pack.length - 1)} per stage\n`);
-        process.stdout.write(result.isDryRun
-          ? `dry run: nothing written; after planning, \`wsi-hpc submit RUN --model M --dry-run\` prints every sbatch script and command line\n`
-          : `plan: ${result.planFile}\n`);
+        process.stdout.write(
+          `estimated cost: pack ${cost.packCoreHours.toFixed(2)} + infer ${cost.inferCoreHours.toFixed(2)} = ${cost.totalCoreHours.toFixed(2)} core-hours ` +
+            `(GoogLeNet-size model on CPU at the rates in bench/RESULTS.md); array tasks 0-${Math.max(0, plan.tasks.pack.length - 1)} per stage\n`,
+        );
+        process.stdout.write(
+          result.isDryRun
+            ? `dry run: nothing written; after planning, \`wsi-hpc submit RUN --model M --dry-run\` prints every sbatch script and command line\n`
+            : `plan: ${result.planFile}\n`,
+        );
       }
       if (failed.length > 0) {
         log(argv, `${failed.length} slide(s) failed; fix or remove them and rerun the same command (planned slides are reused).`);

@@ -19,24 +19,63 @@ const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '-');
 export const studyCommand: CommandModule<object, StudyArgs> = {
   command: 'study <slides..>',
   describe: 'Throughput/accuracy trade-off study: run each configuration on a sample, score it, extrapolate its cost',
-  builder: (y) => y
-    .positional('slides', { type: 'string', array: true, demandOption: true })
-    .option('annotations', { type: 'string', demandOption: true, describe: 'Folder of <slide-stem>.xml|.geojson tumour annotations' })
-    .option('model', { alias: 'm', type: 'string', demandOption: true })
-    .option('vary', { type: 'string', array: true, default: ['stride=224'], describe: 'NAME=V1,V2 (stride, mpp, batch, threads, model); repeat to combine' })
-    .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Study folder' })
-    .option('sample', { type: 'number', default: 4, describe: 'Slides of the input to run (first N by path)' })
-    .option('cohort-slides', { type: 'number', default: 399, describe: 'Cohort size for the extrapolation' })
-    .option('cores', { type: 'number', default: 4000, describe: 'Cluster cores for the extrapolation' })
-    .example('$0 study cohort/ --annotations cohort/annotations --model demo.onnx --vary stride=224,112,56,16 --out study1', ''),
+  builder: (y) =>
+    y
+      .positional('slides', { type: 'string', array: true, demandOption: true })
+      .option('annotations', { type: 'string', demandOption: true, describe: 'Folder of <slide-stem>.xml|.geojson tumour annotations' })
+      .option('model', { alias: 'm', type: 'string', demandOption: true })
+      .option('vary', {
+        type: 'string',
+        array: true,
+        default: ['stride=224'],
+        describe: 'NAME=V1,V2 (stride, mpp, batch, threads, model); repeat to combine',
+      })
+      .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Study folder' })
+      .option('sample', { type: 'number', default: 4, describe: 'Slides of the input to run (first N by path)' })
+      .option('cohort-slides', { type: 'number', default: 399, describe: 'Cohort size for the extrapolation' })
+      .option('cores', { type: 'number', default: 4000, describe: 'Cluster cores for the extrapolation' })
+      .example('$0 study cohort/ --annotations cohort/annotations --model demo.onnx --vary stride=224,112,56,16 --out study1', ''),
   handler: async (argv) => {
     try {
       const { runStudy } = await import('../../study/index.js');
-      const r = await runStudy({ slides: argv.slides, annotations: argv.annotations, model: argv.model, vary: argv.vary, out: argv.out,
-        sample: argv.sample, cohortSlides: argv['cohort-slides'], cores: argv.cores, onLog: (m) => log(argv, m) });
+      const r = await runStudy({
+        slides: argv.slides,
+        annotations: argv.annotations,
+        model: argv.model,
+        vary: argv.vary,
+        out: argv.out,
+        sample: argv.sample,
+        cohortSlides: argv['cohort-slides'],
+        cores: argv.cores,
+        onLog: (m) => log(argv, m),
+      });
       if (argv.json) return printJson(r);
-      process.stdout.write(formatTable(['config', 'patches/slide', 'core-s/slide', 'MB packed', 'patch AUC', 'slide AUC', 'FROC', `core-h (${r.cluster.cohortSlides} slides)`, `wall h (${r.cluster.cores} cores)`],
-        r.table.map((t) => [t.config, f(t.patchesPerSlide, 0), f(t.coreSecondsPerSlide, 1), f(t.bytesPacked / 1e6, 1), f(t.patchAuc), f(t.slideAuc), f(t.froc), f(t.cohortCoreHours, 1), f(t.cohortWallHours, 2)])));
+      process.stdout.write(
+        formatTable(
+          [
+            'config',
+            'patches/slide',
+            'core-s/slide',
+            'MB packed',
+            'patch AUC',
+            'slide AUC',
+            'FROC',
+            `core-h (${r.cluster.cohortSlides} slides)`,
+            `wall h (${r.cluster.cores} cores)`,
+          ],
+          r.table.map((t) => [
+            t.config,
+            f(t.patchesPerSlide, 0),
+            f(t.coreSecondsPerSlide, 1),
+            f(t.bytesPacked / 1e6, 1),
+            f(t.patchAuc),
+            f(t.slideAuc),
+            f(t.froc),
+            f(t.cohortCoreHours, 1),
+            f(t.cohortWallHours, 2),
+          ]),
+        ),
+      );
       process.stdout.write(`\n${r.files.json}\n${r.files.csv}\n${r.files.svg}\n${r.files.png}\n`);
     } catch (err) {
       reportError(argv, err);

@@ -37,7 +37,10 @@ export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
     .option('partition', { type: 'string' })
     .option('account', { type: 'string' })
     .option('qos', { type: 'string' })
-    .option('time', { type: 'string', describe: 'Time limit per task (SLURM form); defaults pack 04:00:00, infer 08:00:00, merge 01:00:00' })
+    .option('time', {
+      type: 'string',
+      describe: 'Time limit per task (SLURM form); defaults pack 04:00:00, infer 08:00:00, merge 01:00:00',
+    })
     .option('mem-gb', { type: 'number', describe: 'Memory per task, GB (defaults 8/16/8)' })
     .option('cpus-per-task', { type: 'number', describe: 'CPUs per task for every stage (defaults pack 4, infer 8, merge 2)' })
     .option('pack-cpus', { type: 'number', describe: 'CPUs per pack task' })
@@ -52,7 +55,11 @@ export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
     .option('max-job-count', { type: 'number', describe: 'Override MaxJobCount' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Print the scripts and sbatch command lines; submit nothing' })
     .option('test-only', { type: 'boolean', default: false, describe: 'Pass the scripts to sbatch --test-only' })
-    .option('force', { type: 'boolean', default: false, describe: 'Submit even though jobs of this run are queued or running' }) as unknown as Argv<SubmitArgs>;
+    .option('force', {
+      type: 'boolean',
+      default: false,
+      describe: 'Submit even though jobs of this run are queued or running',
+    }) as unknown as Argv<SubmitArgs>;
 }
 
 export async function toSubmitOptions(a: SubmitArgs) {
@@ -61,7 +68,17 @@ export async function toSubmitOptions(a: SubmitArgs) {
     run: a.run,
     model: a.model,
     stages: a.stages ? [a.stages] : undefined,
-    resources: { partition: a.partition, account: a.account, qos: a.qos, time: a.time, memGb: a['mem-gb'], cpusPerTask: a['cpus-per-task'], gpus: a.gpus, constraint: a.constraint, throttle: a.throttle },
+    resources: {
+      partition: a.partition,
+      account: a.account,
+      qos: a.qos,
+      time: a.time,
+      memGb: a['mem-gb'],
+      cpusPerTask: a['cpus-per-task'],
+      gpus: a.gpus,
+      constraint: a.constraint,
+      throttle: a.throttle,
+    },
     stageResources: { pack: { cpusPerTask: a['pack-cpus'] }, infer: { cpusPerTask: a['infer-cpus'], gpus: a['infer-gpus'] } },
     setup,
     limits: { maxArraySize: a['max-array-size'], maxJobCount: a['max-job-count'] },
@@ -75,9 +92,10 @@ export async function toSubmitOptions(a: SubmitArgs) {
 export const submitCommand: CommandModule<object, SubmitArgs> = {
   command: 'submit <run>',
   describe: 'Submit pack -> infer -> merge as chained SLURM array jobs (split at MaxArraySize)',
-  builder: (y) => submitOptions(y)
-    .example('$0 submit run1 --model net.onnx --partition gpu --infer-gpus 1 --throttle 50', '')
-    .example('$0 submit run1 --model net.onnx --dry-run', 'Show the scripts and sbatch lines only'),
+  builder: (y) =>
+    submitOptions(y)
+      .example('$0 submit run1 --model net.onnx --partition gpu --infer-gpus 1 --throttle 50', '')
+      .example('$0 submit run1 --model net.onnx --dry-run', 'Show the scripts and sbatch lines only'),
   handler: async (argv) => {
     try {
       const { submitRun } = await import('../../executor/index.js');
@@ -86,11 +104,23 @@ export const submitCommand: CommandModule<object, SubmitArgs> = {
       if (r.isDryRun) {
         for (const s of r.submissions) process.stdout.write(`# ${s.scriptPath}\n${s.script}\n# sbatch --parsable ${s.args.join(' ')}\n\n`);
       }
-      process.stdout.write(formatTable(['stage', 'chunk', 'offset', 'tasks', 'job', 'script'], r.submissions.map((s) => [
-        s.stage, String(s.chunk.chunk), String(s.chunk.offset), String(s.chunk.indices.length || 1), s.jobId ?? (s.testOnly ? `test-only: ${s.testOnly}` : '-'), s.scriptPath,
-      ])));
-      process.stdout.write(`${r.tasks} tasks per stage; MaxArraySize ${r.limits.maxArraySize}, MaxJobCount ${r.limits.maxJobCount}` +
-        `${r.isDryRun ? '; dry run: nothing submitted' : r.jobsFile ? `; jobs recorded in ${r.jobsFile}` : ''}\n`);
+      process.stdout.write(
+        formatTable(
+          ['stage', 'chunk', 'offset', 'tasks', 'job', 'script'],
+          r.submissions.map((s) => [
+            s.stage,
+            String(s.chunk.chunk),
+            String(s.chunk.offset),
+            String(s.chunk.indices.length || 1),
+            s.jobId ?? (s.testOnly ? `test-only: ${s.testOnly}` : '-'),
+            s.scriptPath,
+          ]),
+        ),
+      );
+      process.stdout.write(
+        `${r.tasks} tasks per stage; MaxArraySize ${r.limits.maxArraySize}, MaxJobCount ${r.limits.maxJobCount}` +
+          `${r.isDryRun ? '; dry run: nothing submitted' : r.jobsFile ? `; jobs recorded in ${r.jobsFile}` : ''}\n`,
+      );
     } catch (err) {
       reportError(argv, err);
     }
@@ -107,7 +137,13 @@ export const resubmitCommand: CommandModule<object, SubmitArgs> = {
       const r = await resubmitRun(await toSubmitOptions(argv));
       if (argv.json) return printJson(r);
       if (!r.jobs.length) process.stdout.write('nothing to resubmit: every task is done\n');
-      else process.stdout.write(formatTable(['stage', 'chunk', 'array indices', 'job'], r.jobs.map((j) => [j.stage, String(j.chunk), j.indices.join(',') || '-', j.jobId ?? '-'])));
+      else
+        process.stdout.write(
+          formatTable(
+            ['stage', 'chunk', 'array indices', 'job'],
+            r.jobs.map((j) => [j.stage, String(j.chunk), j.indices.join(',') || '-', j.jobId ?? '-']),
+          ),
+        );
     } catch (err) {
       reportError(argv, err);
     }

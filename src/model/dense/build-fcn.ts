@@ -28,7 +28,13 @@ export interface FcnModel {
 const PATCH = 224;
 
 /** Layers: [op, out channels, kernel, stride]; edges 224 → 111 → 55 → 27 → 13 → 6 valid, → 7 same. */
-const LAYERS: ['conv' | 'pool', number, number, number][] = [['conv', 16, 3, 2], ['conv', 32, 3, 2], ['pool', 32, 2, 2], ['conv', 48, 3, 2], ['conv', 64, 3, 2]];
+const LAYERS: ['conv' | 'pool', number, number, number][] = [
+  ['conv', 16, 3, 2],
+  ['conv', 32, 3, 2],
+  ['pool', 32, 2, 2],
+  ['conv', 48, 3, 2],
+  ['conv', 64, 3, 2],
+];
 
 export function buildFcn(options: FcnOptions = {}): FcnModel {
   const { padding = 'valid', head = 'gap-gemm', seed = 1, classes = 2 } = options;
@@ -40,14 +46,19 @@ export function buildFcn(options: FcnOptions = {}): FcnModel {
     state ^= state << 5;
     return (state >>> 0) / 2 ** 31 - 1;
   };
-  const weights = (count: number, fanIn: number): Float32Array => Float32Array.from({ length: count }, () => uniform() * Math.sqrt(6 / fanIn));
+  const weights = (count: number, fanIn: number): Float32Array =>
+    Float32Array.from({ length: count }, () => uniform() * Math.sqrt(6 / fanIn));
   const g = new GraphBuilder();
   let x = 'input';
   let channels = 3;
   let edge = PATCH;
   const conv = (out: number, k: number, stride: number, pad: number): void => {
     const w = g.constFloat([out, channels, k, k], weights(out * channels * k * k, channels * k * k), 'w');
-    const b = g.constFloat([out], Float32Array.from({ length: out }, () => 0.05 * uniform()), 'b');
+    const b = g.constFloat(
+      [out],
+      Float32Array.from({ length: out }, () => 0.05 * uniform()),
+      'b',
+    );
     x = g.op('Relu', [g.op('Conv', [x, w, b], { kernel_shape: [k, k], strides: [stride, stride], pads: [pad, pad, pad, pad] })]);
     channels = out;
     edge = Math.floor((edge + 2 * pad - k) / stride) + 1;
@@ -86,9 +97,16 @@ export function buildFcn(options: FcnOptions = {}): FcnModel {
   } else {
     const flat = g.op('Flatten', [x], { axis: 1 });
     const size = channels * edge * edge;
-    g.op('Gemm', [flat, g.constFloat([classes, size], weights(classes * size, size)), g.constFloat([classes], fcBias)], { transB: 1 }, ['logits']);
+    g.op('Gemm', [flat, g.constFloat([classes, size], weights(classes * size, size)), g.constFloat([classes], fcBias)], { transB: 1 }, [
+      'logits',
+    ]);
   }
-  const base = zooCard(`fcn-${padding}`, `Test CNN, ${padding} padding, ${head} head, seed ${seed}: for dense-inference tests only.`, {}, classes);
+  const base = zooCard(
+    `fcn-${padding}`,
+    `Test CNN, ${padding} padding, ${head} head, seed ${seed}: for dense-inference tests only.`,
+    {},
+    classes,
+  );
   const card: ModelCard = { ...base, output: { ...base.output, kind } };
   const bytes = encodeModel({
     graphName: `fcn_${padding}`,

@@ -29,10 +29,18 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): { max: number; sum: numbe
 
 export function compareHeatmaps(a: HeatmapGrid, b: HeatmapGrid): HeatmapDifference {
   if (a.width !== b.width || a.height !== b.height || a.classes !== b.classes) {
-    throw new OptionError(`Expected heatmaps of the same grid, received ${a.width}x${a.height}x${a.classes} and ${b.width}x${b.height}x${b.classes}`);
+    throw new OptionError(
+      `Expected heatmaps of the same grid, received ${a.width}x${a.height}x${a.classes} and ${b.width}x${b.height}x${b.classes}`,
+    );
   }
   const p = maxAbsDiff(a.probabilities, b.probabilities);
   const l = a.logits && b.logits ? maxAbsDiff(a.logits, b.logits) : null;
   const magnitude = b.logits ? b.logits.reduce((m, v) => (Number.isNaN(v) ? m : Math.max(m, Math.abs(v))), 0) : null;
-  return { cells: p.n / a.classes, maxAbsLogit: l ? l.max : null, maxLogitMagnitude: magnitude, maxAbsProbability: p.max, meanAbsProbability: p.n ? p.sum / p.n : 0 };
+  return {
+    cells: p.n / a.classes,
+    maxAbsLogit: l ? l.max : null,
+    maxLogitMagnitude: magnitude,
+    maxAbsProbability: p.max,
+    meanAbsProbability: p.n ? p.sum / p.n : 0,
+  };
 }

@@ -22,7 +22,8 @@ function inputChannels(input: onnxProto.onnx.IValueInfoProto): number | null {
 }
 
 function checkStride(shape: SpatialShape, file: string): number {
-  if (shape.strideX !== shape.strideY) invalid(file, `the network's total stride differs along x (${shape.strideX}) and y (${shape.strideY})`);
+  if (shape.strideX !== shape.strideY)
+    invalid(file, `the network's total stride differs along x (${shape.strideX}) and y (${shape.strideY})`);
   return shape.strideX;
 }
 
@@ -51,20 +52,34 @@ export function convertToDense(modelBytes: Uint8Array, card: ModelCard, file = '
   let replacedHead: string;
   if (card.isFullyConvolutional) {
     const out = inferSpatialShapes(nodes, constants, card.input.name, channelsIn, p, new Set(), file).get(card.output.name);
-    if (!out || out.width !== 1 || out.height !== 1 || out.channels === null) {
-      return invalid(file, `the card says fully convolutional but \`${card.output.name}\` is not a [N, classes, 1, 1] map for one ${p} px patch${out ? ` (got ${out.width}x${out.height})` : ''}`);
+    if (out?.width !== 1 || out.height !== 1 || out.channels === null) {
+      return invalid(
+        file,
+        `the card says fully convolutional but \`${card.output.name}\` is not a [N, classes, 1, 1] map for one ${p} px patch${out ? ` (got ${out.width}x${out.height})` : ''}`,
+      );
     }
-    [kept, classes, totalStridePx, featureEdge, replacedHead] = [nodes, out.channels, checkStride(out, file), 1, 'none (card says fully convolutional)'];
+    [kept, classes, totalStridePx, featureEdge, replacedHead] = [
+      nodes,
+      out.channels,
+      checkStride(out, file),
+      1,
+      'none (card says fully convolutional)',
+    ];
   } else {
     const head = findHead(graph, card.output.name, file);
     const feature = inferSpatialShapes(nodes, constants, card.input.name, channelsIn, p, head.nodes, file).get(head.featureName);
-    if (!feature) return invalid(file, `the pooled map \`${head.featureName}\` does not come from input \`${card.input.name}\` through supported ops`);
-    if (feature.channels !== null && feature.channels !== head.channels) invalid(file, `the classifier expects ${head.channels} channels but the pooled map has ${feature.channels}`);
+    if (!feature)
+      return invalid(file, `the pooled map \`${head.featureName}\` does not come from input \`${card.input.name}\` through supported ops`);
+    if (feature.channels !== null && feature.channels !== head.channels)
+      invalid(file, `the classifier expects ${head.channels} channels but the pooled map has ${feature.channels}`);
     if (head.pool.opType === 'AveragePool') {
       const k = intsAttr(head.pool, 'kernel_shape') ?? [];
       const pads = intsAttr(head.pool, 'pads') ?? [0, 0, 0, 0];
       if (k[0] !== feature.height || k[1] !== feature.width || pads.some((v) => v !== 0)) {
-        invalid(file, `AveragePool ${k.join('x')} (pads ${pads.join(',')}) in the head does not cover the whole ${feature.width}x${feature.height} feature map`);
+        invalid(
+          file,
+          `AveragePool ${k.join('x')} (pads ${pads.join(',')}) in the head does not cover the whole ${feature.width}x${feature.height} feature map`,
+        );
       }
     }
     if (feature.width !== feature.height) invalid(file, `the last feature map is ${feature.width}x${feature.height}, not square`);
@@ -101,5 +116,13 @@ export function convertToDense(modelBytes: Uint8Array, card: ModelCard, file = '
   // The replaced head ends in logits (a trailing Softmax is removed); a declared FCN keeps its kind.
   const kind = card.isFullyConvolutional ? card.output.kind : 'logits';
   const denseCard: ModelCard = { ...card, isFullyConvolutional: true, output: { ...card.output, kind } };
-  return { bytes: onnx.ModelProto.encode(dense).finish(), card: denseCard, patchSizePx: p, totalStridePx, featureEdge, classes, replacedHead };
+  return {
+    bytes: onnx.ModelProto.encode(dense).finish(),
+    card: denseCard,
+    patchSizePx: p,
+    totalStridePx,
+    featureEdge,
+    classes,
+    replacedHead,
+  };
 }

@@ -29,7 +29,10 @@ export async function denseHeatmap(dense: DenseSession, window: RgbImage, stride
       const out = result[card.output.name];
       const [, c, hc, wc] = out.dims;
       if (c !== classes || hc !== (yr.lengthPx - p) / S + 1 || wc !== (xr.lengthPx - p) / S + 1) {
-        throw new WsiHpcError('INFER_FAILED', `dense model returned [${out.dims.join(', ')}] for a ${xr.lengthPx}x${yr.lengthPx} crop; expected [1, ${classes}, ${(yr.lengthPx - p) / S + 1}, ${(xr.lengthPx - p) / S + 1}]`);
+        throw new WsiHpcError(
+          'INFER_FAILED',
+          `dense model returned [${out.dims.join(', ')}] for a ${xr.lengthPx}x${yr.lengthPx} crop; expected [1, ${classes}, ${(yr.lengthPx - p) / S + 1}, ${(xr.lengthPx - p) / S + 1}]`,
+        );
       }
       const values = out.data as Float32Array;
       for (const [gy, dy] of yr.cells) {

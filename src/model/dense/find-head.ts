@@ -8,7 +8,8 @@ import { dimsOf, floatAttr, intAttr, intsAttr, readFloats, readInts } from './on
 type Node = onnxProto.onnx.INodeProto;
 type Tensor = onnxProto.onnx.ITensorProto;
 
-export const SUPPORTED_HEADS = 'GlobalAveragePool | ReduceMean over H,W | AveragePool over the whole map, then Flatten | Reshape to [N, C], then Gemm | MatMul+Add, optionally then Softmax';
+export const SUPPORTED_HEADS =
+  'GlobalAveragePool | ReduceMean over H,W | AveragePool over the whole map, then Flatten | Reshape to [N, C], then Gemm | MatMul+Add, optionally then Softmax';
 
 export interface ClassifierHead {
   /** Nodes to remove, in graph order. */
@@ -64,7 +65,14 @@ function isSpatialMean(node: Node | undefined, g: GraphIndex): boolean {
   if (!node) return false;
   if (node.opType === 'GlobalAveragePool' || node.opType === 'AveragePool') return true;
   const axes = reduceAxes(node, g);
-  return node.opType === 'ReduceMean' && axes !== null && [...axes].map((a) => (a < 0 ? a + 4 : a)).sort().join() === '2,3';
+  return (
+    node.opType === 'ReduceMean' &&
+    axes !== null &&
+    [...axes]
+      .map((a) => (a < 0 ? a + 4 : a))
+      .sort()
+      .join() === '2,3'
+  );
 }
 
 /** The head of `graph` ending in `outputName`, or MODEL_INVALID saying what was found instead. */
@@ -72,9 +80,14 @@ export function findHead(graph: onnxProto.onnx.IGraphProto, outputName: string, 
   const g = indexGraph(graph);
   const chain: string[] = [];
   const fail = (why: string): never => {
-    throw new WsiHpcError('MODEL_INVALID', `${file}: cannot convert to dense: ${why} (found ${chain.reverse().join(' → ') || 'nothing'} before output \`${outputName}\`); supported heads: ${SUPPORTED_HEADS}`, {
-      file, hint: 'Export the model with a global-average-pool head, or mark a model that already outputs a score map with "isFullyConvolutional": true in its card',
-    });
+    throw new WsiHpcError(
+      'MODEL_INVALID',
+      `${file}: cannot convert to dense: ${why} (found ${chain.reverse().join(' → ') || 'nothing'} before output \`${outputName}\`); supported heads: ${SUPPORTED_HEADS}`,
+      {
+        file,
+        hint: 'Export the model with a global-average-pool head, or mark a model that already outputs a score map with "isFullyConvolutional": true in its card',
+      },
+    );
   };
   const nodes = new Set<Node>();
   const take = (name: string): Node | undefined => {
@@ -101,7 +114,7 @@ export function findHead(graph: onnxProto.onnx.IGraphProto, outputName: string, 
     [classes, channels] = isTransposed ? [d0, d1] : [d1, d0];
     weights = (isTransposed ? values : transpose(values, d0, d1)).map((v) => v * floatAttr(node as Node, 'alpha', 1));
     const c = g.constants.get(node.input?.[2] ?? '');
-    bias = c ? readFloats(c)?.map((v) => v * floatAttr(node as Node, 'beta', 1)) ?? null : new Float32Array(classes);
+    bias = c ? (readFloats(c)?.map((v) => v * floatAttr(node as Node, 'beta', 1)) ?? null) : new Float32Array(classes);
     features = node.input?.[0] ?? '';
   } else if (node?.opType === 'Add') {
     const [a, b] = node.input ?? [];
@@ -110,7 +123,8 @@ export function findHead(graph: onnxProto.onnx.IGraphProto, outputName: string, 
     const matmul = take(matmulName);
     const w = matmul?.opType === 'MatMul' ? g.constants.get(matmul.input?.[1] ?? '') : undefined;
     const values = w ? readFloats(w) : null;
-    if (!matmul || !w || !values || dimsOf(w).length !== 2 || !biasTensor) return fail('Add is not MatMul(features, float initializer) + bias');
+    if (!matmul || !w || !values || dimsOf(w).length !== 2 || !biasTensor)
+      return fail('Add is not MatMul(features, float initializer) + bias');
     [channels, classes] = dimsOf(w);
     weights = transpose(values, channels, classes);
     bias = readFloats(biasTensor);
@@ -118,17 +132,27 @@ export function findHead(graph: onnxProto.onnx.IGraphProto, outputName: string, 
   } else {
     return fail(`the output is produced by ${node?.opType ?? 'no node'}, not by a Gemm or MatMul+Add classifier`);
   }
-  if (!bias || (bias.length !== classes && bias.length !== 1)) return fail(`classifier bias has ${bias?.length ?? 0} values for ${classes} classes`);
+  if (!bias || (bias.length !== classes && bias.length !== 1))
+    return fail(`classifier bias has ${bias?.length ?? 0} values for ${classes} classes`);
   if (bias.length === 1) bias = new Float32Array(classes).fill(bias[0]);
   let pool = take(features);
   if (pool && (pool.opType === 'Flatten' || pool.opType === 'Reshape')) {
     if (pool.opType === 'Flatten' && intAttr(pool, 'axis', 1) !== 1) fail('Flatten with axis other than 1');
     const shape = pool.opType === 'Reshape' ? readInts(g.constants.get(pool.input?.[1] ?? '') ?? {}) : [0, channels];
-    if (!shape || shape.length !== 2 || !(shape[1] === channels || shape[1] === -1)) fail('Reshape to a shape other than [N, C]');
+    if (shape?.length !== 2 || !(shape[1] === channels || shape[1] === -1)) fail('Reshape to a shape other than [N, C]');
     pool = take(pool.input?.[0] ?? '');
   } else if (pool?.opType === 'ReduceMean' && intAttr(pool, 'keepdims', 1) === 1) {
     fail('ReduceMean keeps its dims but no Flatten or Reshape follows');
   }
   if (!pool || !isSpatialMean(pool, g)) return fail('the classifier does not read a global average of the last feature map');
-  return { nodes, featureName: pool.input?.[0] ?? '', pool, weights, bias, classes, channels, description: [...chain].reverse().join(' → ') };
+  return {
+    nodes,
+    featureName: pool.input?.[0] ?? '',
+    pool,
+    weights,
+    bias,
+    classes,
+    channels,
+    description: [...chain].reverse().join(' → '),
+  };
 }

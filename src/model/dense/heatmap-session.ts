@@ -24,14 +24,24 @@ export interface PatchSession {
 
 async function open(bytes: Uint8Array, options: HeatmapSessionOptions): Promise<Ort.InferenceSession> {
   const ort = await import('onnxruntime-node');
-  return ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: options.intraOpNumThreads ?? 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  return ort.InferenceSession.create(bytes, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: options.intraOpNumThreads ?? 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
 }
 
 export async function createDenseSession(model: DenseModel, options: HeatmapSessionOptions = {}): Promise<DenseSession> {
   return { session: await open(model.bytes, options), model };
 }
 
-export async function createPatchSession(modelBytes: Uint8Array, card: ModelCard, options: HeatmapSessionOptions = {}): Promise<PatchSession> {
-  if (card.input.layout !== 'NCHW') throw new OptionError(`Expected an NCHW patch model for the sliding-window heatmap, received layout \`${card.input.layout}\``);
+export async function createPatchSession(
+  modelBytes: Uint8Array,
+  card: ModelCard,
+  options: HeatmapSessionOptions = {},
+): Promise<PatchSession> {
+  if (card.input.layout !== 'NCHW')
+    throw new OptionError(`Expected an NCHW patch model for the sliding-window heatmap, received layout \`${card.input.layout}\``);
   return { session: await open(modelBytes, options), card };
 }

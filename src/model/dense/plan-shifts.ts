@@ -28,12 +28,20 @@ function planAxis(edgePx: number, patchSizePx: number, stridePx: number, totalSt
  * A stride that divides S needs (S/s)² runs (s=16, S=32: 4); a multiple of S needs one run and
  * keeps every (s/S)-th cell; any other stride needs (S/gcd(s,S))² runs, each using a sparse subset.
  */
-export function planShifts(windowWidthPx: number, windowHeightPx: number, patchSizePx: number, stridePx: number, totalStridePx: number): ShiftPlan {
+export function planShifts(
+  windowWidthPx: number,
+  windowHeightPx: number,
+  patchSizePx: number,
+  stridePx: number,
+  totalStridePx: number,
+): ShiftPlan {
   expectPositiveInt('stridePx', stridePx);
   expectPositiveInt('patchSizePx', patchSizePx);
   expectPositiveInt('totalStridePx', totalStridePx);
   if (windowWidthPx < patchSizePx || windowHeightPx < patchSizePx) {
-    throw new OptionError(`Expected the window to be at least ${patchSizePx}x${patchSizePx} px (one patch), received ${windowWidthPx}x${windowHeightPx}`);
+    throw new OptionError(
+      `Expected the window to be at least ${patchSizePx}x${patchSizePx} px (one patch), received ${windowWidthPx}x${windowHeightPx}`,
+    );
   }
   const x = planAxis(windowWidthPx, patchSizePx, stridePx, totalStridePx);
   const y = planAxis(windowHeightPx, patchSizePx, stridePx, totalStridePx);

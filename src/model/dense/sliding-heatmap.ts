@@ -16,7 +16,12 @@ export interface SlidingHeatmapOptions {
 }
 
 /** Heatmap of `window` at `stridePx`, one patch per cell: cell (i, j) is the patch at (i*stridePx, j*stridePx). */
-export async function slidingHeatmap(patch: PatchSession, window: RgbImage, stridePx: number, options: SlidingHeatmapOptions = {}): Promise<HeatmapGrid> {
+export async function slidingHeatmap(
+  patch: PatchSession,
+  window: RgbImage,
+  stridePx: number,
+  options: SlidingHeatmapOptions = {},
+): Promise<HeatmapGrid> {
   const { Tensor } = await import('onnxruntime-node');
   const { card } = patch;
   const p = card.patchSizePx;
@@ -32,7 +37,11 @@ export async function slidingHeatmap(patch: PatchSession, window: RgbImage, stri
     batch.forEach(([x, y], i) => writeWindowCrop(data, i, window, x * stridePx, y * stridePx, p, p, card));
     const out = (await patch.session.run({ [card.input.name]: new Tensor('float32', data, [batch.length, 3, p, p]) }))[card.output.name];
     runs++;
-    if (out.dims.length !== 2 || out.dims[0] !== batch.length) throw new WsiHpcError('INFER_FAILED', `patch model returned [${out.dims.join(', ')}] for ${batch.length} patches; expected [${batch.length}, classes]`);
+    if (out.dims.length !== 2 || out.dims[0] !== batch.length)
+      throw new WsiHpcError(
+        'INFER_FAILED',
+        `patch model returned [${out.dims.join(', ')}] for ${batch.length} patches; expected [${batch.length}, classes]`,
+      );
     classes = out.dims[1];
     scores ??= new Float32Array(classes * gw * gh).fill(Number.NaN);
     const values = out.data as Float32Array;

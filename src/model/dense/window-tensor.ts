@@ -6,7 +6,16 @@ import type { ModelCard } from '../types.js';
 import type { HeatmapGrid } from './types.js';
 
 /** Crop (x, y, width, height) of `window` into image `index` of the NCHW batch `out`. */
-export function writeWindowCrop(out: Float32Array, index: number, window: RgbImage, x: number, y: number, width: number, height: number, card: ModelCard): void {
+export function writeWindowCrop(
+  out: Float32Array,
+  index: number,
+  window: RgbImage,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  card: ModelCard,
+): void {
   const { mean, std } = card.normalization;
   const plane = width * height;
   const base = index * 3 * plane;

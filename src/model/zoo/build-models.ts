@@ -61,18 +61,30 @@ async function readManifest(outDir: string): Promise<Record<string, ManifestEntr
 export function normalizeZooNames(only: readonly string[] | undefined): ZooModelName[] {
   if (only === undefined) return [...ZOO_MODELS];
   const unknown = only.filter((n) => !(ZOO_MODELS as readonly string[]).includes(n));
-  if (unknown.length > 0) throw new OptionError(`Expected --only to name zoo models, received \`${unknown.join(',')}\``, `Valid names: ${ZOO_MODELS.join(', ')} (default: all).`);
+  if (unknown.length > 0)
+    throw new OptionError(
+      `Expected --only to name zoo models, received \`${unknown.join(',')}\``,
+      `Valid names: ${ZOO_MODELS.join(', ')} (default: all).`,
+    );
   return ZOO_MODELS.filter((n) => only.includes(n));
 }
 
 // Builds one model in memory (benchmark nets) or trains it (demo, which writes its own files).
-async function build(name: ZooModelName, options: BuildModelsOptions): Promise<{ bytes: Uint8Array; cardText: string; params?: number; flopsPerImage?: number }> {
+async function build(
+  name: ZooModelName,
+  options: BuildModelsOptions,
+): Promise<{ bytes: Uint8Array; cardText: string; params?: number; flopsPerImage?: number }> {
   if (name === 'demo') {
     const r = await trainDemoModel({ ...options.demo, outDir: options.outDir, onLog: options.onLog });
     return { bytes: r.bytes, cardText: await readFile(r.cardPath, 'utf8') };
   }
   const model = (name === 'googlenet' ? buildGoogLeNet : buildResNet18)({ seed: options.seed ?? 1 });
-  return { bytes: model.bytes, cardText: `${JSON.stringify(model.card, null, 2)}\n`, params: model.params, flopsPerImage: model.flopsPerImage };
+  return {
+    bytes: model.bytes,
+    cardText: `${JSON.stringify(model.card, null, 2)}\n`,
+    params: model.params,
+    flopsPerImage: model.flopsPerImage,
+  };
 }
 
 /** Build the selected zoo models into `outDir`, skipping those whose recipe and files are unchanged. */
@@ -82,9 +94,19 @@ export async function buildModels(options: BuildModelsOptions): Promise<BuiltMod
   const results: BuiltModelEntry[] = [];
   for (const name of names) {
     const started = performance.now();
-    const recipe = hashJson({ name, version: ZOO_RECIPE_VERSION, seed: options.seed ?? 1, demo: name === 'demo' ? { ...options.demo, onLog: undefined } : null });
+    const recipe = hashJson({
+      name,
+      version: ZOO_RECIPE_VERSION,
+      seed: options.seed ?? 1,
+      demo: name === 'demo' ? { ...options.demo, onLog: undefined } : null,
+    });
     const known = manifest[name];
-    if (!options.force && known?.recipe === recipe && (await fileSha256(join(options.outDir, `${known.stem}.onnx`))) === known.onnxSha256 && (await fileSha256(join(options.outDir, `${known.stem}.json`))) === known.cardSha256) {
+    if (
+      !options.force &&
+      known?.recipe === recipe &&
+      (await fileSha256(join(options.outDir, `${known.stem}.onnx`))) === known.onnxSha256 &&
+      (await fileSha256(join(options.outDir, `${known.stem}.json`))) === known.cardSha256
+    ) {
       results.push({ name, ...known, status: 'unchanged', elapsedMs: Math.round(performance.now() - started) });
       continue;
     }
@@ -93,7 +115,14 @@ export async function buildModels(options: BuildModelsOptions): Promise<BuiltMod
     const cardPath = join(options.outDir, `${stem}.json`);
     const before = [await fileSha256(onnxPath), await fileSha256(cardPath)];
     const built = await build(name, options);
-    const entry: ManifestEntry = { stem, recipe, onnxSha256: sha256(built.bytes), cardSha256: sha256(built.cardText), params: built.params, flopsPerImage: built.flopsPerImage };
+    const entry: ManifestEntry = {
+      stem,
+      recipe,
+      onnxSha256: sha256(built.bytes),
+      cardSha256: sha256(built.cardText),
+      params: built.params,
+      flopsPerImage: built.flopsPerImage,
+    };
     // Same bytes as were on disk: leave the files (and their mtimes) alone. The demo has written its own.
     const isSame = before[0] === entry.onnxSha256 && before[1] === entry.cardSha256;
     if (!isSame && name !== 'demo') {

@@ -48,14 +48,23 @@ const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
 async function readTruth(cohortDir: string, annotations: string | null): Promise<TumourTruth> {
   if (annotations === null) return { regions: [], exclusions: [] };
   const polygons = readAsapXml(await readFile(join(cohortDir, annotations), 'utf8'));
-  return { regions: polygons.filter((p) => p.group !== ASAP_EXCLUSION_GROUP), exclusions: polygons.filter((p) => p.group === ASAP_EXCLUSION_GROUP) };
+  return {
+    regions: polygons.filter((p) => p.group !== ASAP_EXCLUSION_GROUP),
+    exclusions: polygons.filter((p) => p.group === ASAP_EXCLUSION_GROUP),
+  };
 }
 
 function splitMetrics(head: ReturnType<typeof fitLogistic>, samples: SlideSamples[]): SplitMetrics {
   const x = samples.flatMap((s) => s.features);
   const y = samples.flatMap((s) => s.points.map((p) => p.label));
   const logits = scoreLinear(head, x);
-  return { slides: samples.map((s) => s.stem), patches: x.length, positives: y.filter((v) => v === 1).length, accuracy: round4(accuracy(logits, y)), auc: round4(rocAuc(logits, y)) };
+  return {
+    slides: samples.map((s) => s.stem),
+    patches: x.length,
+    positives: y.filter((v) => v === 1).length,
+    accuracy: round4(accuracy(logits, y)),
+    auc: round4(rocAuc(logits, y)),
+  };
 }
 
 /** Train, evaluate and write the demo tumour classifier. Deterministic for a given cohort and seed. */
@@ -71,8 +80,15 @@ export async function trainDemoModel(options: TrainDemoOptions): Promise<TrainDe
     }
     const manifest = JSON.parse(await readFile(join(cohortDir, COHORT_MANIFEST), 'utf8')) as CohortManifest;
     const held = manifest.slides.slice(manifest.slides.length - config.heldOutSlides);
-    if (held.length >= manifest.slides.length || !held.some((s) => s.hasTumour) || !manifest.slides.slice(0, -held.length).some((s) => s.hasTumour)) {
-      throw new OptionError(`Expected training and held-out slides (last ${config.heldOutSlides} of ${manifest.slides.length}) to each include a tumour slide`, 'Use at least 3 slides and hold out 2 (every third slide of a synthetic cohort is normal).');
+    if (
+      held.length >= manifest.slides.length ||
+      !held.some((s) => s.hasTumour) ||
+      !manifest.slides.slice(0, -held.length).some((s) => s.hasTumour)
+    ) {
+      throw new OptionError(
+        `Expected training and held-out slides (last ${config.heldOutSlides} of ${manifest.slides.length}) to each include a tumour slide`,
+        'Use at least 3 slides and hold out 2 (every third slide of a synthetic cohort is normal).',
+      );
     }
     const ort = await import('onnxruntime-node');
     const session = await ort.InferenceSession.create(buildDemoFeatureGraph(), { intraOpNumThreads: 2 });
@@ -93,19 +109,39 @@ export async function trainDemoModel(options: TrainDemoOptions): Promise<TrainDe
     await session.release();
     const trainSamples = samples.slice(0, samples.length - held.length);
     const heldSamples = samples.slice(samples.length - held.length);
-    const head = fitLogistic(trainSamples.flatMap((s) => s.features), trainSamples.flatMap((s) => s.points.map((p) => p.label)));
+    const head = fitLogistic(
+      trainSamples.flatMap((s) => s.features),
+      trainSamples.flatMap((s) => s.points.map((p) => p.label)),
+    );
     const train = splitMetrics(head, trainSamples);
     const heldOut = splitMetrics(head, heldSamples);
-    const card = zooCard('demo-tumour', 'Demo tumour classifier for synthetic H&E slides (wsi-hpc synth): colour and texture features computed in the graph, then logistic regression. Not for real tissue.', {
-      training: {
-        method: 'logistic regression (full-batch gradient descent, L2 0.001) on standardized in-graph features',
-        features: [...DEMO_FEATURES],
-        cohort: { generator: manifest.generator, seed: manifest.seed, slides: manifest.slides.length, width: manifest.slides[0].width, height: manifest.slides[0].height },
-        sampling: { patchesPerSlide: config.patchesPerSlide, seed: config.seed, label: 'patch centre inside an ASAP tumour polygon', within: 'tissue polygons of the synth sidecar', placement: 'distinct 32 px cells', level: 0 },
-        train,
-        heldOut,
+    const card = zooCard(
+      'demo-tumour',
+      'Demo tumour classifier for synthetic H&E slides (wsi-hpc synth): colour and texture features computed in the graph, then logistic regression. Not for real tissue.',
+      {
+        training: {
+          method: 'logistic regression (full-batch gradient descent, L2 0.001) on standardized in-graph features',
+          features: [...DEMO_FEATURES],
+          cohort: {
+            generator: manifest.generator,
+            seed: manifest.seed,
+            slides: manifest.slides.length,
+            width: manifest.slides[0].width,
+            height: manifest.slides[0].height,
+          },
+          sampling: {
+            patchesPerSlide: config.patchesPerSlide,
+            seed: config.seed,
+            label: 'patch centre inside an ASAP tumour polygon',
+            within: 'tissue polygons of the synth sidecar',
+            placement: 'distinct 32 px cells',
+            level: 0,
+          },
+          train,
+          heldOut,
+        },
       },
-    });
+    );
     const bytes = buildDemoClassifierGraph(head, { seed: String(config.seed) });
     const onnxPath = join(options.outDir, 'demo-tumour.onnx');
     const cardPath = join(options.outDir, 'demo-tumour.json');

@@ -19,9 +19,16 @@ const INDICATORS: [string, [number, number, number], number][] = [
 
 /** Feature names in graph order: per-channel means and stds, indicator fractions, texture (Nx: at 1/N resolution). */
 export const DEMO_FEATURES: readonly string[] = [
-  'mean-r', 'mean-g', 'mean-b', 'std-r', 'std-g', 'std-b',
+  'mean-r',
+  'mean-g',
+  'mean-b',
+  'std-r',
+  'std-g',
+  'std-b',
   ...INDICATORS.map(([name]) => `frac-${name}`),
-  'laplacian-energy-2x', 'laplacian-energy-4x', 'frac-dark-4x',
+  'laplacian-energy-2x',
+  'laplacian-energy-4x',
+  'frac-dark-4x',
 ];
 
 /** A fitted linear head on raw features: logit of tumour = weights · features + bias. */
@@ -52,13 +59,27 @@ function addFeatures(g: GraphBuilder): string {
   const meanSquare = spatialMean(g, g.op('Mul', [rgb, rgb]));
   const variance = g.op('Relu', [g.op('Sub', [meanSquare, g.op('Mul', [channelMean, channelMean])])]);
   const channelStd = g.op('Sqrt', [g.op('Add', [variance, g.constFloat([], [1e-6], 'eps')])]);
-  const indicatorW = g.constFloat([INDICATORS.length, 3, 1, 1], INDICATORS.flatMap(([, rgbW]) => rgbW.map((v) => v * SHARPNESS)), 'ind_w');
-  const indicatorB = g.constFloat([INDICATORS.length], INDICATORS.map(([, , offset]) => offset * SHARPNESS), 'ind_b');
+  const indicatorW = g.constFloat(
+    [INDICATORS.length, 3, 1, 1],
+    INDICATORS.flatMap(([, rgbW]) => rgbW.map((v) => v * SHARPNESS)),
+    'ind_w',
+  );
+  const indicatorB = g.constFloat(
+    [INDICATORS.length],
+    INDICATORS.map(([, , offset]) => offset * SHARPNESS),
+    'ind_b',
+  );
   const fractions = spatialMean(g, g.op('Sigmoid', [g.op('Conv', [rgb, indicatorW, indicatorB], { kernel_shape: [1, 1] })]));
   const lum = g.op('Conv', [rgb, g.constFloat([1, 3, 1, 1], LUMA, 'luma')], { kernel_shape: [1, 1] });
   const coarse = g.op('AveragePool', [lum], { kernel_shape: [2, 2], strides: [2, 2] });
-  const coarseDark = g.op('Sigmoid', [g.op('Mul', [g.op('Sub', [g.constFloat([], [0.45], 't'), coarse]), g.constFloat([], [SHARPNESS], 'k')])]);
-  const all = g.op('Concat', [channelMean, channelStd, fractions, laplacianEnergy(g, lum), laplacianEnergy(g, coarse), spatialMean(g, coarseDark)], { axis: 1 });
+  const coarseDark = g.op('Sigmoid', [
+    g.op('Mul', [g.op('Sub', [g.constFloat([], [0.45], 't'), coarse]), g.constFloat([], [SHARPNESS], 'k')]),
+  ]);
+  const all = g.op(
+    'Concat',
+    [channelMean, channelStd, fractions, laplacianEnergy(g, lum), laplacianEnergy(g, coarse), spatialMean(g, coarseDark)],
+    { axis: 1 },
+  );
   return g.op('Flatten', [all], { axis: 1 });
 }
 
@@ -68,7 +89,12 @@ const INPUT = valueInfo('input', DT.FLOAT, ['N', 3, 224, 224]);
 export function buildDemoFeatureGraph(): Uint8Array {
   const g = new GraphBuilder();
   g.op('Identity', [addFeatures(g)], {}, ['features']);
-  return encodeModel({ graphName: 'demo-features', builder: g, inputs: [INPUT], outputs: [valueInfo('features', DT.FLOAT, ['N', DEMO_FEATURES.length])] });
+  return encodeModel({
+    graphName: 'demo-features',
+    builder: g,
+    inputs: [INPUT],
+    outputs: [valueInfo('features', DT.FLOAT, ['N', DEMO_FEATURES.length])],
+  });
 }
 
 /**
@@ -78,7 +104,11 @@ export function buildDemoFeatureGraph(): Uint8Array {
 export function buildDemoClassifierGraph(head: LinearHead, metadata: Record<string, string> = {}): Uint8Array {
   const g = new GraphBuilder();
   const features = addFeatures(g);
-  const w = g.constFloat([DEMO_FEATURES.length, 2], head.weights.flatMap((v) => [-v / 2, v / 2]), 'head_w');
+  const w = g.constFloat(
+    [DEMO_FEATURES.length, 2],
+    head.weights.flatMap((v) => [-v / 2, v / 2]),
+    'head_w',
+  );
   const b = g.constFloat([2], [-head.bias / 2, head.bias / 2], 'head_b');
   g.op('Gemm', [features, w, b], {}, ['logits']);
   return encodeModel({

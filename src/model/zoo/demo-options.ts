@@ -24,7 +24,14 @@ export interface TrainDemoOptions {
   onLog?: (message: string) => void;
 }
 
-export const TRAIN_DEMO_DEFAULTS = Object.freeze({ slides: 6, width: 12000, height: 9000, seed: 1, patchesPerSlide: 400, heldOutSlides: 2 });
+export const TRAIN_DEMO_DEFAULTS = Object.freeze({
+  slides: 6,
+  width: 12000,
+  height: 9000,
+  seed: 1,
+  patchesPerSlide: 400,
+  heldOutSlides: 2,
+});
 
 type DemoCounts = Record<keyof typeof TRAIN_DEMO_DEFAULTS, number>;
 
@@ -38,10 +45,14 @@ export function normalizeTrainDemoOptions(options: TrainDemoOptions): TrainDemoC
   for (const key of Object.keys(TRAIN_DEMO_DEFAULTS) as (keyof typeof TRAIN_DEMO_DEFAULTS)[]) {
     const value = options[key] ?? TRAIN_DEMO_DEFAULTS[key];
     const isValid = key === 'seed' ? Number.isInteger(value) && value >= 0 : isPositiveInt(value);
-    if (!isValid) problems.push(`Expected \`${key}\` to be a ${key === 'seed' ? 'non-negative' : 'positive'} integer, received ${describeValue(value)}`);
+    if (!isValid)
+      problems.push(
+        `Expected \`${key}\` to be a ${key === 'seed' ? 'non-negative' : 'positive'} integer, received ${describeValue(value)}`,
+      );
     numbers[key] = value;
   }
-  if (typeof options.outDir !== 'string' || options.outDir === '') problems.push(`Expected \`outDir\` to be a folder path, received ${describeValue(options.outDir)}`);
+  if (typeof options.outDir !== 'string' || options.outDir === '')
+    problems.push(`Expected \`outDir\` to be a folder path, received ${describeValue(options.outDir)}`);
   if (problems.length > 0) throw new OptionError(problems.join('\n'));
   return Object.freeze({ ...numbers, outDir: options.outDir, cohortDir: options.cohortDir, onLog: options.onLog });
 }

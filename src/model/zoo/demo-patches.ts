@@ -29,12 +29,23 @@ export function isTumourAt(truth: TumourTruth, x: number, y: number): boolean {
 // Bounding box of every ring of `polygons`, as [minX, minY, maxX, maxY].
 function bounds(polygons: readonly Polygon[]): [number, number, number, number] {
   const points = polygons.flatMap((p) => p.rings.flat());
-  return [Math.min(...points.map((q) => q[0])), Math.min(...points.map((q) => q[1])), Math.max(...points.map((q) => q[0])), Math.max(...points.map((q) => q[1]))];
+  return [
+    Math.min(...points.map((q) => q[0])),
+    Math.min(...points.map((q) => q[1])),
+    Math.max(...points.map((q) => q[0])),
+    Math.max(...points.map((q) => q[1])),
+  ];
 }
 
 // Up to `count` distinct cell centres (cells of `cellPx`, from the origin) that pass `accept`, by
 // rejection sampling uniform points in `area`'s bounding box and snapping them to their cell.
-function rejectionSample(area: readonly Polygon[], count: number, cellPx: number, random: () => number, accept: (x: number, y: number) => boolean): [number, number][] {
+function rejectionSample(
+  area: readonly Polygon[],
+  count: number,
+  cellPx: number,
+  random: () => number,
+  accept: (x: number, y: number) => boolean,
+): [number, number][] {
   const out: [number, number][] = [];
   const seen = new Set<string>();
   if (area.length === 0) return out;
@@ -55,9 +66,21 @@ function rejectionSample(area: readonly Polygon[], count: number, cellPx: number
  * slide has tumour, all outside otherwise. Centres sit at the middle of `cellPx` cells (so no two
  * patches share a centre) and are sorted row-major so that reads reuse cached tiles. Pure.
  */
-export function sampleLabelledPoints(tissue: readonly Polygon[], truth: TumourTruth, count: number, random: () => number, cellPx = 32): LabelledPoint[] {
+export function sampleLabelledPoints(
+  tissue: readonly Polygon[],
+  truth: TumourTruth,
+  count: number,
+  random: () => number,
+  cellPx = 32,
+): LabelledPoint[] {
   const inTissue = (x: number, y: number): boolean => inAny(tissue, x, y);
-  const positives = rejectionSample(truth.regions, truth.regions.length > 0 ? Math.floor(count / 2) : 0, cellPx, random, (x, y) => inTissue(x, y) && isTumourAt(truth, x, y));
+  const positives = rejectionSample(
+    truth.regions,
+    truth.regions.length > 0 ? Math.floor(count / 2) : 0,
+    cellPx,
+    random,
+    (x, y) => inTissue(x, y) && isTumourAt(truth, x, y),
+  );
   const negatives = rejectionSample(tissue, count - positives.length, cellPx, random, (x, y) => inTissue(x, y) && !isTumourAt(truth, x, y));
   const points: LabelledPoint[] = [
     ...positives.map(([x, y]) => ({ x, y, label: 1 as const })),
@@ -67,7 +90,13 @@ export function sampleLabelledPoints(tissue: readonly Polygon[], truth: TumourTr
 }
 
 /** Read `size`² level-0 patches centred on `points` and run them through `session` (`input` → `features`) in batches. */
-export async function extractFeatures(slide: SlideReader, points: readonly LabelledPoint[], session: InferenceSession, size = 224, batchSize = 32): Promise<number[][]> {
+export async function extractFeatures(
+  slide: SlideReader,
+  points: readonly LabelledPoint[],
+  session: InferenceSession,
+  size = 224,
+  batchSize = 32,
+): Promise<number[][]> {
   const { Tensor } = await import('onnxruntime-node');
   const pixels = size * size;
   const rows: number[][] = [];

@@ -56,7 +56,12 @@ export function buildGoogLeNet(options: GoogLeNetOptions = {}): ZooModel {
     if (id === '3b' || id === '4e') x = net.maxPool(x, 3, 2, 1);
   }
   net.head(x, classes, 'logits');
-  const card = zooCard('googlenet', `GoogLeNet (Inception-v1) with random He-normal weights, seed ${seed}: for benchmarking only, not a classifier.`, {}, classes);
+  const card = zooCard(
+    'googlenet',
+    `GoogLeNet (Inception-v1) with random He-normal weights, seed ${seed}: for benchmarking only, not a classifier.`,
+    {},
+    classes,
+  );
   const bytes = encodeModel({
     graphName: 'googlenet',
     builder: net.graph,

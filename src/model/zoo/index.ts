@@ -8,6 +8,15 @@ export { buildDemoClassifierGraph, buildDemoFeatureGraph, DEMO_FEATURES, type Li
 export { sampleLabelledPoints, isTumourAt, type LabelledPoint, type TumourTruth } from './demo-patches.js';
 export { fitLogistic, rocAuc, accuracy, scoreLinear, type FitLogisticOptions } from './fit-logistic.js';
 export { writeNormalizedPatch } from './patch-tensor.js';
-export { buildModels, normalizeZooNames, ZOO_MODELS, ZOO_MANIFEST, ZOO_RECIPE_VERSION, type BuildModelsOptions, type BuiltModelEntry, type ZooModelName } from './build-models.js';
+export {
+  buildModels,
+  normalizeZooNames,
+  ZOO_MODELS,
+  ZOO_MANIFEST,
+  ZOO_RECIPE_VERSION,
+  type BuildModelsOptions,
+  type BuiltModelEntry,
+  type ZooModelName,
+} from './build-models.js';
 export { zooCard, IMAGENET_MEAN, IMAGENET_STD, TUMOUR_LABELS } from './zoo-card.js';
 export type { BenchmarkNetOptions, ZooModel } from './types.js';

@@ -53,7 +53,11 @@ export class NetBuilder {
     const fanIn = x.channels * kernel * kernel;
     const w = this.graph.constFloat([outChannels, x.channels, kernel, kernel], this.heWeights(outChannels * fanIn, fanIn), 'w');
     const b = this.graph.constFloat([outChannels], new Float32Array(outChannels), 'b');
-    let name = this.graph.op('Conv', [x.name, w, b], { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [pad, pad, pad, pad] });
+    let name = this.graph.op('Conv', [x.name, w, b], {
+      kernel_shape: [kernel, kernel],
+      strides: [stride, stride],
+      pads: [pad, pad, pad, pad],
+    });
     if (options.relu ?? true) name = this.graph.op('Relu', [name]);
     const height = outEdge(x.height, kernel, stride, pad);
     const width = outEdge(x.width, kernel, stride, pad);
@@ -63,13 +67,21 @@ export class NetBuilder {
   }
 
   maxPool(x: FeatureMap, kernel: number, stride: number, pad: number): FeatureMap {
-    const name = this.graph.op('MaxPool', [x.name], { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [pad, pad, pad, pad] });
+    const name = this.graph.op('MaxPool', [x.name], {
+      kernel_shape: [kernel, kernel],
+      strides: [stride, stride],
+      pads: [pad, pad, pad, pad],
+    });
     return { name, channels: x.channels, height: outEdge(x.height, kernel, stride, pad), width: outEdge(x.width, kernel, stride, pad) };
   }
 
   /** Channel concatenation of maps with equal height and width (inception branches). */
   concat(maps: FeatureMap[]): FeatureMap {
-    const name = this.graph.op('Concat', maps.map((m) => m.name), { axis: 1 });
+    const name = this.graph.op(
+      'Concat',
+      maps.map((m) => m.name),
+      { axis: 1 },
+    );
     return { ...maps[0], name, channels: maps.reduce((sum, m) => sum + m.channels, 0) };
   }
 

@@ -31,7 +31,12 @@ export function buildResNet18(options: BenchmarkNetOptions = {}): ZooModel {
     x = basicBlock(net, x, channels, 1);
   });
   net.head(x, classes, 'logits');
-  const card = zooCard('resnet18', `ResNet-18 with random He-normal weights, seed ${seed}: for benchmarking only, not a classifier.`, {}, classes);
+  const card = zooCard(
+    'resnet18',
+    `ResNet-18 with random He-normal weights, seed ${seed}: for benchmarking only, not a classifier.`,
+    {},
+    classes,
+  );
   const bytes = encodeModel({
     graphName: 'resnet18',
     builder: net.graph,

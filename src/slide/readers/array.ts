@@ -41,7 +41,10 @@ export class ArraySlideReader implements SlideReader {
   readonly info: SlideInfo;
 
   /** @param levels level images, level 0 first, each smaller than the one before. */
-  constructor(private readonly levels: RgbImage[], options: ArraySlideOptions = {}) {
+  constructor(
+    private readonly levels: RgbImage[],
+    options: ArraySlideOptions = {},
+  ) {
     if (levels.length === 0) throw new OptionError('Expected at least one level image for ArraySlideReader, received none');
     for (const [i, level] of levels.entries()) {
       if (level.data.length !== level.width * level.height * 3) {

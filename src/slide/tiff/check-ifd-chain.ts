@@ -34,7 +34,11 @@ export async function checkIfdChain(handle: FileHandle, path: string, header: Ti
   while (offset !== 0) {
     const n = offsets.length;
     if (seen.has(offset) || n >= MAX_DIRECTORIES) {
-      throw new SlideError('SLIDE_UNREADABLE', path, `IFD chain loops or is implausibly long at IFD ${n} (offset ${offset}); the file is corrupt`);
+      throw new SlideError(
+        'SLIDE_UNREADABLE',
+        path,
+        `IFD chain loops or is implausibly long at IFD ${n} (offset ${offset}); the file is corrupt`,
+      );
     }
     if (offset + countBytes > fileSize) {
       throw new SlideError('SLIDE_TRUNCATED', path, `IFD ${n} at offset ${offset} lies beyond the end of the file (${fileSize} bytes)`);
@@ -57,12 +61,20 @@ export async function checkIfdChain(handle: FileHandle, path: string, header: Ti
       const count = readUint(table, at + 4, big ? 8 : 4, le);
       const size = FIELD_TYPE_SIZE[type] ?? 0;
       if (size === 0) {
-        throw new SlideError('SLIDE_UNREADABLE', path, `IFD ${n} entry ${e} (tag ${tag}) has unknown field type ${type}; the file is corrupt`);
+        throw new SlideError(
+          'SLIDE_UNREADABLE',
+          path,
+          `IFD ${n} entry ${e} (tag ${tag}) has unknown field type ${type}; the file is corrupt`,
+        );
       }
       if (size * count > pointerBytes) {
         const valueOffset = readUint(table, at + (big ? 12 : 8), big ? 8 : 4, le);
         if (valueOffset + size * count > fileSize) {
-          throw new SlideError('SLIDE_TRUNCATED', path, `IFD ${n} tag ${tag} points at bytes ${valueOffset}..${valueOffset + size * count} beyond the end of the file (${fileSize} bytes)`);
+          throw new SlideError(
+            'SLIDE_TRUNCATED',
+            path,
+            `IFD ${n} tag ${tag} points at bytes ${valueOffset}..${valueOffset + size * count} beyond the end of the file (${fileSize} bytes)`,
+          );
         }
       }
     }

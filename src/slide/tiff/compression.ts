@@ -23,7 +23,8 @@ const KNOWN_UNSUPPORTED: ReadonlyMap<number, string> = new Map([
   [34887, 'LERC (34887)'],
 ]);
 
-const CONVERT_HINT = 'Convert the slide to a JPEG-compressed tiled pyramid, e.g. `vips tiffsave in.svs out.tif --tile --pyramid --compression jpeg --Q 90 --bigtiff` (needs a libvips or OpenSlide build that can read the source codec).';
+const CONVERT_HINT =
+  'Convert the slide to a JPEG-compressed tiled pyramid, e.g. `vips tiffsave in.svs out.tif --tile --pyramid --compression jpeg --Q 90 --bigtiff` (needs a libvips or OpenSlide build that can read the source codec).';
 
 /** Our name for a Compression tag value, or SlideError('UNSUPPORTED_COMPRESSION') naming file and IFD. */
 export function resolveCompression(code: number, path: string, ifd: number): Compression {

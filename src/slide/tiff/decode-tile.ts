@@ -11,7 +11,11 @@ import type { TiffDirectory } from './types.js';
 export type TileDecoder = (bytes: Uint8Array) => Promise<Uint8Array>;
 
 /** Decode one (possibly abbreviated) JPEG tile to RGB; Photometric=2 means the components are stored as RGB. */
-export async function decodeJpegTile(bytes: Uint8Array, tables: Uint8Array | null, photometric: number): Promise<{ width: number; height: number; data: Uint8Array }> {
+export async function decodeJpegTile(
+  bytes: Uint8Array,
+  tables: Uint8Array | null,
+  photometric: number,
+): Promise<{ width: number; height: number; data: Uint8Array }> {
   const stream = buildJpegStream(bytes, tables, photometric === 2);
   const { data, info } = await sharp(stream, { failOn: 'error' })
     .removeAlpha()

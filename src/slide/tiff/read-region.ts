@@ -15,7 +15,14 @@ export interface TileGrid {
 export type TileGetter = (column: number, row: number) => Promise<Uint8Array | null>;
 
 /** Read (x, y, width, height) of the level described by `grid`; the caller has validated the request. */
-export async function readTiledRegion(grid: TileGrid, x: number, y: number, width: number, height: number, getTile: TileGetter): Promise<RgbImage> {
+export async function readTiledRegion(
+  grid: TileGrid,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  getTile: TileGetter,
+): Promise<RgbImage> {
   const data = new Uint8Array(width * height * 3).fill(255);
   const { tileWidth: tw, tileHeight: th } = grid;
   const x0 = Math.max(x, 0);

@@ -7,7 +7,8 @@ import type { TiffDirectory, TiffFile } from './types.js';
 /** NewSubfileType bit 2: the IFD is a transparency mask, never a pyramid level. */
 const MASK_BIT = 4;
 
-export const TILE_HINT = 'Convert it to a tiled pyramid: `vips tiffsave in.tif out.tif --tile --pyramid --compression jpeg --Q 90 --bigtiff`.';
+export const TILE_HINT =
+  'Convert it to a tiled pyramid: `vips tiffsave in.tif out.tif --tile --pyramid --compression jpeg --Q 90 --bigtiff`.';
 
 /** The pyramid levels among `file.directories`, largest first; throws UNSUPPORTED_LAYOUT when there are none. */
 export function selectPyramid(file: TiffFile): TiffDirectory[] {
@@ -23,7 +24,12 @@ export function selectPyramid(file: TiffFile): TiffDirectory[] {
   const stripped = file.directories.filter((d) => !d.isTiled);
   if (stripped.length > 0) {
     const largest = stripped.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
-    throw new SlideError('UNSUPPORTED_LAYOUT', file.path, `no tiled image: the ${largest.width}x${largest.height} image (IFD ${largest.index}) is stored in strips, which cannot be read region by region`, { hint: TILE_HINT });
+    throw new SlideError(
+      'UNSUPPORTED_LAYOUT',
+      file.path,
+      `no tiled image: the ${largest.width}x${largest.height} image (IFD ${largest.index}) is stored in strips, which cannot be read region by region`,
+      { hint: TILE_HINT },
+    );
   }
   throw new SlideError('UNSUPPORTED_LAYOUT', file.path, 'no tiled pyramid levels found', { hint: TILE_HINT });
 }

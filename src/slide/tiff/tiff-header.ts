@@ -21,12 +21,16 @@ export async function readTiffHeader(handle: FileHandle, path: string): Promise<
   const order = bytes.toString('latin1', 0, 2);
   if (bytesRead < 8 || (order !== 'II' && order !== 'MM')) {
     const got = bytes.subarray(0, Math.min(bytesRead, 4)).toString('hex');
-    throw new SlideError('SLIDE_NOT_TIFF', path, `not a TIFF file (first bytes 0x${got || '<empty>'}, expected "II*\\0" or "MM\\0*")`, { hint: NOT_TIFF_HINT });
+    throw new SlideError('SLIDE_NOT_TIFF', path, `not a TIFF file (first bytes 0x${got || '<empty>'}, expected "II*\\0" or "MM\\0*")`, {
+      hint: NOT_TIFF_HINT,
+    });
   }
   const littleEndian = order === 'II';
   const magic = littleEndian ? bytes.readUInt16LE(2) : bytes.readUInt16BE(2);
   if (magic !== 42 && magic !== 43) {
-    throw new SlideError('SLIDE_NOT_TIFF', path, `not a TIFF file (byte order "${order}" but version ${magic}, expected 42 or 43)`, { hint: NOT_TIFF_HINT });
+    throw new SlideError('SLIDE_NOT_TIFF', path, `not a TIFF file (byte order "${order}" but version ${magic}, expected 42 or 43)`, {
+      hint: NOT_TIFF_HINT,
+    });
   }
   const isBigTiff = magic === 43;
   if (isBigTiff && bytesRead < 16) {
@@ -34,9 +38,15 @@ export async function readTiffHeader(handle: FileHandle, path: string): Promise<
   }
   const firstIfdOffset = isBigTiff
     ? Number(littleEndian ? bytes.readBigUInt64LE(8) : bytes.readBigUInt64BE(8))
-    : littleEndian ? bytes.readUInt32LE(4) : bytes.readUInt32BE(4);
+    : littleEndian
+      ? bytes.readUInt32LE(4)
+      : bytes.readUInt32BE(4);
   if (firstIfdOffset < 8 || firstIfdOffset >= fileSize) {
-    throw new SlideError('SLIDE_TRUNCATED', path, `first IFD offset ${firstIfdOffset} lies outside the file (${fileSize} bytes); the file is truncated or corrupt`);
+    throw new SlideError(
+      'SLIDE_TRUNCATED',
+      path,
+      `first IFD offset ${firstIfdOffset} lies outside the file (${fileSize} bytes); the file is truncated or corrupt`,
+    );
   }
   return { littleEndian, isBigTiff, firstIfdOffset, fileSize };
 }

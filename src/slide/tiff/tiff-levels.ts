@@ -21,7 +21,11 @@ function validateTileExtents(dir: TiffDirectory, file: TiffFile): void {
   for (let i = 0; i < dir.tileOffsets.length; i++) {
     const end = dir.tileOffsets[i] + (dir.tileByteCounts[i] ?? 0);
     if (end > file.fileSize) {
-      throw new SlideError('SLIDE_TRUNCATED', file.path, `IFD ${dir.index} tile ${i} ends at byte ${end}, beyond the end of the file (${file.fileSize} bytes); the file is truncated`);
+      throw new SlideError(
+        'SLIDE_TRUNCATED',
+        file.path,
+        `IFD ${dir.index} tile ${i} ends at byte ${end}, beyond the end of the file (${file.fileSize} bytes); the file is truncated`,
+      );
     }
   }
 }

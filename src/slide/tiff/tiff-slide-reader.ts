@@ -61,7 +61,12 @@ export abstract class TiffSlideReader implements SlideReader {
       return await decode(bytes);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new SlideError('SLIDE_UNREADABLE', this.file.path, `${where}: cannot decode ${this.info.levels[level].compression} tile: ${reason}`, { cause: err });
+      throw new SlideError(
+        'SLIDE_UNREADABLE',
+        this.file.path,
+        `${where}: cannot decode ${this.info.levels[level].compression} tile: ${reason}`,
+        { cause: err },
+      );
     }
   }
 }

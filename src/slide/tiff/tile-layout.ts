@@ -22,6 +22,8 @@ export function validateTileLayout(dir: TiffDirectory, path: string): void {
     problems.push(`${dir.tileOffsets.length} tile offsets / ${dir.tileByteCounts.length} byte counts for ${tileCount} tiles`);
   }
   if (problems.length > 0) {
-    throw new SlideError('UNSUPPORTED_LAYOUT', path, `IFD ${dir.index} has an unsupported layout: ${problems.join('; ')}`, { hint: LAYOUT_HINT });
+    throw new SlideError('UNSUPPORTED_LAYOUT', path, `IFD ${dir.index} has an unsupported layout: ${problems.join('; ')}`, {
+      hint: LAYOUT_HINT,
+    });
   }
 }

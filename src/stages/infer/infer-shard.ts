@@ -39,7 +39,12 @@ export async function inferShard(shard: Shard, ctx: InferContext): Promise<Infer
   const out = paths.predictions(shard.id);
   const markerPath = paths.marker('infer', shard.id);
   const prev = await readMarker(markerPath);
-  if (prev?.status === 'done' && prev.planHash === ctx.plan.planHash && prev.result?.modelSha256 === ctx.modelSha256 && (await stat(out).catch(() => null))) {
+  if (
+    prev?.status === 'done' &&
+    prev.planHash === ctx.plan.planHash &&
+    prev.result?.modelSha256 === ctx.modelSha256 &&
+    (await stat(out).catch(() => null))
+  ) {
     return { shard: shard.id, status: 'skipped', patches: shard.patches, seconds: 0 };
   }
   const startedAt = new Date();
@@ -50,16 +55,22 @@ export async function inferShard(shard: Shard, ctx: InferContext): Promise<Infer
     const packed = await readMarker(paths.marker('pack', shard.id));
     if (packed?.status !== 'done' || packed.planHash !== ctx.plan.planHash) {
       throw new WsiHpcError('SHARD_CORRUPT', `${paths.shard(shard.id)}: shard is not packed (no completed pack marker for this plan)`, {
-        file: paths.shard(shard.id), hint: `Run \`wsi-hpc pack ${ctx.runRoot}\` first (or resubmit the pack task)`,
+        file: paths.shard(shard.id),
+        hint: `Run \`wsi-hpc pack ${ctx.runRoot}\` first (or resubmit the pack task)`,
       });
     }
     reader = await ShardReader.open(paths.shard(shard.id));
     const r = reader;
     const p = r.patchSizePx;
     if (p !== ctx.card.patchSizePx) {
-      throw new WsiHpcError('MODEL_MISMATCH', `${paths.shard(shard.id)}: patches are ${p}x${p} but model \`${ctx.card.name}\` takes ${ctx.card.patchSizePx}x${ctx.card.patchSizePx}`, {
-        file: paths.shard(shard.id), hint: `Plan with --patch-size ${ctx.card.patchSizePx}, or use a model trained at ${p} px`,
-      });
+      throw new WsiHpcError(
+        'MODEL_MISMATCH',
+        `${paths.shard(shard.id)}: patches are ${p}x${p} but model \`${ctx.card.name}\` takes ${ctx.card.patchSizePx}x${ctx.card.patchSizePx}`,
+        {
+          file: paths.shard(shard.id),
+          hint: `Plan with --patch-size ${ctx.card.patchSizePx}, or use a model trained at ${p} px`,
+        },
+      );
     }
     const { ort, session } = ctx.choice;
     const n = r.count;
@@ -72,7 +83,10 @@ export async function inferShard(shard: Shard, ctx: InferContext): Promise<Infer
       for (let k = 0; k < b; k++) {
         const id = slideIds[slideIndex[start + k]];
         const t = ctx.stainBySlide?.get(id);
-        if (!t) throw new WsiHpcError('PLAN_INVALID', `${id}: the plan normalizes stains but has no fitted stains for this slide`, { hint: 'Re-run `wsi-hpc plan` with --stain-norm macenko' });
+        if (!t)
+          throw new WsiHpcError('PLAN_INVALID', `${id}: the plan normalizes stains but has no fitted stains for this slide`, {
+            hint: 'Re-run `wsi-hpc plan` with --stain-norm macenko',
+          });
         m.set(t, k * 9);
       }
       return { [WRAPPED_STAIN]: new ort.Tensor('float32', m, [b, 3, 3]) };
@@ -89,9 +103,14 @@ export async function inferShard(shard: Shard, ctx: InferContext): Promise<Infer
       }
       for (let i = 0; i < data.length; i++) {
         if (!Number.isFinite(data[i])) {
-          throw new WsiHpcError('INFER_FAILED', `${paths.shard(shard.id)}: model output is not finite (${data[i]}) for patch ${start + Math.floor(i / classes)}`, {
-            file: paths.shard(shard.id), hint: 'Check the model and its normalization in the model card',
-          });
+          throw new WsiHpcError(
+            'INFER_FAILED',
+            `${paths.shard(shard.id)}: model output is not finite (${data[i]}) for patch ${start + Math.floor(i / classes)}`,
+            {
+              file: paths.shard(shard.id),
+              hint: 'Check the model and its normalization in the model card',
+            },
+          );
         }
       }
       probabilities.set(data, start * classes);
@@ -106,23 +125,58 @@ export async function inferShard(shard: Shard, ctx: InferContext): Promise<Infer
     }
     if (pending) await pending;
     await writePredictions(tmp, {
-      probabilities, classes, slideIndex, gridIndex: r.readInt32('gridIndex'), slideIds,
-      attrs: { shard_id: shard.id, plan_hash: ctx.plan.planHash, model_name: ctx.card.name, model_sha256: ctx.modelSha256, positive_index: ctx.card.output.positiveIndex, provider: ctx.choice.provider },
+      probabilities,
+      classes,
+      slideIndex,
+      gridIndex: r.readInt32('gridIndex'),
+      slideIds,
+      attrs: {
+        shard_id: shard.id,
+        plan_hash: ctx.plan.planHash,
+        model_name: ctx.card.name,
+        model_sha256: ctx.modelSha256,
+        positive_index: ctx.card.output.positiveIndex,
+        provider: ctx.choice.provider,
+      },
     });
     await rename(tmp, out);
     const seconds = (performance.now() - t0) / 1000;
     const result = {
-      patches: n, modelSha256: ctx.modelSha256, model: ctx.card.name, provider: ctx.choice.provider, threads: ctx.choice.threads,
-      batchSize: ctx.batchSize, patchesPerSecond: n / seconds, reason: ctx.choice.reason,
+      patches: n,
+      modelSha256: ctx.modelSha256,
+      model: ctx.card.name,
+      provider: ctx.choice.provider,
+      threads: ctx.choice.threads,
+      batchSize: ctx.batchSize,
+      patchesPerSecond: n / seconds,
+      reason: ctx.choice.reason,
     };
-    await writeMarker(markerPath, { stage: 'infer', unit: shard.id, status: 'done', planHash: ctx.plan.planHash, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds, result });
+    await writeMarker(markerPath, {
+      stage: 'infer',
+      unit: shard.id,
+      status: 'done',
+      planHash: ctx.plan.planHash,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      seconds,
+      result,
+    });
     return { shard: shard.id, status: 'done', patches: n, seconds, patchesPerSecond: n / seconds };
   } catch (err) {
     await rm(tmp, { force: true });
     const e = err instanceof WsiHpcError ? err : null;
     const error = { code: e?.code ?? 'INFER_FAILED', message: err instanceof Error ? err.message : String(err), hint: e?.hint };
     const seconds = (performance.now() - t0) / 1000;
-    await writeMarker(markerPath, { stage: 'infer', unit: shard.id, status: 'failed', planHash: ctx.plan.planHash, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds, error });
+    await writeMarker(markerPath, {
+      stage: 'infer',
+      unit: shard.id,
+      status: 'failed',
+      planHash: ctx.plan.planHash,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      seconds,
+      error,
+    });
     return { shard: shard.id, status: 'failed', patches: 0, seconds, error };
   } finally {
     reader?.close();

@@ -30,7 +30,6 @@ export interface InferRunOptions {
   onPatches?: (done: number, total: number) => void;
 }
 
-
 export interface InferRunResult {
   task: number | null;
   model: string;
@@ -66,13 +65,19 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
   if (o.threads !== undefined) expectPositiveInt('threads', o.threads);
   const modelPath = resolve(o.model);
   const bytes = await readFile(modelPath).catch((err) => {
-    throw new WsiHpcError('MODEL_INVALID', `${modelPath}: cannot read the model (${(err as NodeJS.ErrnoException).code ?? err})`, { file: modelPath, cause: err });
+    throw new WsiHpcError('MODEL_INVALID', `${modelPath}: cannot read the model (${(err as NodeJS.ErrnoException).code ?? err})`, {
+      file: modelPath,
+      cause: err,
+    });
   });
   const card = await readModelCard(modelPath, o.card);
   const wrapped = wrapModel(new Uint8Array(bytes), card, modelPath, { hasStainNorm: plan.params.stain !== null });
   const stainBySlide = plan.params.stain ? stainMatrices(plan) : null;
   const choice = await openSession(wrapped.bytes, { device, threads: o.threads, env }).catch((err) => {
-    throw new WsiHpcError('MODEL_INVALID', `${modelPath}: ONNX Runtime could not load the model: ${(err as Error).message}`, { file: modelPath, cause: err });
+    throw new WsiHpcError('MODEL_INVALID', `${modelPath}: ONNX Runtime could not load the model: ${(err as Error).message}`, {
+      file: modelPath,
+      cause: err,
+    });
   });
   if (choice.warning) o.onWarning?.(choice.warning);
   const shardIndexes = task === null ? plan.shards.list.map((s) => s.index) : plan.tasks.pack[task].shards;
@@ -81,7 +86,15 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
   const startedAt = new Date();
   const shards: InferShardResult[] = [];
   const ctx = {
-    plan, runRoot: paths.root, choice, inputName: wrapped.inputName, stainBySlide, outputName: wrapped.outputName, card, modelSha256: sha256(bytes), batchSize,
+    plan,
+    runRoot: paths.root,
+    choice,
+    inputName: wrapped.inputName,
+    stainBySlide,
+    outputName: wrapped.outputName,
+    card,
+    modelSha256: sha256(bytes),
+    batchSize,
     onPatches: (n: number) => o.onPatches?.((done += n), total),
   };
   try {
@@ -98,11 +111,28 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
   const ran = shards.filter((s) => s.status === 'done');
   const seconds = ran.reduce((n, s) => n + s.seconds, 0);
   const patchesPerSecond = seconds > 0 ? ran.reduce((n, s) => n + s.patches, 0) / seconds : 0;
-  const result = { task, model: modelPath, provider: choice.provider, threads: choice.threads, batchSize, reason: choice.reason, warning: choice.warning, shards, failed, patchesPerSecond };
+  const result = {
+    task,
+    model: modelPath,
+    provider: choice.provider,
+    threads: choice.threads,
+    batchSize,
+    reason: choice.reason,
+    warning: choice.warning,
+    shards,
+    failed,
+    patchesPerSecond,
+  };
   if (task !== null) {
     await writeMarker(paths.marker('infer', `task-${String(task).padStart(5, '0')}`), {
-      stage: 'infer', unit: `task-${task}`, status: failed ? 'failed' : 'done', planHash: plan.planHash, startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000, result: { ...result, shards: shards.map((s) => ({ shard: s.shard, status: s.status, error: s.error })) },
+      stage: 'infer',
+      unit: `task-${task}`,
+      status: failed ? 'failed' : 'done',
+      planHash: plan.planHash,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      seconds: (Date.now() - startedAt.getTime()) / 1000,
+      result: { ...result, shards: shards.map((s) => ({ shard: s.shard, status: s.status, error: s.error })) },
     });
   }
   return result;

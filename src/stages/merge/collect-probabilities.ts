@@ -18,7 +18,8 @@ export async function collectProbabilities(plan: PlanFile, paths: RunPaths): Pro
   for (const shard of plan.shards.list) {
     const marker = await readMarker(paths.marker('infer', shard.id));
     if (marker?.status !== 'done' || marker.planHash !== plan.planHash) {
-      for (const g of shard.segments) missing.set(g.slideId, `${shard.id} not inferred${marker?.error ? ` (${marker.error.message})` : ''}`);
+      for (const g of shard.segments)
+        missing.set(g.slideId, `${shard.id} not inferred${marker?.error ? ` (${marker.error.message})` : ''}`);
       continue;
     }
     const pred = await readPredictions(paths.predictions(shard.id));

@@ -23,7 +23,6 @@ export interface MergeOptions {
   threshold?: number;
 }
 
-
 export interface MergedSlide {
   id: string;
   name: string;
@@ -57,13 +56,31 @@ export async function runMerge(o: MergeOptions): Promise<MergeResult> {
   const merged: MergedSlide[] = [];
   for (const s of plan.slides) merged.push(await mergeSlide(s, probs.get(s.id), missing.get(s.id), { paths, topK, threshold }));
   const header = ['slide_id', 'name', 'status', 'patches', 'max', `top${topK}_mean`, 'mean', `fraction_ge_${threshold}`, 'regions'];
-  const rows = merged.map((m) => [m.id, m.name, m.status, m.scores?.patches ?? 0, m.scores?.max ?? Number.NaN, m.scores?.topKMean ?? Number.NaN,
-    m.scores?.mean ?? Number.NaN, m.scores?.positiveFraction ?? Number.NaN, m.regionCount ?? 0].map(csvField).join(','));
+  const rows = merged.map((m) =>
+    [
+      m.id,
+      m.name,
+      m.status,
+      m.scores?.patches ?? 0,
+      m.scores?.max ?? Number.NaN,
+      m.scores?.topKMean ?? Number.NaN,
+      m.scores?.mean ?? Number.NaN,
+      m.scores?.positiveFraction ?? Number.NaN,
+      m.regionCount ?? 0,
+    ]
+      .map(csvField)
+      .join(','),
+  );
   await writeFileAtomic(paths.scores, `${header.join(',')}\n${rows.join('\n')}\n`);
   const incomplete = merged.filter((m) => m.status === 'incomplete').length;
   await writeMarker(paths.marker('merge', 'merge'), {
-    stage: 'merge', unit: 'merge', status: incomplete ? 'failed' : 'done', planHash: plan.planHash, startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000,
+    stage: 'merge',
+    unit: 'merge',
+    status: incomplete ? 'failed' : 'done',
+    planHash: plan.planHash,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    seconds: (Date.now() - startedAt.getTime()) / 1000,
     result: { merged: merged.filter((m) => m.status === 'merged').length, incomplete },
     ...(incomplete ? { error: { code: 'MERGE_INCOMPLETE', message: `${incomplete} slide(s) have shards that are not inferred` } } : {}),
   });
@@ -78,21 +95,41 @@ interface SlideContext {
 
 async function mergeSlide(s: PlanSlide, p: Float32Array | undefined, missing: string | undefined, ctx: SlideContext): Promise<MergedSlide> {
   const base = { id: s.id, name: s.name };
-  if (s.status !== 'planned' || !s.grid || !s.info || !s.tissue || !s.outputs || !p) return { ...base, status: 'failed', reason: s.error?.message ?? 'not planned' };
+  if (s.status !== 'planned' || !s.grid || !s.info || !s.tissue || !s.outputs || !p)
+    return { ...base, status: 'failed', reason: s.error?.message ?? 'not planned' };
   if (missing) return { ...base, status: 'incomplete', reason: missing };
   const { paths } = ctx;
   const grid = decodeGrid(await readFile(join(paths.root, s.grid.file)));
-  const heatmap = buildHeatmap({ width: s.info.width, height: s.info.height, coords: grid.coords, probabilities: p, footprintLevel0: s.grid.footprintLevel0, strideLevel0: s.grid.strideLevel0 });
+  const heatmap = buildHeatmap({
+    width: s.info.width,
+    height: s.info.height,
+    coords: grid.coords,
+    probabilities: p,
+    footprintLevel0: s.grid.footprintLevel0,
+    strideLevel0: s.grid.strideLevel0,
+  });
   await writeFileAtomic(paths.heatmap(s.id, 'npy'), encodeNpyFloat32(heatmap.values, [heatmap.height, heatmap.width]));
   const thumb = await sharp(join(paths.root, s.outputs.thumbnail)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const mask = await sharp(join(paths.root, s.outputs.mask)).toColourspace('b-w').raw().toBuffer();
-  const overlay = overlayHeatmap({ width: thumb.info.width, height: thumb.info.height, data: new Uint8Array(thumb.data) }, mask, heatmap, { scaleX: s.tissue.scaleX, scaleY: s.tissue.scaleY });
+  const overlay = overlayHeatmap({ width: thumb.info.width, height: thumb.info.height, data: new Uint8Array(thumb.data) }, mask, heatmap, {
+    scaleX: s.tissue.scaleX,
+    scaleY: s.tissue.scaleY,
+  });
   await writeFileAtomic(paths.heatmap(s.id, 'png'), await encodeRgbPng(overlay));
-  const binary = { width: heatmap.width, height: heatmap.height, data: Uint8Array.from(heatmap.values, (v) => (v >= ctx.threshold ? 1 : 0)) };
+  const binary = {
+    width: heatmap.width,
+    height: heatmap.height,
+    data: Uint8Array.from(heatmap.values, (v) => (v >= ctx.threshold ? 1 : 0)),
+  };
   const regions = maskToGeoJson(binary, heatmap.cellLevel0, heatmap.cellLevel0, 'Tumor');
   await writeFileAtomic(paths.regions(s.id), `${JSON.stringify(regions)}\n`);
   return {
-    ...base, status: 'merged', scores: slideScores(p, ctx.topK, ctx.threshold), regionCount: regions.features.length,
-    heatmap: relativeToRun(paths, paths.heatmap(s.id, 'npy')), overlay: relativeToRun(paths, paths.heatmap(s.id, 'png')), regions: relativeToRun(paths, paths.regions(s.id)),
+    ...base,
+    status: 'merged',
+    scores: slideScores(p, ctx.topK, ctx.threshold),
+    regionCount: regions.features.length,
+    heatmap: relativeToRun(paths, paths.heatmap(s.id, 'npy')),
+    overlay: relativeToRun(paths, paths.heatmap(s.id, 'png')),
+    regions: relativeToRun(paths, paths.regions(s.id)),
   };
 }

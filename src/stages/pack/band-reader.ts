@@ -39,7 +39,11 @@ export class BandReader {
   /** Tile row -> x-intervals needed there, from every patch that will be asked for. */
   private readonly needs = new Map<number, Array<[number, number]>>();
 
-  constructor(private readonly level: BandLevel, private readonly size: number, positions: Array<[number, number]>) {
+  constructor(
+    private readonly level: BandLevel,
+    private readonly size: number,
+    positions: Array<[number, number]>,
+  ) {
     const byRow = new Map<number, number[]>();
     for (const [x, y] of positions) {
       for (let t = Math.max(0, Math.floor(y / level.tileHeight)); t <= Math.floor((y + size - 1) / level.tileHeight); t++) {
@@ -73,7 +77,12 @@ export class BandReader {
         return out;
       })
       .catch((err: Error) => {
-        throw new SlideError('SLIDE_UNREADABLE', file, `could not decode level page ${page}, rows ${top}-${top + rows}, x ${left}-${right}: ${err.message}`, { cause: err });
+        throw new SlideError(
+          'SLIDE_UNREADABLE',
+          file,
+          `could not decode level page ${page}, rows ${top}-${top + rows}, x ${left}-${right}: ${err.message}`,
+          { cause: err },
+        );
       });
   }
 

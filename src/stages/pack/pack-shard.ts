@@ -50,7 +50,7 @@ export async function hashShardPatches(path: string, batch = 256): Promise<{ cou
 }
 
 async function isComplete(marker: Marker | null, planHash: string, file: string, isVerifying: boolean): Promise<boolean> {
-  if (!marker || marker.status !== 'done' || marker.planHash !== planHash) return false;
+  if (marker?.status !== 'done' || marker.planHash !== planHash) return false;
   const st = await stat(file).catch(() => null);
   if (!st || st.size !== marker.result?.fileBytes) return false;
   if (!isVerifying) return true;
@@ -61,12 +61,20 @@ async function isComplete(marker: Marker | null, planHash: string, file: string,
 async function removeStaleTemps(file: string): Promise<void> {
   const dir = dirname(file);
   const prefix = `.tmp-${basename(file)}-`;
-  for (const name of await readdir(dir).catch(() => [] as string[])) if (name.startsWith(prefix)) await rm(join(dir, name), { force: true });
+  for (const name of await readdir(dir).catch(() => [] as string[]))
+    if (name.startsWith(prefix)) await rm(join(dir, name), { force: true });
 }
 
 function slideMeta(s: PlanSlide): ShardSlideMeta {
   const g = s.grid;
-  return { id: s.id, name: s.name, level: g?.level ?? -1, downsample: g?.downsample ?? Number.NaN, mpp: g?.patchMpp ?? Number.NaN, readSizePx: g?.readSizePx ?? 0 };
+  return {
+    id: s.id,
+    name: s.name,
+    level: g?.level ?? -1,
+    downsample: g?.downsample ?? Number.NaN,
+    mpp: g?.patchMpp ?? Number.NaN,
+    readSizePx: g?.readSizePx ?? 0,
+  };
 }
 
 export async function packShard(shard: Shard, ctx: PackContext, sources: Map<string, Promise<PatchSource>>): Promise<PackShardResult> {
@@ -108,17 +116,32 @@ export async function packShard(shard: Shard, ctx: PackContext, sources: Map<str
     });
     const p = ctx.plan.params.grid.patchSizePx;
     writer = await ShardWriter.create({
-      path: tmp, coords, slideIndex, gridIndex, chunkPatches: ctx.plan.params.pack.chunkPatches, compression: ctx.plan.params.pack.compression,
-      meta: { shardId: shard.id, planHash: ctx.plan.planHash, patchSizePx: p, stridePx: ctx.plan.params.grid.stridePx, slides: slides.map(slideMeta) },
+      path: tmp,
+      coords,
+      slideIndex,
+      gridIndex,
+      chunkPatches: ctx.plan.params.pack.chunkPatches,
+      compression: ctx.plan.params.pack.compression,
+      meta: {
+        shardId: shard.id,
+        planHash: ctx.plan.planHash,
+        patchSizePx: p,
+        stridePx: ctx.plan.params.grid.stridePx,
+        slides: slides.map(slideMeta),
+      },
     });
     const patchBytes = p * p * 3;
     const limit = pLimit(ctx.readConcurrency);
     const readBatch = (start: number): Promise<Uint8Array> => {
       const end = Math.min(n, start + ctx.batchPatches);
       const buf = new Uint8Array((end - start) * patchBytes);
-      return Promise.all(jobs.slice(start, end).map((job, j) => limit(async () => {
-        await job.read(job.index, buf.subarray(j * patchBytes, (j + 1) * patchBytes));
-      }))).then(() => buf);
+      return Promise.all(
+        jobs.slice(start, end).map((job, j) =>
+          limit(async () => {
+            await job.read(job.index, buf.subarray(j * patchBytes, (j + 1) * patchBytes));
+          }),
+        ),
+      ).then(() => buf);
     };
     const hash = await contentHasher();
     let next = n > 0 ? readBatch(0) : null;
@@ -135,14 +158,31 @@ export async function packShard(shard: Shard, ctx: PackContext, sources: Map<str
     const checksum = hash.digest();
     const check = await hashShardPatches(tmp);
     if (check.count !== n || check.checksum !== checksum) {
-      throw new WsiHpcError('SHARD_WRITE_FAILED', `${file}: verification failed after writing (${check.count}/${n} patches, checksum ${check.checksum === checksum ? 'ok' : 'mismatch'})`, { file });
+      throw new WsiHpcError(
+        'SHARD_WRITE_FAILED',
+        `${file}: verification failed after writing (${check.count}/${n} patches, checksum ${check.checksum === checksum ? 'ok' : 'mismatch'})`,
+        { file },
+      );
     }
     await rename(tmp, file);
     const fileBytes = (await stat(file)).size;
     const seconds = (performance.now() - t0) / 1000;
     await writeMarker(markerPath, {
-      stage: 'pack', unit: shard.id, status: 'done', planHash: ctx.plan.planHash, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds,
-      result: { patches: n, checksum, checksumAlgorithm: CONTENT_HASH, fileBytes, file: `shards/${basename(file)}`, patchesPerSecond: n / seconds },
+      stage: 'pack',
+      unit: shard.id,
+      status: 'done',
+      planHash: ctx.plan.planHash,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      seconds,
+      result: {
+        patches: n,
+        checksum,
+        checksumAlgorithm: CONTENT_HASH,
+        fileBytes,
+        file: `shards/${basename(file)}`,
+        patchesPerSecond: n / seconds,
+      },
     });
     return { shard: shard.id, status: 'done', patches: n, bytes: fileBytes, seconds, checksum };
   } catch (err) {
@@ -152,7 +192,14 @@ export async function packShard(shard: Shard, ctx: PackContext, sources: Map<str
     const error = { code: e?.code ?? 'INTERNAL', message: err instanceof Error ? err.message : String(err), hint: e?.hint };
     const seconds = (performance.now() - t0) / 1000;
     await writeMarker(markerPath, {
-      stage: 'pack', unit: shard.id, status: 'failed', planHash: ctx.plan.planHash, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds, error,
+      stage: 'pack',
+      unit: shard.id,
+      status: 'failed',
+      planHash: ctx.plan.planHash,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      seconds,
+      error,
     });
     return { shard: shard.id, status: 'failed', patches: 0, bytes: 0, seconds, error };
   }

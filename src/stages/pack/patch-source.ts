@@ -36,25 +36,37 @@ async function canReadBands(path: string, page: number, width: number, height: n
 export async function openPatchSource(plan: PlanFile, runRoot: string, slide: PlanSlide, cacheBytes?: number): Promise<PatchSource> {
   const g = slide.grid;
   if (slide.status !== 'planned' || !g) {
-    throw new WsiHpcError('PLAN_INVALID', `${slide.path}: slide is not planned (${slide.status}) but a shard refers to it`, { file: slide.path });
+    throw new WsiHpcError('PLAN_INVALID', `${slide.path}: slide is not planned (${slide.status}) but a shard refers to it`, {
+      file: slide.path,
+    });
   }
   const gridPath = join(runRoot, g.file);
   const bytes = await readFile(gridPath);
   if (sha256(bytes) !== g.sha256) {
-    throw new WsiHpcError('PLAN_INVALID', `${gridPath}: grid file changed since planning (checksum mismatch)`, { file: gridPath, hint: 'Re-run `wsi-hpc plan` for this run folder' });
+    throw new WsiHpcError('PLAN_INVALID', `${gridPath}: grid file changed since planning (checksum mismatch)`, {
+      file: gridPath,
+      hint: 'Re-run `wsi-hpc plan` for this run folder',
+    });
   }
   const grid = decodeGrid(bytes, gridPath);
   const reader: SlideReader = await openSlide(slide.path, {
-    mppOverride: plan.params.slideMpp ?? undefined, isOverrideOnlyWhenMissing: true, ...(cacheBytes === undefined ? {} : { cacheBytes }),
+    mppOverride: plan.params.slideMpp ?? undefined,
+    isOverrideOnlyWhenMissing: true,
+    ...(cacheBytes === undefined ? {} : { cacheBytes }),
   });
   const { level, downsample, readSizePx, patchSizePx, isResampled } = g;
   const info = reader.info.levels[level];
   const hasBands = await canReadBands(slide.path, info.ifd, info.width, info.height);
-  const at = (index: number): [number, number] => [Math.round(grid.coords[2 * index] / downsample), Math.round(grid.coords[2 * index + 1] / downsample)];
+  const at = (index: number): [number, number] => [
+    Math.round(grid.coords[2 * index] / downsample),
+    Math.round(grid.coords[2 * index + 1] / downsample),
+  ];
   const finish = async (pixels: Uint8Array): Promise<Uint8Array> => {
     if (!isResampled) return pixels;
     const out = await sharp(pixels, { raw: { width: readSizePx, height: readSizePx, channels: 3 } })
-      .resize(patchSizePx, patchSizePx, { kernel: 'lanczos3' }).raw().toBuffer();
+      .resize(patchSizePx, patchSizePx, { kernel: 'lanczos3' })
+      .raw()
+      .toBuffer();
     return new Uint8Array(out.buffer, out.byteOffset, out.length);
   };
   const readPatch = async (index: number) => {
@@ -69,7 +81,18 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
       if (!hasBands) return async (index, into) => into.set(await readPatch(index));
       const positions: Array<[number, number]> = [];
       for (let i = start; i < end; i++) positions.push(at(i));
-      const bands = new BandReader({ file: slide.path, page: info.ifd, width: info.width, height: info.height, tileWidth: info.tileWidth, tileHeight: info.tileHeight }, readSizePx, positions);
+      const bands = new BandReader(
+        {
+          file: slide.path,
+          page: info.ifd,
+          width: info.width,
+          height: info.height,
+          tileWidth: info.tileWidth,
+          tileHeight: info.tileHeight,
+        },
+        readSizePx,
+        positions,
+      );
       return async (index, into) => {
         const [x, y] = at(index);
         // Unresampled patches are cut straight into the batch buffer: no per-patch allocation.

@@ -23,7 +23,6 @@ export interface PackRunOptions {
   onPatches?: (n: number, total: number) => void;
 }
 
-
 export interface PackRunResult {
   task: number | null;
   shards: PackShardResult[];
@@ -56,14 +55,23 @@ export async function runPack(options: PackRunOptions): Promise<PackRunResult> {
       results.push(await packShard(plan.shards.list[i], ctx, sources));
     }
   } finally {
-    for (const s of sources.values()) await s.then((src) => src.close(), () => undefined);
+    for (const s of sources.values())
+      await s.then(
+        (src) => src.close(),
+        () => undefined,
+      );
   }
   // Shards not reached after a stop signal count as failed, so the task is resubmitted.
   const failed = results.filter((r) => r.status === 'failed').length + (shardIndexes.length - results.length);
   if (task !== null) {
     await writeMarker(join(paths.root, 'markers', 'pack', `task-${String(task).padStart(5, '0')}.json`), {
-      stage: 'pack', unit: `task-${task}`, status: failed ? 'failed' : 'done', planHash: plan.planHash,
-      startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000,
+      stage: 'pack',
+      unit: `task-${task}`,
+      status: failed ? 'failed' : 'done',
+      planHash: plan.planHash,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      seconds: (Date.now() - startedAt.getTime()) / 1000,
       result: { shards: results.map((r) => ({ shard: r.shard, status: r.status, patches: r.patches, error: r.error })) },
     });
   }

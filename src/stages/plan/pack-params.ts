@@ -15,8 +15,10 @@ export const PACK_DEFAULTS = Object.freeze({ compression: 'none', chunkPatches: 
 export function parseCompression(text: string): PackParams['compression'] {
   const m = /^(none|gzip)(?::(\d))?$/.exec(text);
   if (!m || (m[1] === 'none' && m[2] !== undefined) || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 9))) {
-    throw new OptionError(`Expected \`compression\` to be none, gzip or gzip:LEVEL with LEVEL 1-9, received \`${text}\``,
-      'Only codecs every HDF5 reader (h5py, h5dump, h5wasm) decodes are written; LZF and Blosc are not.');
+    throw new OptionError(
+      `Expected \`compression\` to be none, gzip or gzip:LEVEL with LEVEL 1-9, received \`${text}\``,
+      'Only codecs every HDF5 reader (h5py, h5dump, h5wasm) decodes are written; LZF and Blosc are not.',
+    );
   }
   return m[1] === 'none' ? { codec: 'none' } : { codec: 'gzip', level: m[2] === undefined ? PACK_DEFAULTS.gzipLevel : Number(m[2]) };
 }

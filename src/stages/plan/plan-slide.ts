@@ -27,7 +27,14 @@ export function describeInfo(info: SlideInfo): PlanSlideInfo {
     mpp: info.mppX,
     mppSource: info.mppSource,
     objectivePower: info.objectivePower,
-    levels: info.levels.map((l) => ({ width: l.width, height: l.height, downsample: l.downsample, tileWidth: l.tileWidth, tileHeight: l.tileHeight, compression: l.compression })),
+    levels: info.levels.map((l) => ({
+      width: l.width,
+      height: l.height,
+      downsample: l.downsample,
+      tileWidth: l.tileWidth,
+      tileHeight: l.tileHeight,
+      compression: l.compression,
+    })),
   };
 }
 
@@ -114,18 +121,27 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
     const userMask = await findUserMask(ctx.params.masksDir, path);
     if (!userMask && ctx.params.tissue.userMaskMode === 'replace') {
       throw new WsiHpcError('MASK_INVALID', `${path}: --mask-mode replace but no mask for this slide in ${ctx.params.masksDir}`, {
-        file: path, hint: `Add ${basename(path, extname(path))}.xml, .geojson or .png to the masks folder`,
+        file: path,
+        hint: `Add ${basename(path, extname(path))}.xml, .geojson or .png to the masks folder`,
       });
     }
     const tissue = await localizeTissue(reader, { ...ctx.params.tissue, userMask: userMask?.path ?? null });
     const stain = ctx.params.stain ? fitSlideStain(tissue, ctx.params.stain.target) : undefined;
-    const choice = resolveLevel({ downsamples: reader.info.levels.map((l) => l.downsample), mpp: reader.info.mppX, file: path }, ctx.params.grid);
+    const choice = resolveLevel(
+      { downsamples: reader.info.levels.map((l) => l.downsample), mpp: reader.info.mppX, file: path },
+      ctx.params.grid,
+    );
     const m = tissue.mask;
     const grid = planGrid({ width: info.width, height: info.height }, m, choice, ctx.params.grid);
     const gridBytes = encodeGrid(grid);
     const p = ctx.paths;
     if (!ctx.isDryRun) {
-      const qc = drawQc(tissue.thumbnail.image, m, { coords: grid.coords, footprintLevel0: grid.footprintLevel0, scaleX: m.scaleX, scaleY: m.scaleY });
+      const qc = drawQc(tissue.thumbnail.image, m, {
+        coords: grid.coords,
+        footprintLevel0: grid.footprintLevel0,
+        scaleX: m.scaleX,
+        scaleY: m.scaleY,
+      });
       await writeFileAtomic(p.mask(id), await encodeMaskPng(m));
       await writeFileAtomic(p.thumbnail(id), await encodeRgbPng(tissue.thumbnail.image));
       await writeFileAtomic(p.qc(id), await encodeRgbPng(qc));
@@ -142,13 +158,20 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
       tissue: describeTissue(tissue, ctx.params.tissue.maskMpp),
       grid: describeGrid(grid, relativeToRun(p, p.grid(id)), sha256(gridBytes)),
       outputs: {
-        mask: relativeToRun(p, p.mask(id)), qc: relativeToRun(p, p.qc(id)), tissue: relativeToRun(p, p.tissue(id)), thumbnail: relativeToRun(p, p.thumbnail(id)),
+        mask: relativeToRun(p, p.mask(id)),
+        qc: relativeToRun(p, p.qc(id)),
+        tissue: relativeToRun(p, p.tissue(id)),
+        thumbnail: relativeToRun(p, p.thumbnail(id)),
       },
     };
   } catch (err) {
     const e = err instanceof WsiHpcError ? err : null;
     const message = err instanceof Error ? err.message : String(err);
-    return { ...base, status: 'failed', error: { code: e?.code ?? 'INTERNAL', message: message.includes(path) ? message : `${path}: ${message}`, hint: e?.hint } };
+    return {
+      ...base,
+      status: 'failed',
+      error: { code: e?.code ?? 'INTERNAL', message: message.includes(path) ? message : `${path}: ${message}`, hint: e?.hint },
+    };
   } finally {
     await reader?.close();
   }

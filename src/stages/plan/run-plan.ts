@@ -8,8 +8,14 @@ import pLimit from 'p-limit';
 import { normalizeGridOptions, type GridOptions } from '../../grid/index.js';
 import { normalizeTissueOptions, type TissueOptions } from '../../tissue/index.js';
 import {
-  PLAN_SCHEMA_VERSION, discoverSlides, readPlanIfExists, summarizeSlides, writePlan,
-  type PlanFile, type PlanParams, type PlanSlide,
+  PLAN_SCHEMA_VERSION,
+  discoverSlides,
+  readPlanIfExists,
+  summarizeSlides,
+  writePlan,
+  type PlanFile,
+  type PlanParams,
+  type PlanSlide,
 } from '../../plan/index.js';
 import { runPaths } from '../../run/paths.js';
 import { hashJson, sha256 } from '../../util/hash.js';
@@ -54,7 +60,7 @@ export interface PlanRunResult {
 export const PLAN_DEFAULTS = Object.freeze({ concurrency: Math.max(1, Math.min(2, cpus().length)) });
 
 async function isReusable(prev: PlanSlide | undefined, path: string, root: string, masksDir: string | null): Promise<boolean> {
-  if (!prev || prev.status !== 'planned' || !prev.grid || !prev.outputs) return false;
+  if (prev?.status !== 'planned' || !prev.grid || !prev.outputs) return false;
   const mask = await findUserMask(masksDir, path);
   if (JSON.stringify(mask ?? null) !== JSON.stringify(prev.userMask ?? null)) return false;
   const st = await stat(path).catch(() => null);
@@ -115,22 +121,26 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   let done = 0;
   let lastCheckpoint = 0;
   const limit = pLimit(concurrency);
-  await Promise.all(slidesIn.map((path, i) => limit(async () => {
-    const prev = prevById.get(path);
-    if (await isReusable(prev, path, paths.root, params.masksDir)) {
-      results[i] = prev as PlanSlide;
-      reused.push((prev as PlanSlide).id);
-    } else {
-      results[i] = await planSlide(path, { paths, params, isDryRun });
-    }
-    done++;
-    options.onSlideDone?.(results[i], done, slidesIn.length);
-    // Checkpoint so that a killed plan of a large cohort keeps what it finished.
-    if (!isDryRun && done - lastCheckpoint >= 25) {
-      lastCheckpoint = done;
-      await writePlan(paths.plan, build(results.filter(Boolean)));
-    }
-  })));
+  await Promise.all(
+    slidesIn.map((path, i) =>
+      limit(async () => {
+        const prev = prevById.get(path);
+        if (await isReusable(prev, path, paths.root, params.masksDir)) {
+          results[i] = prev as PlanSlide;
+          reused.push((prev as PlanSlide).id);
+        } else {
+          results[i] = await planSlide(path, { paths, params, isDryRun });
+        }
+        done++;
+        options.onSlideDone?.(results[i], done, slidesIn.length);
+        // Checkpoint so that a killed plan of a large cohort keeps what it finished.
+        if (!isDryRun && done - lastCheckpoint >= 25) {
+          lastCheckpoint = done;
+          await writePlan(paths.plan, build(results.filter(Boolean)));
+        }
+      }),
+    ),
+  );
   const plan = build(results);
   if (!isDryRun) await writePlan(paths.plan, plan);
   return { plan, planFile: paths.plan, reused, isDryRun };

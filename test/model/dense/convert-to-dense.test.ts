@@ -8,7 +8,11 @@ import { buildGoogLeNet, buildResNet18 } from '../../../src/model/zoo/index.js';
 import type { WsiHpcError } from '../../../src/errors.js';
 
 function input(n: number, h: number, w: number): ort.Tensor {
-  return new ort.Tensor('float32', Float32Array.from({ length: n * 3 * h * w }, (_, i) => Math.sin(i * 0.37) + 0.3 * Math.cos(i * 0.011)), [n, 3, h, w]);
+  return new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: n * 3 * h * w }, (_, i) => Math.sin(i * 0.37) + 0.3 * Math.cos(i * 0.011)),
+    [n, 3, h, w],
+  );
 }
 
 async function run(bytes: Uint8Array, x: ort.Tensor): Promise<ort.Tensor> {
@@ -30,11 +34,19 @@ function conversionError(fn: () => unknown): WsiHpcError {
 // A patch model whose only pool has ceil_mode=1, to check the refusal names it.
 function ceilModeModel(): Uint8Array {
   const g = new GraphBuilder();
-  const conv = g.op('Conv', ['input', g.constFloat([4, 3, 3, 3], new Float32Array(108).fill(0.1))], { kernel_shape: [3, 3], strides: [2, 2] });
+  const conv = g.op('Conv', ['input', g.constFloat([4, 3, 3, 3], new Float32Array(108).fill(0.1))], {
+    kernel_shape: [3, 3],
+    strides: [2, 2],
+  });
   const pool = g.op('MaxPool', [conv], { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 });
   const flat = g.op('Flatten', [g.op('GlobalAveragePool', [pool])], { axis: 1 });
   g.op('Gemm', [flat, g.constFloat([2, 4], [1, 0, 0, 1, 0, 1, 1, 0])], { transB: 1 }, ['logits']);
-  return encodeModel({ graphName: 'ceil', builder: g, inputs: [valueInfo('input', DT.FLOAT, ['N', 3, 224, 224])], outputs: [valueInfo('logits', DT.FLOAT, ['N', 2])] });
+  return encodeModel({
+    graphName: 'ceil',
+    builder: g,
+    inputs: [valueInfo('input', DT.FLOAT, ['N', 3, 224, 224])],
+    outputs: [valueInfo('logits', DT.FLOAT, ['N', 2])],
+  });
 }
 
 describe('convertToDense', () => {
@@ -42,15 +54,18 @@ describe('convertToDense', () => {
     ['gap-gemm', 'GlobalAveragePool → Flatten → Gemm'],
     ['reducemean-matmul', 'ReduceMean → MatMul → Add'],
     ['avgpool-reshape-gemm-softmax', 'AveragePool → Reshape → Gemm → Softmax'],
-  ])('a %s head becomes AveragePool + 1x1 Conv: loads in onnxruntime-node and maps a 288x352 window to a 3x5 logit map', async (head, description) => {
-    const model = buildFcn({ head });
-    const dense = convertToDense(model.bytes, model.card);
-    expect(dense).toMatchObject({ totalStridePx: 32, featureEdge: 6, classes: 2, patchSizePx: 224, replacedHead: description });
-    expect(dense.card).toMatchObject({ isFullyConvolutional: true, output: { name: 'logits', kind: 'logits' } });
-    const out = await run(dense.bytes, input(1, 288, 352));
-    expect(out.dims).toEqual([1, 2, 3, 5]);
-    expect(Array.from(out.data as Float32Array).every(Number.isFinite)).toBe(true);
-  });
+  ])(
+    'a %s head becomes AveragePool + 1x1 Conv: loads in onnxruntime-node and maps a 288x352 window to a 3x5 logit map',
+    async (head, description) => {
+      const model = buildFcn({ head });
+      const dense = convertToDense(model.bytes, model.card);
+      expect(dense).toMatchObject({ totalStridePx: 32, featureEdge: 6, classes: 2, patchSizePx: 224, replacedHead: description });
+      expect(dense.card).toMatchObject({ isFullyConvolutional: true, output: { name: 'logits', kind: 'logits' } });
+      const out = await run(dense.bytes, input(1, 288, 352));
+      expect(out.dims).toEqual([1, 2, 3, 5]);
+      expect(Array.from(out.data as Float32Array).every(Number.isFinite)).toBe(true);
+    },
+  );
 
   test.each([
     ['GoogLeNet', buildGoogLeNet],
@@ -74,14 +89,18 @@ describe('convertToDense', () => {
     const twice = convertToDense(once.bytes, once.card);
     expect(twice).toMatchObject({ totalStridePx: 32, classes: 2, replacedHead: 'none (card says fully convolutional)' });
     const x = input(1, 256, 256);
-    expect(Array.from((await run(twice.bytes, x)).data as Float32Array)).toEqual(Array.from((await run(once.bytes, x)).data as Float32Array));
+    expect(Array.from((await run(twice.bytes, x)).data as Float32Array)).toEqual(
+      Array.from((await run(once.bytes, x)).data as Float32Array),
+    );
   });
 
   test('a classifier on the flattened map (no global pooling) is MODEL_INVALID naming the pattern and the supported heads', () => {
     const model = buildFcn({ head: 'flatten-gemm' });
     const err = conversionError(() => convertToDense(model.bytes, model.card, 'flat.onnx'));
     expect(err.code).toBe('MODEL_INVALID');
-    expect(err.message).toContain('flat.onnx: cannot convert to dense: the classifier does not read a global average of the last feature map (found Concat → Flatten → Gemm before output `logits`)');
+    expect(err.message).toContain(
+      'flat.onnx: cannot convert to dense: the classifier does not read a global average of the last feature map (found Concat → Flatten → Gemm before output `logits`)',
+    );
     expect(err.message).toContain('supported heads: GlobalAveragePool | ReduceMean over H,W');
   });
 
@@ -96,6 +115,8 @@ describe('convertToDense', () => {
     const model = buildFcn();
     const nhwc = { ...model.card, input: { ...model.card.input, layout: 'NHWC' as const } };
     expect(() => convertToDense(model.bytes, nhwc)).toThrow('the input layout is NHWC; dense conversion handles NCHW graphs only');
-    expect(() => convertToDense(model.bytes, { ...model.card, isFullyConvolutional: true })).toThrow(/cannot convert to dense: GlobalAveragePool node `n_GlobalAveragePool_\d+` cannot run on a window of any size/);
+    expect(() => convertToDense(model.bytes, { ...model.card, isFullyConvolutional: true })).toThrow(
+      /cannot convert to dense: GlobalAveragePool node `n_GlobalAveragePool_\d+` cannot run on a window of any size/,
+    );
   });
 });

@@ -3,8 +3,15 @@
 // they differ at patch borders, by the amount asserted here.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  buildFcn, compareHeatmaps, convertToDense, createDenseSession, createPatchSession, denseHeatmap, slidingHeatmap,
-  type DenseSession, type PatchSession,
+  buildFcn,
+  compareHeatmaps,
+  convertToDense,
+  createDenseSession,
+  createPatchSession,
+  denseHeatmap,
+  slidingHeatmap,
+  type DenseSession,
+  type PatchSession,
 } from '../../../src/model/dense/index.js';
 import { openSlide, type RgbImage } from '../../../src/slide/index.js';
 import { smallHePath } from '../../fixtures/index.js';
@@ -36,7 +43,10 @@ interface Pair {
 
 async function openPair(padding: 'valid' | 'same'): Promise<Pair> {
   const model = buildFcn({ padding });
-  return { dense: await createDenseSession(convertToDense(model.bytes, model.card)), patch: await createPatchSession(model.bytes, model.card) };
+  return {
+    dense: await createDenseSession(convertToDense(model.bytes, model.card)),
+    patch: await createPatchSession(model.bytes, model.card),
+  };
 }
 
 describe('denseHeatmap on a real H&E region', () => {
@@ -54,19 +64,22 @@ describe('denseHeatmap on a real H&E region', () => {
   test.each([
     [32, 5, 1],
     [16, 9, 4],
-  ])('valid padding, stride %i: the %i-cell-wide grid from %i dense run(s) equals the sliding window within 1e-4', async (stride, cells, runs) => {
-    const dense = await denseHeatmap(valid.dense, window, stride);
-    const sliding = await slidingHeatmap(valid.patch, window, stride, { batchSize: 16 });
-    expect([dense.width, dense.height, dense.runs]).toEqual([cells, cells, runs]);
-    expect(sliding.runs).toBe(Math.ceil((cells * cells) / 16));
-    const diff = compareHeatmaps(dense, sliding);
-    expect(diff.cells).toBe(cells * cells);
-    expect(diff.maxAbsLogit).toBeLessThan(1e-4);
-    expect(diff.maxAbsProbability).toBeLessThan(1e-4);
-    // Not a constant map: the comparison means something.
-    const p = Array.from(sliding.probabilities.subarray(cells * cells));
-    expect(Math.max(...p) - Math.min(...p)).toBeGreaterThan(0.01);
-  });
+  ])(
+    'valid padding, stride %i: the %i-cell-wide grid from %i dense run(s) equals the sliding window within 1e-4',
+    async (stride, cells, runs) => {
+      const dense = await denseHeatmap(valid.dense, window, stride);
+      const sliding = await slidingHeatmap(valid.patch, window, stride, { batchSize: 16 });
+      expect([dense.width, dense.height, dense.runs]).toEqual([cells, cells, runs]);
+      expect(sliding.runs).toBe(Math.ceil((cells * cells) / 16));
+      const diff = compareHeatmaps(dense, sliding);
+      expect(diff.cells).toBe(cells * cells);
+      expect(diff.maxAbsLogit).toBeLessThan(1e-4);
+      expect(diff.maxAbsProbability).toBeLessThan(1e-4);
+      // Not a constant map: the comparison means something.
+      const p = Array.from(sliding.probabilities.subarray(cells * cells));
+      expect(Math.max(...p) - Math.min(...p)).toBeGreaterThan(0.01);
+    },
+  );
 
   test.each([8, 56, 64])('valid padding, stride %i on an odd-sized 333x301 window also equals the sliding window', async (stride) => {
     const odd = crop(window, 333, 301);
@@ -85,7 +98,12 @@ describe('denseHeatmap on a real H&E region', () => {
   });
 
   test('slidingHeatmap with `cells` scores only those cells and leaves the rest NaN', async () => {
-    const some = await slidingHeatmap(valid.patch, window, 32, { cells: [[0, 0], [4, 2]] });
+    const some = await slidingHeatmap(valid.patch, window, 32, {
+      cells: [
+        [0, 0],
+        [4, 2],
+      ],
+    });
     const all = await slidingHeatmap(valid.patch, window, 32);
     expect(some.probabilities.filter((v) => !Number.isNaN(v)).length).toBe(2 * 2);
     expect(compareHeatmaps(some, all)).toMatchObject({ cells: 2, maxAbsProbability: 0 });

@@ -13,21 +13,26 @@ describe('planShifts', () => {
     [1024, 56, 32, 15, 16],
     [224, 16, 32, 1, 1],
     [300, 16, 32, 5, 4],
-  ])('a %i px window at stride %i with S=%i has a %i-cell grid edge from %i runs, each cell once, at its offset', (edge, s, S, cells, runs) => {
-    const plan = planShifts(edge, edge, 224, s, S);
-    expect([plan.gridWidth, plan.gridHeight]).toEqual([cells, cells]);
-    expect(plan.xRuns.length * plan.yRuns.length).toBe(runs);
-    const seen = plan.xRuns.flatMap((r) => r.cells.map(([a, k]) => {
-      expect(r.startPx + k * S).toBe(a * s);
-      expect(r.startPx + r.lengthPx).toBeLessThanOrEqual(edge);
-      expect((r.lengthPx - 224) % S).toBe(0);
-      return a;
-    }));
-    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: cells }, (_, i) => i));
-    expect(plan.slidingPixels).toBe(cells * cells * 224 * 224);
-  });
+  ])(
+    'a %i px window at stride %i with S=%i has a %i-cell grid edge from %i runs, each cell once, at its offset',
+    (edge, s, S, cells, runs) => {
+      const plan = planShifts(edge, edge, 224, s, S);
+      expect([plan.gridWidth, plan.gridHeight]).toEqual([cells, cells]);
+      expect(plan.xRuns.length * plan.yRuns.length).toBe(runs);
+      const seen = plan.xRuns.flatMap((r) =>
+        r.cells.map(([a, k]) => {
+          expect(r.startPx + k * S).toBe(a * s);
+          expect(r.startPx + r.lengthPx).toBeLessThanOrEqual(edge);
+          expect((r.lengthPx - 224) % S).toBe(0);
+          return a;
+        }),
+      );
+      expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: cells }, (_, i) => i));
+      expect(plan.slidingPixels).toBe(cells * cells * 224 * 224);
+    },
+  );
 
-  test('dense runs feed far fewer pixels than one patch per cell at stride 16, and no fewer at stride 56 (lcm(56, 32) = 224: each run\'s cells tile it without overlap)', () => {
+  test("dense runs feed far fewer pixels than one patch per cell at stride 16, and no fewer at stride 56 (lcm(56, 32) = 224: each run's cells tile it without overlap)", () => {
     const at16 = planShifts(1024, 1024, 224, 16, 32);
     expect(at16.slidingPixels / at16.densePixels).toBeGreaterThan(30);
     const at56 = planShifts(1024, 1024, 224, 56, 32);

@@ -4,7 +4,11 @@ import { normalizeTrainDemoOptions, TRAIN_DEMO_DEFAULTS } from '../../../src/mod
 
 describe('normalizeTrainDemoOptions', () => {
   test('fills defaults for missing and undefined fields', () => {
-    expect(normalizeTrainDemoOptions({ outDir: 'm', slides: undefined, seed: 0 })).toMatchObject({ ...TRAIN_DEMO_DEFAULTS, seed: 0, outDir: 'm' });
+    expect(normalizeTrainDemoOptions({ outDir: 'm', slides: undefined, seed: 0 })).toMatchObject({
+      ...TRAIN_DEMO_DEFAULTS,
+      seed: 0,
+      outDir: 'm',
+    });
   });
 
   test('names every bad value at once', () => {

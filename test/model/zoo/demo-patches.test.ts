@@ -5,7 +5,16 @@ import type { Polygon } from '../../../src/geometry/index.js';
 import { isTumourAt, sampleLabelledPoints } from '../../../src/model/zoo/index.js';
 import { createUniformRng } from '../../../src/model/zoo/prng.js';
 
-const square = (x: number, y: number, size: number): Polygon => ({ rings: [[[x, y], [x + size, y], [x + size, y + size], [x, y + size]]] });
+const square = (x: number, y: number, size: number): Polygon => ({
+  rings: [
+    [
+      [x, y],
+      [x + size, y],
+      [x + size, y + size],
+      [x, y + size],
+    ],
+  ],
+});
 const tissue = [square(0, 0, 4000)];
 const truth = { regions: [square(1000, 1000, 1000)], exclusions: [square(1400, 1400, 200)] };
 
@@ -30,6 +39,8 @@ describe('sampleLabelledPoints', () => {
   });
 
   test('is reproducible for a seed', () => {
-    expect(sampleLabelledPoints(tissue, truth, 40, createUniformRng(9))).toEqual(sampleLabelledPoints(tissue, truth, 40, createUniformRng(9)));
+    expect(sampleLabelledPoints(tissue, truth, 40, createUniformRng(9))).toEqual(
+      sampleLabelledPoints(tissue, truth, 40, createUniformRng(9)),
+    );
   });
 });

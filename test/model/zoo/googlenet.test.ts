@@ -19,7 +19,12 @@ describe('buildGoogLeNet', () => {
 
   test('card, graph and counters agree; tumour is the positive class', () => {
     expectConsistentModel(model);
-    expect(model.card).toMatchObject({ patchSizePx: 224, mpp: 0.5, input: { layout: 'NCHW' }, output: { kind: 'logits', labels: ['normal', 'tumour'] } });
+    expect(model.card).toMatchObject({
+      patchSizePx: 224,
+      mpp: 0.5,
+      input: { layout: 'NCHW' },
+      output: { kind: 'logits', labels: ['normal', 'tumour'] },
+    });
   });
 
   test('has the real parameter count within 5% with the ImageNet head, and 2 classes drop exactly 998 head rows', () => {

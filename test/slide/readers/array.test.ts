@@ -8,7 +8,11 @@ const image = makePattern(101, 67, 5);
 
 test('fromImage builds 2x box-filtered levels with OpenSlide-style downsamples', () => {
   const slide = ArraySlideReader.fromImage(image, { levelCount: 3, mpp: 0.5 });
-  expect(slide.info.levels.map((l) => [l.width, l.height])).toEqual([[101, 67], [50, 33], [25, 16]]);
+  expect(slide.info.levels.map((l) => [l.width, l.height])).toEqual([
+    [101, 67],
+    [50, 33],
+    [25, 16],
+  ]);
   expect(slide.info.levels[1].downsample).toBeCloseTo((101 / 50 + 67 / 33) / 2, 12);
   expect(slide.info).toMatchObject({ mppX: 0.5, mppSource: 'override', path: 'memory://array' });
 });
@@ -31,6 +35,8 @@ test.each([
 });
 
 test('mismatched level data is refused with a message', () => {
-  expect(() => new ArraySlideReader([{ width: 2, height: 2, data: new Uint8Array(5) }])).toThrow('Expected level 0 data to hold 2x2x3 bytes, received 5');
+  expect(() => new ArraySlideReader([{ width: 2, height: 2, data: new Uint8Array(5) }])).toThrow(
+    'Expected level 0 data to hold 2x2x3 bytes, received 5',
+  );
   expect(() => new ArraySlideReader([])).toThrow('Expected at least one level image for ArraySlideReader, received none');
 });

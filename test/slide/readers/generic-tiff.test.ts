@@ -3,7 +3,16 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openSlide, type SlideReader } from '../../../src/slide/index.js';
-import { cropWhite, makePattern, makeTempDir, meanAbsError, openSlideOracle, writePyramid, type Region, type TiffKind } from '../fixtures.js';
+import {
+  cropWhite,
+  makePattern,
+  makeTempDir,
+  meanAbsError,
+  openSlideOracle,
+  writePyramid,
+  type Region,
+  type TiffKind,
+} from '../fixtures.js';
 
 const WIDTH = 3000;
 const HEIGHT = 2200;
@@ -86,7 +95,10 @@ test('lossless level-0 regions equal the source pixels exactly, white outside', 
     try {
       for (const r of REGIONS.filter((region) => region.level === 0)) {
         const image = await slide.readRegion(0, r.x, r.y, r.width, r.height);
-        expect(Buffer.from(image.data).equals(Buffer.from(cropWhite(pattern, r.x, r.y, r.width, r.height).data)), `${kind} ${JSON.stringify(r)}`).toBe(true);
+        expect(
+          Buffer.from(image.data).equals(Buffer.from(cropWhite(pattern, r.x, r.y, r.width, r.height).data)),
+          `${kind} ${JSON.stringify(r)}`,
+        ).toBe(true);
       }
     } finally {
       await slide.close();

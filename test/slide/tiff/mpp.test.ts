@@ -6,9 +6,26 @@ import type { TiffDirectory } from '../../../src/slide/tiff/types.js';
 
 function dir(xResolution: number | null, yResolution: number | null, resolutionUnit: number | null): TiffDirectory {
   return {
-    index: 0, width: 1, height: 1, isTiled: true, tileWidth: 1, tileHeight: 1, compressionCode: 7, photometric: 6,
-    samplesPerPixel: 3, bitsPerSample: [8, 8, 8], planarConfiguration: 1, predictor: 1, newSubfileType: 0, description: '',
-    xResolution, yResolution, resolutionUnit, tileOffsets: [], tileByteCounts: [], jpegTables: null,
+    index: 0,
+    width: 1,
+    height: 1,
+    isTiled: true,
+    tileWidth: 1,
+    tileHeight: 1,
+    compressionCode: 7,
+    photometric: 6,
+    samplesPerPixel: 3,
+    bitsPerSample: [8, 8, 8],
+    planarConfiguration: 1,
+    predictor: 1,
+    newSubfileType: 0,
+    description: '',
+    xResolution,
+    yResolution,
+    resolutionUnit,
+    tileOffsets: [],
+    tileByteCounts: [],
+    jpegTables: null,
   };
 }
 
@@ -37,9 +54,19 @@ test.each([
 
 test.each([
   ['override wins', { mppOverride: 0.3, isOverrideOnlyWhenMissing: false }, 0.5, { mppX: 0.3, mppSource: 'override' }],
-  ['override only when missing keeps the vendor value', { mppOverride: 0.3, isOverrideOnlyWhenMissing: true }, 0.5, { mppX: 0.5, mppSource: 'aperio' }],
+  [
+    'override only when missing keeps the vendor value',
+    { mppOverride: 0.3, isOverrideOnlyWhenMissing: true },
+    0.5,
+    { mppX: 0.5, mppSource: 'aperio' },
+  ],
   ['vendor before TIFF resolution', { mppOverride: null, isOverrideOnlyWhenMissing: false }, 0.5, { mppX: 0.5, mppSource: 'aperio' }],
-  ['implausible vendor falls back to TIFF resolution', { mppOverride: null, isOverrideOnlyWhenMissing: false }, 900, { mppX: 0.25, mppSource: 'tiff-resolution' }],
+  [
+    'implausible vendor falls back to TIFF resolution',
+    { mppOverride: null, isOverrideOnlyWhenMissing: false },
+    900,
+    { mppX: 0.25, mppSource: 'tiff-resolution' },
+  ],
 ])('resolveMpp: %s', (_name, config, vendor, expected) => {
   expect(resolveMpp(config, vendor, 'aperio', dir(40_000, 40_000, 3))).toMatchObject(expected);
 });
@@ -47,5 +74,8 @@ test.each([
 test('resolveMpp gives none when nothing is known, and the override fills the gap', () => {
   const none = { mppOverride: null, isOverrideOnlyWhenMissing: false };
   expect(resolveMpp(none, null, 'aperio', dir(10, 10, 3))).toEqual({ mppX: null, mppY: null, mppSource: 'none' });
-  expect(resolveMpp({ mppOverride: 0.3, isOverrideOnlyWhenMissing: true }, null, 'aperio', dir(10, 10, 3))).toMatchObject({ mppX: 0.3, mppSource: 'override' });
+  expect(resolveMpp({ mppOverride: 0.3, isOverrideOnlyWhenMissing: true }, null, 'aperio', dir(10, 10, 3))).toMatchObject({
+    mppX: 0.3,
+    mppSource: 'override',
+  });
 });
