@@ -100,7 +100,10 @@ log(
 );
 const vipsRuns = [];
 for (let rep = 0; rep < REPS; rep++) {
-  for (const c of CONCURRENCIES) (results.raw[c] ??= []).push(pack(raw.run, ['--read-concurrency', String(c)]));
+  for (const c of CONCURRENCIES) {
+    results.raw[c] ??= [];
+    results.raw[c].push(pack(raw.run, ['--read-concurrency', String(c)]));
+  }
   if (rep === 0) results.gzip.push(pack(gz.run));
   vipsRuns.push(vipsSpans());
 }
@@ -180,7 +183,10 @@ const variants = [
 ];
 function rng(seed) {
   let s = seed >>> 0;
-  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 const readBack = [];
 for (const v of variants) {

@@ -134,7 +134,7 @@ const gridCoords = [];
 for (let y = 0; y + PATCH <= height && gridCoords.length < REGION_COUNT; y += PATCH) {
   for (let x = 0; x + PATCH <= width && gridCoords.length < REGION_COUNT; x += PATCH) gridCoords.push([0, x, y, PATCH, PATCH]);
 }
-randomCoords.forEach((c) => c.push(PATCH, PATCH));
+for (const c of randomCoords) c.push(PATCH, PATCH);
 
 const regions = {};
 for (const [name, coords] of [

@@ -74,7 +74,7 @@ export class ShardReader {
       throw new WsiHpcError('SHARD_CORRUPT', `${path}: ${msg}`, { file: path, hint });
     };
     const patches = file.get(DATASETS.patches) as unknown as H5Dataset | null;
-    if (!patches || patches.shape?.length !== 4 || patches.shape[3] !== 3) fail('no /patches dataset of shape [N, H, W, 3]');
+    if (patches?.shape?.length !== 4 || patches.shape[3] !== 3) fail('no /patches dataset of shape [N, H, W, 3]');
     const p = patches as H5Dataset;
     for (const f of p.filters) {
       if (!READABLE_FILTERS.has(f.id)) {

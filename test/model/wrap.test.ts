@@ -40,7 +40,7 @@ describe('wrapModel', () => {
     const r = await s.run({ [wrapped.inputName]: new ort.Tensor('uint8', pixels, [n, 8, 8, 3]) });
     const got = Array.from(r[wrapped.outputName].data as Float32Array);
     const want = reference(pixels, n, 8);
-    got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+    for (const [i, v] of got.entries()) expect(v).toBeCloseTo(want[i], 5);
     expect(wrapped.classes).toBe(2);
   });
 

@@ -47,7 +47,10 @@ describe('planShards', () => {
 
   test('random cohorts are always covered exactly once and balanced', () => {
     let seed = 42;
-    const rnd = (n: number) => (seed = (seed * 16807) % 2147483647) % n;
+    const rnd = (n: number) => {
+      seed = (seed * 16807) % 2147483647;
+      return seed % n;
+    };
     for (let trial = 0; trial < 200; trial++) {
       const input = slides(...Array.from({ length: 1 + rnd(12) }, () => rnd(5000)));
       const plan = planShards(input, normalizeShardOptions({ patchesPerShard: 1 + rnd(3000), shardsPerTask: 1 + rnd(4) }));

@@ -7,6 +7,7 @@ import { readFile, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readPredictions } from '../../src/hdf5/index.js';
+import type { RunStatus } from '../../src/executor/index.js';
 import type { PlanFile } from '../../src/plan/index.js';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
 import { requireCluster, restartCluster } from '../fixtures/cluster.js';
@@ -20,9 +21,9 @@ let model: string;
 
 const sl = (args: string[]) => cli(args, { env: env ?? {} });
 
-async function waitFinished(run: string, timeoutS = 600): Promise<any> {
+async function waitFinished(run: string, timeoutS = 600): Promise<RunStatus> {
   for (let t = 0; t < timeoutS; t += 2) {
-    const s = parseJson(await sl(['status', run, '--json']));
+    const s = parseJson<RunStatus>(await sl(['status', run, '--json']));
     if (s.isFinished) return s;
     await new Promise((r) => setTimeout(r, 2000));
   }
@@ -121,7 +122,7 @@ describe.runIf(env)('SLURM orchestration on the local cluster', () => {
       // `--setup 'sleep 8'` keeps the tasks running while we ask, so SLURM (not markers) must answer.
       expect((await sl(['submit', run, '--stages', 'pack', ...submitArgs, '--setup', 'sleep 8', '-q'])).exitCode).toBe(0);
       // While jobs are queued or running, states come from scontrol/squeue.
-      const s = parseJson(await sl(['status', run, '--json']));
+      const s = parseJson<RunStatus>(await sl(['status', run, '--json']));
       expect(s.source).toBe('scontrol');
       const fin = await waitFinished(run);
       expect(fin.stages[0].counts.done).toBe(fin.stages[0].total);

@@ -15,7 +15,7 @@ let tmp: { dir: string; cleanup: () => Promise<void> };
 let slidesDir: string;
 let run: string;
 let plan: PlanFile;
-let firstJson: any;
+let firstJson: { totals: PlanFile['totals'] };
 let cohort: Awaited<ReturnType<typeof makeCohort>>;
 
 beforeAll(async () => {

@@ -118,7 +118,7 @@ describe('Macenko on real H&E pixels', () => {
     const t = transferMatrix(fit, fit);
     for (const v of fit.he) {
       const tv = [0, 1, 2].map((i) => t[i][0] * v[0] + t[i][1] * v[1] + t[i][2] * v[2]);
-      tv.forEach((x, i) => expect(x).toBeCloseTo(v[i], 9));
+      for (const [i, x] of tv.entries()) expect(x).toBeCloseTo(v[i], 9);
     }
     const tt = [0, 1, 2].map((i) => [0, 1, 2].map((j) => t[i][0] * t[0][j] + t[i][1] * t[1][j] + t[i][2] * t[2][j]));
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(tt[i][j]).toBeCloseTo(t[i][j], 9);

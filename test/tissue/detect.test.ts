@@ -21,7 +21,10 @@ const PURPLE: Rgb = [150, 90, 170];
 function image(width: number, height: number, paint: (x: number, y: number) => Rgb | null, seed = 1): RgbImage {
   const data = new Uint8Array(width * height * 3);
   let s = seed;
-  const noise = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) % 9) - 4;
+  const noise = () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return (s % 9) - 4;
+  };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const c = paint(x, y) ?? WHITE;

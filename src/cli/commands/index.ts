@@ -1,5 +1,4 @@
 // Every CLI command, listed explicitly.
-import type { CommandModule } from 'yargs';
 import { planCommand } from './plan.js';
 import { packCommand } from './pack.js';
 import { inferCommand } from './infer.js';
@@ -13,7 +12,7 @@ import { studyCommand } from './study.js';
 import { synthCommand } from './synth.js';
 import { reportCommand } from './report.js';
 
-export const commands: CommandModule<any, any>[] = [
+export const commands = [
   planCommand,
   packCommand,
   inferCommand,
@@ -27,4 +26,4 @@ export const commands: CommandModule<any, any>[] = [
   modelCommand,
   synthCommand,
   reportCommand,
-];
+] as const;

@@ -34,7 +34,7 @@ export async function slidingHeatmap(
   for (let start = 0; start < cells.length; start += batchSize) {
     const batch = cells.slice(start, start + batchSize);
     const data = new Float32Array(batch.length * 3 * p * p);
-    batch.forEach(([x, y], i) => writeWindowCrop(data, i, window, x * stridePx, y * stridePx, p, p, card));
+    for (const [i, [x, y]] of batch.entries()) writeWindowCrop(data, i, window, x * stridePx, y * stridePx, p, p, card);
     const out = (await patch.session.run({ [card.input.name]: new Tensor('float32', data, [batch.length, 3, p, p]) }))[card.output.name];
     runs++;
     if (out.dims.length !== 2 || out.dims[0] !== batch.length)

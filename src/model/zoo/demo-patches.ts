@@ -104,7 +104,7 @@ export async function extractFeatures(
     const batch = points.slice(start, start + batchSize);
     const input = new Float32Array(batch.length * 3 * pixels);
     const patches = await Promise.all(batch.map((p) => slide.readRegion(0, p.x - size / 2, p.y - size / 2, size, size)));
-    patches.forEach((patch, i) => writeNormalizedPatch(input, i, patch.data, pixels, IMAGENET_MEAN, IMAGENET_STD));
+    for (const [i, patch] of patches.entries()) writeNormalizedPatch(input, i, patch.data, pixels, IMAGENET_MEAN, IMAGENET_STD);
     const out = await session.run({ input: new Tensor('float32', input, [batch.length, 3, size, size]) });
     const features = out.features.data as Float32Array;
     const width = features.length / batch.length;

@@ -1,7 +1,7 @@
 // Opens a TIFF and loads the tags of every IFD with geotiff (which handles classic and BigTIFF layouts).
 // Header and chain sanity are checked first (tiff-header.ts, check-ifd-chain.ts); classifying IFDs is the readers' job.
 
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { fromFile, type GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import { SlideError, toWsiHpcError } from '../../errors.js';
 import { checkIfdChain } from './check-ifd-chain.js';
@@ -80,7 +80,7 @@ async function readDirectories(path: string, count: number): Promise<TiffDirecto
 
 /** Open `path`, check it is a sound TIFF and load all its directories. The caller owns `handle`. */
 export async function readTiffStructure(path: string): Promise<TiffFile> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (err) {

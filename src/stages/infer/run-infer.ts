@@ -95,7 +95,10 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     card,
     modelSha256: sha256(bytes),
     batchSize,
-    onPatches: (n: number) => o.onPatches?.((done += n), total),
+    onPatches: (n: number) => {
+      done += n;
+      o.onPatches?.(done, total);
+    },
   };
   try {
     watchStopSignal();

@@ -43,7 +43,10 @@ export async function runPack(options: PackRunOptions): Promise<PackRunResult> {
     readConcurrency: expectPositiveInt('readConcurrency', options.readConcurrency ?? PACK_RUN_DEFAULTS.readConcurrency),
     batchPatches: expectPositiveInt('batchPatches', options.batchPatches ?? PACK_RUN_DEFAULTS.batchPatches),
     isVerifying: options.isVerifying ?? false,
-    onPatches: (n: number) => options.onPatches?.((done += n), total),
+    onPatches: (n: number) => {
+      done += n;
+      options.onPatches?.(done, total);
+    },
   };
   const sources = new Map<string, Promise<PatchSource>>();
   const results: PackShardResult[] = [];

@@ -8,5 +8,5 @@ test('writeNormalizedPatch puts ((v / 255) - mean) / std of each channel in its 
   writeNormalizedPatch(out, 1, rgb, 2, [0.5, 0.25, 0], [0.5, 0.25, 1]);
   expect(Array.from(out.subarray(0, 6))).toEqual([9, 9, 9, 9, 9, 9]);
   const expected = [1, -1, -1, 0.6, 0.2, 1];
-  Array.from(out.subarray(6)).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+  for (const [i, v] of Array.from(out.subarray(6)).entries()) expect(v).toBeCloseTo(expected[i], 6);
 });

@@ -61,7 +61,7 @@ describe.each(['jpeg', 'deflate', 'lzw', 'none', 'bigtiff-jpeg'] as const)('gene
       expect(slide.info.vendor).toBe(oracle.properties['openslide.vendor']);
       expect(slide.info.isBigTiff).toBe(kind === 'bigtiff-jpeg');
       expect(slide.info.levels.map((l) => [l.width, l.height])).toEqual(oracle.levelDimensions);
-      slide.info.levels.forEach((l, i) => expect(l.downsample).toBeCloseTo(oracle.levelDownsamples[i], 10));
+      for (const [i, l] of slide.info.levels.entries()) expect(l.downsample).toBeCloseTo(oracle.levelDownsamples[i], 10);
       expect(slide.info.levels.every((l) => l.tileWidth === 256 && l.tileHeight === 256)).toBe(true);
       expect(slide.info.levels[0].compression).toBe(kind === 'bigtiff-jpeg' ? 'jpeg' : kind);
     } finally {
@@ -136,11 +136,11 @@ test('many concurrent readRegion calls equal sequential ones, with a cache small
   const regions: Region[] = [];
   for (let i = 0; i < 60; i++) regions.push({ level: i % 3, x: (i * 173) % 1400, y: (i * 311) % 1000, width: 224, height: 224 });
   const sequential = await openSlide(path, { cacheBytes: 0 });
-  const expected = [];
+  const expected: Awaited<ReturnType<SlideReader['readRegion']>>[] = [];
   for (const r of regions) expected.push(await sequential.readRegion(r.level, r.x, r.y, r.width, r.height));
   await sequential.close();
   const concurrent = await openSlide(path, { cacheBytes: 4 * 256 * 256 * 3 });
   const got = await Promise.all([...regions, ...regions].map((r) => concurrent.readRegion(r.level, r.x, r.y, r.width, r.height)));
   await concurrent.close();
-  got.forEach((image, i) => expect(Buffer.from(image.data).equals(Buffer.from(expected[i % regions.length].data))).toBe(true));
+  for (const [i, image] of got.entries()) expect(Buffer.from(image.data).equals(Buffer.from(expected[i % regions.length].data))).toBe(true);
 });

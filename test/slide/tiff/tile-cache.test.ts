@@ -28,8 +28,12 @@ test('the least recently used tiles are evicted once the byte bound is exceeded'
   expect(cache.sizeBytes).toBe(30);
   expect(cache.entryCount).toBe(3);
   let reloaded = '';
-  await cache.get('b', async () => ((reloaded += 'b'), tile(10)));
-  await cache.get('a', async () => ((reloaded += 'a'), tile(10)));
+  const loadAs = (key: string) => async () => {
+    reloaded += key;
+    return tile(10);
+  };
+  await cache.get('b', loadAs('b'));
+  await cache.get('a', loadAs('a'));
   expect(reloaded).toBe('b');
 });
 
@@ -42,7 +46,11 @@ test('a failed load is not cached and the next get retries', async () => {
 test.each([0, 5])('a cache of %d bytes still de-duplicates but keeps nothing larger', async (maxBytes) => {
   const cache = new TileCache(maxBytes);
   let loads = 0;
-  await Promise.all([1, 2, 3].map(() => cache.get('k', async () => (loads++, tile(10)))));
+  const load = async () => {
+    loads++;
+    return tile(10);
+  };
+  await Promise.all([1, 2, 3].map(() => cache.get('k', load)));
   expect(loads).toBe(1);
   expect(cache.entryCount).toBe(0);
 });
