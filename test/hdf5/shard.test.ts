@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,13 @@ function patchPixels(i: number): Uint8Array {
   const a = new Uint8Array(P * P * 3);
   for (let k = 0; k < a.length; k++) a[k] = (i * 31 + k * 7) & 255;
   return a;
+}
+
+/** SHA-256 of all N patches in shard order, as h5py's `p[:].tobytes()` lays them out (C order, N x P x P x 3). */
+function expectedPatchesSha256(): string {
+  const h = createHash('sha256');
+  for (let i = 0; i < N; i++) h.update(patchPixels(i));
+  return h.digest('hex');
 }
 
 async function writeShard(name: string, compression: ShardCompression, batch: number): Promise<string> {
@@ -78,6 +86,7 @@ print(json.dumps({'shape': p.shape, 'chunks': p.chunks, 'compression': p.compres
     expect(got.compression).toBe(compression.codec === 'gzip' ? 'gzip' : null);
     expect(got.dtype).toBe('uint8');
     expect(got.p5).toEqual(Array.from(patchPixels(5).subarray(0, 6)));
+    expect(got.sha).toBe(expectedPatchesSha256());
     expect(got.coords).toEqual([
       [100_000, 1001],
       [100_002, 1003],
@@ -91,6 +100,13 @@ print(json.dumps({'shape': p.shape, 'chunks': p.chunks, 'compression': p.compres
     const b = r.readPatches(30, 10);
     expect(b.count).toBe(7);
     expect(Array.from(b.pixels.subarray(0, P * P * 3))).toEqual(Array.from(patchPixels(30)));
+    const all = r.readPatches(0, N);
+    expect(all.count).toBe(N);
+    expect(
+      createHash('sha256')
+        .update(all.pixels.subarray(0, N * P * P * 3))
+        .digest('hex'),
+    ).toBe(expectedPatchesSha256());
     expect(r.readSlideIds()).toEqual(['a-1', 'b-2']);
     r.close();
     const dump = execFileSync('h5dump', ['-H', path], { encoding: 'utf8' });

@@ -24,7 +24,33 @@ test('parseScoresCsv reads scores by slide id, with the k of the top-k column', 
   expect(s.size).toBe(2);
 });
 
-test.each([[''], ['slide_id,name\n'], ['slide_id,name\r\nx,"a\r\nb"\r\n']])('parseScoresCsv of %j has no scores to give', (text) => {
+const NONE = { status: '', patches: null, max: null, topKMean: null, topK: null, mean: null, regions: null };
+
+test.each([
+  [
+    'CRLF rows and a quoted name holding CRLF and a comma',
+    'slide_id,name,status,patches,max\r\nx,"a\r\nb, c",merged,5,0.5\r\ny,d,failed,0,\r\n',
+    [
+      ['x', { ...NONE, status: 'merged', patches: 5, max: 0.5 }],
+      ['y', { ...NONE, status: 'failed', patches: 0 }],
+    ],
+  ],
+  ['only id and name columns: rows without scores', 'slide_id,name\nx,"a ""q"""\n', [['x', NONE]]],
+  [
+    'another top-k, a last row without newline, a non-numeric mean and blank lines',
+    'slide_id,status,top5_mean,mean,regions\n\nz,merged,0.25,NaN,3\n,merged,1,1,1\nw,merged,,0.1,0',
+    [
+      ['z', { ...NONE, status: 'merged', topKMean: 0.25, topK: 5, regions: 3 }],
+      ['w', { ...NONE, status: 'merged', topK: 5, mean: 0.1, regions: 0 }],
+    ],
+  ],
+])('parseScoresCsv reads %s', (_name, text, expected) => {
   const s = parseScoresCsv(text);
-  for (const v of s.values()) expect(v.max).toBeNull();
+  expect(s.size).toBe(expected.length);
+  expect([...s.entries()]).toEqual(expected);
+});
+
+test('parseScoresCsv of an empty file is an empty map', () => {
+  expect(parseScoresCsv('').size).toBe(0);
+  expect(parseScoresCsv('slide_id,name\n').size).toBe(0);
 });
