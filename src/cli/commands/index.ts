@@ -1,4 +1,5 @@
 // Every CLI command, listed explicitly.
+import type { CommandModule } from 'yargs';
 import { planCommand } from './plan.js';
 import { packCommand } from './pack.js';
 import { inferCommand } from './infer.js';
@@ -11,8 +12,6 @@ import { runCommand } from './run.js';
 import { studyCommand } from './study.js';
 import { synthCommand } from './synth.js';
 import { reportCommand } from './report.js';
-
-import type { CommandModule } from 'yargs';
 
 /** Opaque to the list: src/cli/index.ts registers each with yargs, which checks the module itself. */
 export const commands: readonly Pick<CommandModule, 'command'>[] = [
