@@ -9,13 +9,14 @@ import { normalizeGridOptions, type GridOptions } from '../../grid/index.js';
 import { normalizeTissueOptions, type TissueOptions } from '../../tissue/index.js';
 import {
   PLAN_SCHEMA_VERSION,
-  discoverSlides,
+  discoverSlideFiles,
   readPlanIfExists,
   summarizeSlides,
   writePlan,
   type PlanFile,
   type PlanParams,
   type PlanSlide,
+  type SkippedEntry,
 } from '../../plan/index.js';
 import { runPaths } from '../../run/paths.js';
 import { hashJson, sha256 } from '../../util/hash.js';
@@ -55,6 +56,8 @@ export interface PlanRunResult {
   /** Ids of slides reused unchanged from the earlier plan. */
   reused: string[];
   isDryRun: boolean;
+  /** Folder entries and glob matches that discovery did not take, with the reason. */
+  skipped: SkippedEntry[];
 }
 
 export const PLAN_DEFAULTS = Object.freeze({ concurrency: Math.max(1, Math.min(2, cpus().length)) });
@@ -89,7 +92,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   }
   const concurrency = expectPositiveInt('concurrency', options.concurrency ?? PLAN_DEFAULTS.concurrency);
   const isDryRun = options.isDryRun ?? false;
-  const slidesIn = await discoverSlides(options.inputs);
+  const { slides: slidesIn, skipped } = await discoverSlideFiles(options.inputs);
   const paths = runPaths(options.out);
   // Only what changes a slide's grid decides whether a slide can be reused.
   const { shards: _shards, pack: _pack, ...slideParams } = params;
@@ -143,5 +146,5 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   );
   const plan = build(results);
   if (!isDryRun) await writePlan(paths.plan, plan);
-  return { plan, planFile: paths.plan, reused, isDryRun };
+  return { plan, planFile: paths.plan, reused, isDryRun, skipped };
 }
