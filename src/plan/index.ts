@@ -13,9 +13,8 @@ export type {
   PackParams,
 } from './types.js';
 export { readPlan, readPlanIfExists, writePlan, parsePlan, summarizeSlides } from './plan-file.js';
-export { validatePlan, isInsideRun } from './validate-plan.js';
 export { slideIdFor } from './slide-id.js';
 export { discoverSlides, discoverSlideFiles, SLIDE_EXTENSIONS } from './discover.js';
 export type { SkippedEntry, SkipReason, SlideDiscovery } from './discover.js';
-export { estimateCost, DEFAULT_RATES, planConcerns, PLAUSIBLE_PLAN } from './estimate.js';
-export type { CostEstimate, PlanConcern, PlanConcernInput } from './estimate.js';
+export { estimateCost, DEFAULT_RATES } from './estimate.js';
+export type { CostEstimate } from './estimate.js';
