@@ -1,10 +1,18 @@
-// Public entry of the study module: metrics and evaluation against annotations.
+// Public entry of the study module: metrics, evaluation against annotations, CAMELYON16 FROC, studies.
 export { rocAuc } from './metrics.js';
 export { labelPatches, readAnnotationsFor } from './patch-labels.js';
+export type { SlideAnnotations } from './patch-labels.js';
 export { evaluateRun } from './evaluate.js';
-export type { Evaluation, SlideEvaluation } from './evaluate.js';
-export { froc, heatmapDetections, FROC_FP_RATES } from './froc.js';
-export type { Detection, FrocResult, SlideTruth } from './froc.js';
+export type { Evaluation, EvaluateOptions, SlideEvaluation } from './evaluate.js';
+export { computeFroc, froc, frocScore, interp, slideFrocData, FROC_FP_RATES } from './froc.js';
+export type { Detection, FrocResult, SlideFrocData, SlideTruth } from './froc.js';
+export { heatmapDetections, DETECTION_DEFAULTS } from './detections.js';
+export type { DetectionOptions } from './detections.js';
+export { CAMELYON16_EVALUATION, computeEvaluationMask, squaredDistanceToTumour } from './evaluation-mask.js';
+export type { EvaluationMask } from './evaluation-mask.js';
+export { CAMELYON16_L0_MPP, evaluationMaskForSlide } from './slide-truth.js';
+export { findIncompleteShards } from './run-completeness.js';
+export type { IncompleteShard } from './run-completeness.js';
 export { parseVary, expandConfigs, VARIABLES } from './configs.js';
 export type { StudyConfig, Variable } from './configs.js';
 export { extrapolate } from './extrapolate.js';

@@ -1,27 +1,22 @@
-// `study`: runs plan -> pack -> infer -> merge locally for each configuration on a sample of slides,
-// measures patches, wall and core-seconds per slide and bytes packed, scores accuracy against the
-// annotations (patch and slide ROC AUC, CAMELYON16 FROC), extrapolates to a cohort on a cluster, and
-// writes study.json, study.csv and the accuracy-vs-cost frontier (SVG and PNG).
-import { readdir, readFile, stat } from 'node:fs/promises';
+// `study`: runs plan -> pack -> infer -> merge locally for each configuration on a sample of slides
+// (run-config.ts: measured, or reused with its stored timings and flagged so), scores accuracy against
+// the annotations (patch and slide ROC AUC, CAMELYON16 FROC via evaluate), extrapolates to a cohort on
+// a cluster, and writes study.json, study.csv and the accuracy-vs-cost frontier (SVG and PNG).
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { WsiHpcError } from '../errors.js';
-import { readAnnotationsFor } from './patch-labels.js';
-import { decodeNpyFloat32 } from '../heatmap/index.js';
+import { type AnnotationGroups, normalizeAnnotationGroups } from '../geometry/index.js';
 import { readModelCard } from '../model/index.js';
 import { discoverSlides, readPlan } from '../plan/index.js';
 import { runPaths } from '../run/paths.js';
-import { runInfer } from '../stages/infer/index.js';
-import { runMerge } from '../stages/merge/index.js';
-import { runPack } from '../stages/pack/index.js';
-import { runPlan } from '../stages/plan/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { expectPositiveInt } from '../util/is.js';
 import { expandConfigs, parseVary, type StudyConfig } from './configs.js';
 import { evaluateRun } from './evaluate.js';
 import { extrapolate, type ClusterSize } from './extrapolate.js';
-import { froc, heatmapDetections, type SlideTruth } from './froc.js';
 import { renderFrontierSvg } from './plot.js';
+import { runConfig, type StageTiming } from './run-config.js';
 
 export interface StudyOptions {
   slides: string[];
@@ -33,7 +28,10 @@ export interface StudyOptions {
   sample?: number;
   cohortSlides?: number;
   cores?: number;
+  /** Tumour and exclusion annotation groups. @default ANNOTATION_GROUP_DEFAULTS */
+  groups?: Partial<AnnotationGroups>;
   onLog?: (message: string) => void;
+  onWarning?: (message: string) => void;
 }
 
 export const STUDY_DEFAULTS = Object.freeze({ sample: 4, cohortSlides: 399, cores: 4000 });
@@ -48,6 +46,10 @@ export interface StudyRow {
   slides: number;
   patches: number;
   patchesPerSlide: number;
+  /** True when the timings are the stored ones of an earlier complete run of this configuration. */
+  reused: boolean;
+  /** When the timings were measured (ISO 8601). */
+  measuredAt: string;
   wallSecondsPerSlide: number;
   coreSecondsPerSlide: number;
   bytesPacked: number;
@@ -62,15 +64,9 @@ export interface StudyResult {
   out: string;
   cluster: ClusterSize;
   table: StudyRow[];
+  /** Per configuration, the measured (or reused) seconds of each stage. */
+  stages: Record<string, StageTiming[]>;
   files: { json: string; csv: string; svg: string; png: string };
-}
-
-async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = await fn();
-  const c = process.cpuUsage(c0);
-  return { value, wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
 }
 
 async function dirBytes(dir: string): Promise<number> {
@@ -80,59 +76,40 @@ async function dirBytes(dir: string): Promise<number> {
   return n;
 }
 
-async function runConfig(
+async function studyConfig(
   cfg: StudyConfig,
   slides: string[],
   o: StudyOptions,
+  groups: AnnotationGroups,
   dir: string,
-  defaults: { mpp: number; patch: number },
-): Promise<Omit<StudyRow, 'cohortCoreHours' | 'cohortWallHours'>> {
+): Promise<{ row: Omit<StudyRow, 'cohortCoreHours' | 'cohortWallHours'>; stages: StageTiming[] }> {
   const model = resolve(cfg.model ?? o.model);
   const card = await readModelCard(model);
-  const stride = cfg.stride ?? card.patchSizePx;
-  const mpp = cfg.mpp ?? card.mpp ?? defaults.mpp;
-  const steps = [
-    await measure(() =>
-      runPlan({
-        inputs: slides,
-        out: dir,
-        grid: { patchSizePx: card.patchSizePx, targetMpp: mpp, stridePx: stride },
-        shards: { patchesPerShard: 4000 },
-      }),
-    ),
-    await measure(() => runPack({ run: dir, env: {} })),
-    await measure(() =>
-      runInfer({ run: dir, model, env: {}, threads: cfg.threads ?? undefined, batchSize: cfg.batch ?? undefined, device: 'cpu' }),
-    ),
-    await measure(() => runMerge({ run: dir })),
-  ];
+  const run = await runConfig(cfg, slides, model, card, dir, 0.5);
   const plan = await readPlan(runPaths(dir).plan);
-  const planned = plan.slides.filter((s) => s.status === 'planned');
-  const ev = await evaluateRun(dir, o.annotations);
-  const truths: SlideTruth[] = [];
-  for (const s of planned) {
-    const npy = decodeNpyFloat32(await readFile(runPaths(dir).heatmap(s.id, 'npy')));
-    const lesions = (await readAnnotationsFor(o.annotations, s.path)).tumours;
-    truths.push({ detections: heatmapDetections(npy.values, npy.shape[1], npy.shape[0], s.grid?.strideLevel0 ?? stride), lesions });
-  }
-  const n = Math.max(1, planned.length);
-  return {
+  const planned = plan.slides.filter((s) => s.status === 'planned').length;
+  const ev = await evaluateRun({ run: dir, annotations: o.annotations, groups, onWarning: o.onWarning });
+  const n = Math.max(1, planned);
+  const row = {
     config: cfg.name,
-    stride,
-    mpp,
+    stride: run.stride,
+    mpp: run.mpp,
     batch: cfg.batch,
     threads: cfg.threads,
     model: card.name,
-    slides: planned.length,
+    slides: planned,
     patches: plan.totals.patches,
     patchesPerSlide: plan.totals.patches / n,
-    wallSecondsPerSlide: steps.reduce((a, s) => a + s.wall, 0) / n,
-    coreSecondsPerSlide: steps.reduce((a, s) => a + s.cpu, 0) / n,
+    reused: run.isReused,
+    measuredAt: run.measuredAt,
+    wallSecondsPerSlide: run.stages.reduce((a, s) => a + s.wallSeconds, 0) / n,
+    coreSecondsPerSlide: run.stages.reduce((a, s) => a + s.coreSeconds, 0) / n,
     bytesPacked: await dirBytes(runPaths(dir).shardsDir),
     patchAuc: ev.patchAuc,
     slideAuc: ev.slideAuc,
-    froc: froc(truths).score,
+    froc: ev.froc.score,
   };
+  return { row, stages: run.stages };
 }
 
 function csv(rows: StudyRow[]): string {
@@ -144,7 +121,9 @@ function csv(rows: StudyRow[]): string {
         : ''
       : v === null
         ? ''
-        : `"${String(v).replace(/"/g, '""')}"`;
+        : typeof v === 'boolean'
+          ? String(v)
+          : `"${String(v).replace(/"/g, '""')}"`;
   return `${keys.join(',')}\n${rows.map((r) => keys.map((k) => cell(r[k])).join(',')).join('\n')}\n`;
 }
 
@@ -158,12 +137,16 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const configs = expandConfigs(parseVary(o.vary));
   const slides = (await discoverSlides(o.slides)).slice(0, sample);
   if (!slides.length) throw new WsiHpcError('INVALID_OPTION', 'No slides to study');
+  const groups = normalizeAnnotationGroups(o.groups);
   const table: StudyRow[] = [];
+  const stages: Record<string, StageTiming[]> = {};
   for (const cfg of configs) {
     o.onLog?.(`study: configuration ${cfg.name} on ${slides.length} slide(s)`);
-    const row = await runConfig(cfg, slides, o, join(out, 'configs', cfg.name), { mpp: 0.5, patch: 224 });
-    const x = extrapolate(row.coreSecondsPerSlide, row.wallSecondsPerSlide, cluster);
-    table.push({ ...row, cohortCoreHours: x.coreHours, cohortWallHours: x.wallHours });
+    const r = await studyConfig(cfg, slides, o, groups, join(out, 'configs', cfg.name));
+    if (r.row.reused) o.onLog?.(`study: ${cfg.name}: complete run found, reusing its timings measured ${r.row.measuredAt}`);
+    const x = extrapolate(r.row.coreSecondsPerSlide, r.row.wallSecondsPerSlide, cluster);
+    table.push({ ...r.row, cohortCoreHours: x.coreHours, cohortWallHours: x.wallHours });
+    stages[cfg.name] = r.stages;
   }
   const files = {
     json: join(out, 'study.json'),
@@ -181,6 +164,9 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   await writeFileAtomic(files.svg, svg);
   await writeFileAtomic(files.png, await sharp(Buffer.from(svg)).png().toBuffer());
   await writeFileAtomic(files.csv, csv(table));
-  await writeFileAtomic(files.json, `${JSON.stringify({ schemaVersion: 1, cluster, sampleSlides: slides, configs, table }, null, 1)}\n`);
-  return { out, cluster, table, files };
+  await writeFileAtomic(
+    files.json,
+    `${JSON.stringify({ schemaVersion: 1, cluster, sampleSlides: slides, groups, configs, table, stages }, null, 1)}\n`,
+  );
+  return { out, cluster, table, stages, files };
 }

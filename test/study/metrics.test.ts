@@ -40,6 +40,6 @@ test('labelPatches uses the patch centre, and exclusions cut holes', () => {
     ],
   };
   // Patches of 100 px at (0,0) centre 50,50 in; (150,0) centre 200,50 on the right edge = out; (100,100) centre 150,150 excluded.
-  const labels = labelPatches(Int32Array.from([0, 0, 150, 0, 100, 100]), 100, [square], [hole]);
+  const labels = labelPatches(Int32Array.from([0, 0, 150, 0, 100, 100]), 100, { tumours: [square], exclusions: [hole], unknownGroups: [] });
   expect(Array.from(labels)).toEqual([1, 0, 0]);
 });

@@ -1,9 +1,10 @@
 // `wsi-hpc study SLIDES --annotations DIR --model M --vary stride=224,112,56,16 --out STUDY`.
 import type { CommandModule } from 'yargs';
-import { log, printJson, reportError, type OutputFlags } from '../output.js';
+import { type AnnotationGroupArgs, annotationGroupsFrom, withAnnotationGroupOptions } from '../annotation-group-options.js';
+import { log, printJson, reportError, warn, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
 
-interface StudyArgs extends OutputFlags {
+interface StudyArgs extends OutputFlags, AnnotationGroupArgs {
   slides: string[];
   annotations: string;
   model: string;
@@ -20,7 +21,7 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
   command: 'study <slides..>',
   describe: 'Throughput/accuracy trade-off study: run each configuration on a sample, score it, extrapolate its cost',
   builder: (y) =>
-    y
+    withAnnotationGroupOptions(y)
       .positional('slides', { type: 'string', array: true, demandOption: true })
       .option('annotations', { type: 'string', demandOption: true, describe: 'Folder of <slide-stem>.xml|.geojson tumour annotations' })
       .option('model', { alias: 'm', type: 'string', demandOption: true })
@@ -47,7 +48,9 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
         sample: argv.sample,
         cohortSlides: argv['cohort-slides'],
         cores: argv.cores,
+        groups: annotationGroupsFrom(argv),
         onLog: (m) => log(argv, m),
+        onWarning: warn,
       });
       if (argv.json) return printJson(r);
       process.stdout.write(
@@ -55,6 +58,7 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
           [
             'config',
             'patches/slide',
+            'timings',
             'core-s/slide',
             'MB packed',
             'patch AUC',
@@ -66,7 +70,8 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
           r.table.map((t) => [
             t.config,
             f(t.patchesPerSlide, 0),
-            f(t.coreSecondsPerSlide, 1),
+            t.reused ? `reused (${t.measuredAt.slice(0, 16)})` : 'measured',
+            f(t.coreSecondsPerSlide, 3),
             f(t.bytesPacked / 1e6, 1),
             f(t.patchAuc),
             f(t.slideAuc),
