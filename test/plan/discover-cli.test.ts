@@ -86,7 +86,7 @@ describe('plan reports what folder discovery skipped', () => {
     const err = parseJson<{ error: { code: string; message: string } }>(r).error;
     expect(err.code).toBe('INVALID_OPTION');
     expect(err.message).toMatch(/skipped 2: .*case\.mrxs: unsupported format \.mrxs.*case\.svs: a directory named like a slide/);
-  });
+  }, 60_000);
 
   test('folders that cannot be listed or searched are reported as unreadable (run as an unprivileged user)', async () => {
     const locked = join(tmp.dir, 'locked');
@@ -97,7 +97,8 @@ describe('plan reports what folder discovery skipped', () => {
     await chmod(locked, 0o000);
     await chmod(noSearch, 0o644);
     // Root reads everything, so drop to `nobody` when running as root.
-    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+    const asUser =
+      process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
     const args = ['plan', slides, locked, noSearch, '--out', join(tmp.dir, 'run-user'), '--dry-run', '--json'];
     const r = await execa(asUser[0], [...asUser.slice(1), BIN, ...args], { reject: false, cwd: ROOT });
     expect(r.exitCode, String(r.stderr)).toBe(0);
