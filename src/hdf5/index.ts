@@ -5,5 +5,5 @@ export { ShardReader } from './shard-reader.js';
 export type { ShardBatch } from './shard-reader.js';
 export { SHARD_LAYOUT_VERSION, DATASETS, READABLE_FILTERS } from './layout.js';
 export type { ShardCompression, ShardMeta, ShardSlideMeta } from './layout.js';
-export { writePredictions, readPredictions, PREDICTIONS_LAYOUT_VERSION } from './predictions.js';
+export { writePredictions, readPredictions, probabilitiesChecksum, PREDICTIONS_ATTRS, PREDICTIONS_LAYOUT_VERSION } from './predictions.js';
 export type { Predictions } from './predictions.js';

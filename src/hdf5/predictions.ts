@@ -1,11 +1,60 @@
 // Per-shard prediction files (docs/FORMAT.md): /probabilities float32 [N, C] in shard order,
-// /slide_index and /grid_index int32 [N] copied from the shard, /slides/id, and provenance attributes.
-import { mkdir } from 'node:fs/promises';
+// /slide_index and /grid_index int32 [N] copied from the shard, /slides/id, and provenance attributes
+// (PREDICTIONS_ATTRS) that merge checks against the plan and across shards.
+import { createHash } from 'node:crypto';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 import { loadH5 } from './h5.js';
 
 export const PREDICTIONS_LAYOUT_VERSION = 1;
+
+/** Attributes infer writes on every predictions file (all required by merge). */
+export const PREDICTIONS_ATTRS = [
+  'shard_id',
+  'plan_hash',
+  'count',
+  'model_name',
+  'model_sha256',
+  'card_sha256',
+  'positive_index',
+  'provider',
+] as const;
+
+/** SHA-256 of /probabilities as little-endian float32 bytes, recorded in the infer marker. */
+export function probabilitiesChecksum(probabilities: Float32Array): string {
+  return createHash('sha256')
+    .update(new Uint8Array(probabilities.buffer, probabilities.byteOffset, probabilities.byteLength))
+    .digest('hex');
+}
+
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+// We write the superblock at offset 0; checking it first keeps h5wasm from printing HDF5's error
+// stack for a truncated or foreign file.
+async function checkSignature(path: string): Promise<void> {
+  const head = Buffer.alloc(8);
+  try {
+    const h = await open(path, 'r');
+    try {
+      await h.read(head, 0, 8, 0);
+    } finally {
+      await h.close();
+    }
+  } catch (err) {
+    throw new WsiHpcError('PREDICTIONS_MISMATCH', `${path}: cannot open the predictions (${(err as NodeJS.ErrnoException).code ?? err})`, {
+      file: path,
+      cause: err,
+      hint: 'Rerun `wsi-hpc infer` for this shard',
+    });
+  }
+  if (!head.equals(HDF5_SIGNATURE)) {
+    throw new WsiHpcError('PREDICTIONS_MISMATCH', `${path}: not an HDF5 predictions file (truncated or overwritten?)`, {
+      file: path,
+      hint: 'Delete it and rerun `wsi-hpc infer` for this shard',
+    });
+  }
+}
 
 export interface Predictions {
   probabilities: Float32Array;
@@ -39,18 +88,29 @@ export async function writePredictions(path: string, p: Predictions): Promise<vo
 
 export async function readPredictions(path: string): Promise<Predictions> {
   const h5 = await loadH5();
+  await checkSignature(path);
   const f = new h5.File(path, 'r');
+  const missing = (what: string): never => {
+    throw new WsiHpcError('PREDICTIONS_MISMATCH', `${path}: ${what}`, {
+      file: path,
+      hint: 'Delete it and rerun `wsi-hpc infer` for this shard',
+    });
+  };
   try {
-    const ds = f.get('probabilities') as unknown as { shape: number[]; value: Float32Array } | null;
-    if (!ds) throw new WsiHpcError('SHARD_CORRUPT', `${path}: no /probabilities dataset`, { file: path });
+    type Ds = { shape: number[]; value: unknown } | null;
+    const get = (name: string) => (f.get(name) as unknown as Ds) ?? missing(`no /${name} dataset`);
+    const ds = get('probabilities');
+    if (ds.shape.length !== 2) missing(`/probabilities has shape [${ds.shape.join(', ')}], expected [N, C]`);
     const attrs: Record<string, string | number> = {};
-    for (const [k, v] of Object.entries(f.attrs as Record<string, { value: unknown }>)) attrs[k] = v.value as string | number;
+    for (const [k, v] of Object.entries(f.attrs as Record<string, { value: unknown }>)) {
+      attrs[k] = typeof v.value === 'bigint' ? Number(v.value) : (v.value as string | number);
+    }
     return {
-      probabilities: ds.value,
+      probabilities: ds.value as Float32Array,
       classes: ds.shape[1],
-      slideIndex: (f.get('slide_index') as unknown as { value: Int32Array }).value,
-      gridIndex: (f.get('grid_index') as unknown as { value: Int32Array }).value,
-      slideIds: (f.get('slides/id') as unknown as { value: string[] }).value,
+      slideIndex: get('slide_index').value as Int32Array,
+      gridIndex: get('grid_index').value as Int32Array,
+      slideIds: get('slides/id').value as string[],
       attrs,
     };
   } finally {

@@ -22,6 +22,8 @@ export interface Marker {
   error?: MarkerError;
   /** Stage-specific results: counts, checksums, device, throughput. */
   result?: Record<string, unknown>;
+  /** Who ran this attempt (from the unit's lock): pid, SLURM job, lock token. */
+  attempt?: { pid: number; slurmJobId: string | null; token: string };
 }
 
 export async function readMarker(path: string): Promise<Marker | null> {
@@ -37,4 +39,17 @@ export async function writeMarker(path: string, marker: Omit<Marker, 'host'>): P
   const full: Marker = { ...marker, host: hostname() };
   await writeFileAtomic(path, `${JSON.stringify(full, null, 1)}\n`);
   return full;
+}
+
+/**
+ * Writes the marker unless a done marker of a newer attempt (later startedAt) is already there:
+ * a late or stalled instance never replaces the result of the one that overtook it.
+ * Returns the marker now on disk and whether it is ours.
+ */
+export async function writeMarkerUnlessNewer(path: string, marker: Omit<Marker, 'host'>): Promise<{ marker: Marker; isWritten: boolean }> {
+  const existing = await readMarker(path);
+  if (existing?.status === 'done' && Date.parse(existing.startedAt) > Date.parse(marker.startedAt)) {
+    return { marker: existing, isWritten: false };
+  }
+  return { marker: await writeMarker(path, marker), isWritten: true };
 }

@@ -1,12 +1,12 @@
 // infer and merge end to end through the built CLI on a packed synthetic cohort, with a tiny real
 // ONNX model whose outputs we can compute by hand from the shard pixels.
-import { rm } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ShardReader, readPredictions } from '../../src/hdf5/index.js';
 import type { PlanFile } from '../../src/plan/index.js';
-import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { SYSTEM_PYTHON, cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -23,6 +23,52 @@ function tinyProbability(pixels: Uint8Array, offset: number, p: number): number 
   const z1 = f[0] * -1 + f[1] * -1.5 + f[2] * 1;
   return 1 / (1 + Math.exp(z0 - z1));
 }
+
+// For every slide: the heatmap .npy against per-patch probabilities from h5py. At each patch's grid
+// cell (level-0 coords / stride) the value must be the mean of the patches covering that cell (the
+// patch's own probability when patches do not overlap); every other cell must be NaN.
+const HEATMAP_ORACLE = `
+import h5py, json, sys, math
+import numpy as np
+run = sys.argv[1]
+plan = json.load(open(run + '/plan.json'))
+per = {}
+for sh in plan['shards']['list']:
+    with h5py.File(run + '/predictions/' + sh['id'] + '.h5', 'r') as p, h5py.File(run + '/shards/' + sh['id'] + '.h5', 'r') as s:
+        prob = p['probabilities'][:, int(p.attrs['positive_index'])]
+        ids = [x.decode() if isinstance(x, bytes) else x for x in p['slides/id'][:]]
+        si, coords = p['slide_index'][:], s['coords'][:]
+        assert (si == s['slide_index'][:]).all() and (p['grid_index'][:] == s['grid_index'][:]).all()
+        for i in range(len(prob)):
+            per.setdefault(ids[si[i]], []).append((int(coords[i][0]), int(coords[i][1]), float(prob[i])))
+out = {}
+for sl in plan['slides']:
+    g, info = sl['grid'], sl['info']
+    cell = g['strideLevel0']
+    w, h = max(1, math.ceil(info['width'] / cell)), max(1, math.ceil(info['height'] / cell))
+    span = max(1, math.floor(g['footprintLevel0'] / cell + 0.5))
+    acc, cnt = np.zeros((h, w)), np.zeros((h, w))
+    pts = per.get(sl['id'], [])
+    for x, y, v in pts:
+        cx, cy = math.floor(x / cell + 0.5), math.floor(y / cell + 0.5)
+        acc[cy:cy + span, cx:cx + span] += v
+        cnt[cy:cy + span, cx:cx + span] += 1
+    want = np.where(cnt > 0, acc / np.maximum(cnt, 1), np.nan)
+    got = np.load(run + '/heatmaps/' + sl['id'] + '.npy')
+    same = got.shape == want.shape
+    at = [(math.floor(y / cell + 0.5), math.floor(x / cell + 0.5)) for x, y, v in pts]
+    patch_diff = max([abs(float(got[r, c]) - float(want[r, c])) for r, c in at] or [1e9]) if same else 1e9
+    out[sl['id']] = {
+        'isShapeEqual': same,
+        'patches': len(pts),
+        'patchCells': len(set(at)),
+        'maxPatchDiff': patch_diff,
+        'nanMismatches': int((np.isnan(got) != np.isnan(want)).sum()) if same else -1,
+        'maxCellDiff': float(np.nanmax(np.abs(got - want))) if same else 1e9,
+        'distinctValues': len(np.unique(got[~np.isnan(got)])),
+    }
+print(json.dumps(out))
+`;
 
 beforeAll(async () => {
   tmp = await makeTempDir('infer');
@@ -87,11 +133,15 @@ describe('wsi-hpc infer', () => {
     });
   });
 
-  test('NaN outputs fail the shard with INFER_FAILED', async () => {
+  test('NaN outputs fail the shard with PREDICTIONS_INVALID naming the shard and the first bad patch', async () => {
     const nan = await writeTinyModel(tmp.dir, { isNaN: true });
     const r = await cli(['infer', run, '--model', nan, '--task', '1', '--json']);
     expect(r.exitCode).toBe(1);
-    expect(parseJson(r).shards[0].error).toMatchObject({ code: 'INFER_FAILED', message: expect.stringContaining('not finite') });
+    const id = plan.shards.list[plan.tasks.pack[1].shards[0]].id;
+    expect(parseJson(r).shards[0].error).toMatchObject({
+      code: 'PREDICTIONS_INVALID',
+      message: expect.stringContaining(`shards/${id}.h5: the model's output for patch 0 of ${id} is not a probability (class 0 is NaN)`),
+    });
   });
 });
 
@@ -136,6 +186,19 @@ describe('wsi-hpc merge', () => {
       expect(s.scores.patches).toBe(plan.slides.find((p) => p.id === s.id)?.grid?.count);
       const geo = JSON.parse(await readFile(join(run, s.regions), 'utf8'));
       expect(geo.type).toBe('FeatureCollection');
+    }
+    // Independent check: numpy reads each .npy, h5py the predictions and shard coordinates.
+    const checked = JSON.parse(execFileSync(SYSTEM_PYTHON, ['-c', HEATMAP_ORACLE, run], { encoding: 'utf8' }));
+    expect(Object.keys(checked).sort()).toEqual(plan.slides.map((s) => s.id).sort());
+    for (const [id, c] of Object.entries<Record<string, number | boolean>>(checked)) {
+      const grid = plan.slides.find((p) => p.id === id)?.grid;
+      expect(c.isShapeEqual, id).toBe(true);
+      expect(c.patches, id).toBe(grid?.count);
+      expect(c.patchCells, id).toBe(grid?.count);
+      expect(c.maxPatchDiff, id).toBeLessThan(1e-6);
+      expect(c.nanMismatches, id).toBe(0);
+      expect(c.maxCellDiff, id).toBeLessThan(1e-6);
+      expect(c.distinctValues, id).toBeGreaterThan(10);
     }
   });
 

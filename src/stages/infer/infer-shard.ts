@@ -1,15 +1,18 @@
-// Streams one shard through the task's session: reads batch k+1 from HDF5 while the model runs
-// batch k, checks outputs are finite, writes predictions atomically, then the marker.
-import { rename, rm, stat } from 'node:fs/promises';
+// Infers one shard through the unit-of-work skeleton (src/run/unit-of-work.ts: lock, temporary name,
+// verify, rename, marker): checks the shard is the plan's, streams it through the task's session
+// (reading batch k+1 while the model runs batch k), checks outputs are probabilities.
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { WsiHpcError } from '../../errors.js';
-import { ShardReader, writePredictions } from '../../hdf5/index.js';
-import type { PlanFile } from '../../plan/index.js';
-import type { Shard } from '../../shard/index.js';
-import { readMarker, writeMarker } from '../../run/markers.js';
-import { runPaths } from '../../run/paths.js';
-import type { SessionChoice } from '../../runner/session.js';
-import { tempPathFor } from '../../util/atomic.js';
+import { ShardReader, probabilitiesChecksum, readPredictions, writePredictions } from '../../hdf5/index.js';
 import { WRAPPED_STAIN, type ModelCard } from '../../model/index.js';
+import type { PlanFile } from '../../plan/index.js';
+import { type Marker, readMarker } from '../../run/markers.js';
+import { runPaths } from '../../run/paths.js';
+import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
+import type { SessionChoice } from '../../runner/session.js';
+import type { Shard } from '../../shard/index.js';
+import { validateProbabilities, validateShardAttrs } from './check-outputs.js';
 
 export interface InferContext {
   plan: PlanFile;
@@ -19,6 +22,8 @@ export interface InferContext {
   outputName: string;
   card: ModelCard;
   modelSha256: string;
+  /** hashJson of the validated model card: merge refuses predictions made with different cards. */
+  cardSha256: string;
   batchSize: number;
   /** Per-slide stain matrices when the plan normalizes stains (see run-infer.ts). */
   stainBySlide: Map<string, Float32Array> | null;
@@ -34,42 +39,101 @@ export interface InferShardResult {
   error?: { code: string; message: string; hint?: string };
 }
 
-export async function inferShard(shard: Shard, ctx: InferContext): Promise<InferShardResult> {
+interface Produced {
+  patches: number;
+  classes: number;
+  checksum: string;
+}
+
+/** The provenance attributes every predictions file carries (see PREDICTIONS_ATTRS). */
+export function expectedPredictionAttrs(shard: Shard, ctx: InferContext): Record<string, string | number> {
+  return {
+    shard_id: shard.id,
+    plan_hash: ctx.plan.planHash,
+    count: shard.patches,
+    model_name: ctx.card.name,
+    model_sha256: ctx.modelSha256,
+    card_sha256: ctx.cardSha256,
+    positive_index: ctx.card.output.positiveIndex,
+  };
+}
+
+// Trust a done marker only for the same model and card, and a predictions file that is still the
+// one it describes: size, provenance attributes and the probabilities' checksum.
+async function isComplete(shard: Shard, marker: Marker, ctx: InferContext, file: string): Promise<boolean> {
+  const r = marker.result ?? {};
+  if (r.modelSha256 !== ctx.modelSha256 || r.cardSha256 !== ctx.cardSha256) return false;
+  const st = await stat(file).catch(() => null);
+  if (!st || st.size !== r.fileBytes) return false;
+  const pred = await readPredictions(file);
+  const want = expectedPredictionAttrs(shard, ctx);
+  if (Object.entries(want).some(([k, v]) => pred.attrs[k] !== v)) return false;
+  return pred.slideIndex.length === shard.patches && probabilitiesChecksum(pred.probabilities) === r.probabilitiesSha256;
+}
+
+export async function inferShard(shard: Shard, ctx: InferContext, options: UnitOptions = {}): Promise<InferShardResult> {
   const paths = runPaths(ctx.runRoot);
   const out = paths.predictions(shard.id);
-  const markerPath = paths.marker('infer', shard.id);
-  const prev = await readMarker(markerPath);
-  if (
-    prev?.status === 'done' &&
-    prev.planHash === ctx.plan.planHash &&
-    prev.result?.modelSha256 === ctx.modelSha256 &&
-    (await stat(out).catch(() => null))
-  ) {
-    return { shard: shard.id, status: 'skipped', patches: shard.patches, seconds: 0 };
+  const outcome = await runUnitOfWork<Produced>(
+    {
+      stage: 'infer',
+      unit: shard.id,
+      planHash: ctx.plan.planHash,
+      markerPath: paths.marker('infer', shard.id),
+      output: out,
+      fallbackCode: 'INFER_FAILED',
+      isComplete: (marker) => isComplete(shard, marker, ctx, out),
+      produce: (tmp) => predictShard(shard, ctx, tmp),
+      verify: async (tmp, produced) => {
+        const back = await readPredictions(tmp);
+        if (back.slideIndex.length !== produced.patches || probabilitiesChecksum(back.probabilities) !== produced.checksum) {
+          throw new WsiHpcError('INFER_FAILED', `${out}: verification failed after writing (re-read predictions differ)`, { file: out });
+        }
+      },
+      markerResult: (produced, fileBytes, seconds) => ({
+        patches: produced.patches,
+        classes: produced.classes,
+        modelSha256: ctx.modelSha256,
+        cardSha256: ctx.cardSha256,
+        model: ctx.card.name,
+        probabilitiesSha256: produced.checksum,
+        fileBytes,
+        file: `predictions/${basename(out)}`,
+        provider: ctx.choice.provider,
+        threads: ctx.choice.threads,
+        batchSize: ctx.batchSize,
+        patchesPerSecond: produced.patches / seconds,
+        reason: ctx.choice.reason,
+      }),
+    },
+    options,
+  );
+  if (outcome.status === 'skipped') return { shard: shard.id, status: 'skipped', patches: shard.patches, seconds: 0 };
+  if (outcome.status === 'failed') return { shard: shard.id, status: 'failed', patches: 0, seconds: outcome.seconds, error: outcome.error };
+  const { patches } = outcome.produced;
+  return { shard: shard.id, status: 'done', patches, seconds: outcome.seconds, patchesPerSecond: patches / outcome.seconds };
+}
+
+// Runs the shard through the model and writes the predictions to `tmp`.
+async function predictShard(shard: Shard, ctx: InferContext, tmp: string): Promise<Produced> {
+  const paths = runPaths(ctx.runRoot);
+  const shardFile = paths.shard(shard.id);
+  const packed = await readMarker(paths.marker('pack', shard.id));
+  if (packed?.status !== 'done' || packed.planHash !== ctx.plan.planHash) {
+    throw new WsiHpcError('SHARD_CORRUPT', `${shardFile}: shard is not packed (no completed pack marker for this plan)`, {
+      file: shardFile,
+      hint: `Run \`wsi-hpc pack ${ctx.runRoot}\` first (or resubmit the pack task)`,
+    });
   }
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const tmp = tempPathFor(out);
-  let reader: ShardReader | null = null;
+  const r = await ShardReader.open(shardFile);
   try {
-    const packed = await readMarker(paths.marker('pack', shard.id));
-    if (packed?.status !== 'done' || packed.planHash !== ctx.plan.planHash) {
-      throw new WsiHpcError('SHARD_CORRUPT', `${paths.shard(shard.id)}: shard is not packed (no completed pack marker for this plan)`, {
-        file: paths.shard(shard.id),
-        hint: `Run \`wsi-hpc pack ${ctx.runRoot}\` first (or resubmit the pack task)`,
-      });
-    }
-    reader = await ShardReader.open(paths.shard(shard.id));
-    const r = reader;
+    validateShardAttrs(r.attrs, r.count, { file: shardFile, shardId: shard.id, planHash: ctx.plan.planHash, patches: shard.patches });
     const p = r.patchSizePx;
     if (p !== ctx.card.patchSizePx) {
       throw new WsiHpcError(
         'MODEL_MISMATCH',
-        `${paths.shard(shard.id)}: patches are ${p}x${p} but model \`${ctx.card.name}\` takes ${ctx.card.patchSizePx}x${ctx.card.patchSizePx}`,
-        {
-          file: paths.shard(shard.id),
-          hint: `Plan with --patch-size ${ctx.card.patchSizePx}, or use a model trained at ${p} px`,
-        },
+        `${shardFile}: patches are ${p}x${p} but model \`${ctx.card.name}\` takes ${ctx.card.patchSizePx}x${ctx.card.patchSizePx}`,
+        { file: shardFile, hint: `Plan with --patch-size ${ctx.card.patchSizePx}, or use a model trained at ${p} px` },
       );
     }
     const { ort, session } = ctx.choice;
@@ -94,25 +158,13 @@ export async function inferShard(shard: Shard, ctx: InferContext): Promise<Infer
     const run = async (start: number, pixels: Uint8Array) => {
       const b = pixels.length / (p * p * 3);
       const feeds = { [ctx.inputName]: new ort.Tensor('uint8', pixels, [b, p, p, 3]), ...(ctx.stainBySlide ? stainFeed(start, b) : {}) };
-      const res = await session.run(feeds);
-      const t = res[ctx.outputName];
+      const t = (await session.run(feeds))[ctx.outputName];
       const data = t.data as Float32Array;
       if (classes === 0) {
         classes = Number(t.dims[1]);
         probabilities = new Float32Array(n * classes);
       }
-      for (let i = 0; i < data.length; i++) {
-        if (!Number.isFinite(data[i])) {
-          throw new WsiHpcError(
-            'INFER_FAILED',
-            `${paths.shard(shard.id)}: model output is not finite (${data[i]}) for patch ${start + Math.floor(i / classes)}`,
-            {
-              file: paths.shard(shard.id),
-              hint: 'Check the model and its normalization in the model card',
-            },
-          );
-        }
-      }
+      validateProbabilities(data, classes, start, { id: shard.id, file: shardFile });
       probabilities.set(data, start * classes);
       ctx.onPatches?.(b);
     };
@@ -130,55 +182,10 @@ export async function inferShard(shard: Shard, ctx: InferContext): Promise<Infer
       slideIndex,
       gridIndex: r.readInt32('gridIndex'),
       slideIds,
-      attrs: {
-        shard_id: shard.id,
-        plan_hash: ctx.plan.planHash,
-        model_name: ctx.card.name,
-        model_sha256: ctx.modelSha256,
-        positive_index: ctx.card.output.positiveIndex,
-        provider: ctx.choice.provider,
-      },
+      attrs: { ...expectedPredictionAttrs(shard, ctx), provider: ctx.choice.provider },
     });
-    await rename(tmp, out);
-    const seconds = (performance.now() - t0) / 1000;
-    const result = {
-      patches: n,
-      modelSha256: ctx.modelSha256,
-      model: ctx.card.name,
-      provider: ctx.choice.provider,
-      threads: ctx.choice.threads,
-      batchSize: ctx.batchSize,
-      patchesPerSecond: n / seconds,
-      reason: ctx.choice.reason,
-    };
-    await writeMarker(markerPath, {
-      stage: 'infer',
-      unit: shard.id,
-      status: 'done',
-      planHash: ctx.plan.planHash,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds,
-      result,
-    });
-    return { shard: shard.id, status: 'done', patches: n, seconds, patchesPerSecond: n / seconds };
-  } catch (err) {
-    await rm(tmp, { force: true });
-    const e = err instanceof WsiHpcError ? err : null;
-    const error = { code: e?.code ?? 'INFER_FAILED', message: err instanceof Error ? err.message : String(err), hint: e?.hint };
-    const seconds = (performance.now() - t0) / 1000;
-    await writeMarker(markerPath, {
-      stage: 'infer',
-      unit: shard.id,
-      status: 'failed',
-      planHash: ctx.plan.planHash,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds,
-      error,
-    });
-    return { shard: shard.id, status: 'failed', patches: 0, seconds, error };
+    return { patches: n, classes, checksum: probabilitiesChecksum(probabilities) };
   } finally {
-    reader?.close();
+    r.close();
   }
 }

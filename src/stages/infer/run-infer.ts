@@ -6,13 +6,13 @@ import { WsiHpcError } from '../../errors.js';
 import { readModelCard, wrapModel } from '../../model/index.js';
 import { readPlan, type PlanFile } from '../../plan/index.js';
 import { transferMatrix } from '../../stain/index.js';
-import { writeMarker } from '../../run/markers.js';
+import { writeMarkerUnlessNewer } from '../../run/markers.js';
 import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
 import { runPaths } from '../../run/paths.js';
 import { resolveTaskId } from '../../run/task-id.js';
 import type { DeviceRequest } from '../../runner/device.js';
 import { openSession } from '../../runner/session.js';
-import { sha256 } from '../../util/hash.js';
+import { hashJson, sha256 } from '../../util/hash.js';
 import { expectOneOf, expectPositiveInt } from '../../util/is.js';
 import { INFER_DEFAULTS } from './defaults.js';
 import { inferShard, type InferShardResult } from './infer-shard.js';
@@ -94,6 +94,7 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     outputName: wrapped.outputName,
     card,
     modelSha256: sha256(bytes),
+    cardSha256: hashJson(card),
     batchSize,
     onPatches: (n: number) => {
       done += n;
@@ -104,7 +105,7 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     watchStopSignal();
     for (const i of shardIndexes) {
       if (isStopRequested()) break;
-      shards.push(await inferShard(plan.shards.list[i], ctx));
+      shards.push(await inferShard(plan.shards.list[i], ctx, { env }));
     }
   } finally {
     await choice.session.release();
@@ -127,7 +128,8 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     patchesPerSecond,
   };
   if (task !== null) {
-    await writeMarker(paths.marker('infer', `task-${String(task).padStart(5, '0')}`), {
+    // A late instance of the task (SLURM requeue) does not replace the marker of a newer, finished one.
+    await writeMarkerUnlessNewer(paths.marker('infer', `task-${String(task).padStart(5, '0')}`), {
       stage: 'infer',
       unit: `task-${task}`,
       status: failed ? 'failed' : 'done',

@@ -1,33 +1,54 @@
 // Gathers the positive-class probability of every planned patch from the per-shard predictions,
 // indexed by slide id and grid index (NaN where not predicted), and which slides lack a shard.
+// Each file is checked first (check-predictions.ts); one that does not match counts as not inferred.
+import { WsiHpcError } from '../../errors.js';
 import { readPredictions } from '../../hdf5/index.js';
 import type { PlanFile } from '../../plan/index.js';
 import { readMarker } from '../../run/markers.js';
 import type { RunPaths } from '../../run/paths.js';
+import { type PredictionSource, validateOneModel, validatePredictions } from './check-predictions.js';
 
 export interface CollectedProbabilities {
   bySlide: Map<string, Float32Array>;
-  /** Slide id → why it is incomplete (a shard not inferred). */
+  /** Slide id → why it is incomplete (a shard not inferred, or predictions that do not match). */
   missing: Map<string, string>;
+  /** The model of the merged predictions (one for all shards). */
+  model: PredictionSource | null;
 }
 
 export async function collectProbabilities(plan: PlanFile, paths: RunPaths): Promise<CollectedProbabilities> {
   const bySlide = new Map<string, Float32Array>();
   const missing = new Map<string, string>();
+  const sources: PredictionSource[] = [];
+  const accepted: Array<{ pred: Awaited<ReturnType<typeof readPredictions>> }> = [];
   for (const s of plan.slides) if (s.grid) bySlide.set(s.id, new Float32Array(s.grid.count).fill(Number.NaN));
   for (const shard of plan.shards.list) {
+    const reject = (reason: string) => {
+      for (const g of shard.segments) if (!missing.has(g.slideId)) missing.set(g.slideId, reason);
+    };
     const marker = await readMarker(paths.marker('infer', shard.id));
     if (marker?.status !== 'done' || marker.planHash !== plan.planHash) {
-      for (const g of shard.segments)
-        missing.set(g.slideId, `${shard.id} not inferred${marker?.error ? ` (${marker.error.message})` : ''}`);
+      reject(`${shard.id} not inferred${marker?.error ? ` (${marker.error.message})` : ''}`);
       continue;
     }
-    const pred = await readPredictions(paths.predictions(shard.id));
+    const file = paths.predictions(shard.id);
+    try {
+      const pred = await readPredictions(file);
+      sources.push(validatePredictions(pred, file, shard, plan, marker));
+      accepted.push({ pred });
+    } catch (err) {
+      if (!(err instanceof WsiHpcError)) throw err;
+      reject(`${shard.id} not usable: ${err.code}: ${err.message}`);
+    }
+  }
+  // Refuse before writing anything: a heatmap mixing two models is wrong everywhere.
+  validateOneModel(sources);
+  for (const { pred } of accepted) {
     const pos = Number(pred.attrs.positive_index ?? 1);
     for (let i = 0; i < pred.slideIndex.length; i++) {
       const target = bySlide.get(pred.slideIds[pred.slideIndex[i]]);
       if (target) target[pred.gridIndex[i]] = pred.probabilities[i * pred.classes + pos];
     }
   }
-  return { bySlide, missing };
+  return { bySlide, missing, model: sources[0] ?? null };
 }

@@ -6,11 +6,14 @@ import sharp from 'sharp';
 import { decodeGrid } from '../../grid/index.js';
 import { readFile } from 'node:fs/promises';
 import { buildHeatmap, encodeNpyFloat32, overlayHeatmap, slideScores, type SlideScores } from '../../heatmap/index.js';
-import { readPlan, type PlanSlide } from '../../plan/index.js';
-import { writeMarker } from '../../run/markers.js';
+import { readPlan, type PlanFile, type PlanSlide } from '../../plan/index.js';
+import { writeMarkerUnlessNewer } from '../../run/markers.js';
+import { acquireUnitLock, describeOwner } from '../../run/unit-lock.js';
+import { lockPathFor } from '../../run/unit-of-work.js';
+import { WsiHpcError } from '../../errors.js';
 import { collectProbabilities } from './collect-probabilities.js';
 import { MERGE_DEFAULTS } from './defaults.js';
-import { relativeToRun, runPaths } from '../../run/paths.js';
+import { relativeToRun, runPaths, type RunPaths } from '../../run/paths.js';
 import { encodeRgbPng, maskToGeoJson } from '../../tissue/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { expectInRange, expectPositiveInt } from '../../util/is.js';
@@ -21,6 +24,7 @@ export interface MergeOptions {
   topK?: number;
   /** Probability at or above which a cell is tumour (regions, positive fraction). @default 0.5 */
   threshold?: number;
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface MergedSlide {
@@ -51,8 +55,25 @@ export async function runMerge(o: MergeOptions): Promise<MergeResult> {
   const threshold = expectInRange('threshold', o.threshold ?? MERGE_DEFAULTS.threshold, 0, 1);
   const paths = runPaths(o.run);
   const plan = await readPlan(paths.plan);
+  // One merge at a time per run: a second one fails instead of interleaving heatmaps and scores.
+  const lockPath = lockPathFor(paths.marker('merge', 'merge'));
+  const attempt = await acquireUnitLock(lockPath, { env: o.env ?? process.env });
+  if (attempt.status === 'busy') {
+    throw new WsiHpcError('UNIT_LOCKED', `merge: already running on ${describeOwner(attempt.holder)}`, {
+      file: lockPath,
+      hint: 'Wait for it to finish; a lock whose process is dead is taken over automatically',
+    });
+  }
+  try {
+    return await mergeLocked(plan, paths, topK, threshold);
+  } finally {
+    await attempt.lock.release();
+  }
+}
+
+async function mergeLocked(plan: PlanFile, paths: RunPaths, topK: number, threshold: number): Promise<MergeResult> {
   const startedAt = new Date();
-  const { bySlide: probs, missing } = await collectProbabilities(plan, paths);
+  const { bySlide: probs, missing, model } = await collectProbabilities(plan, paths);
   const merged: MergedSlide[] = [];
   for (const s of plan.slides) merged.push(await mergeSlide(s, probs.get(s.id), missing.get(s.id), { paths, topK, threshold }));
   const header = ['slide_id', 'name', 'status', 'patches', 'max', `top${topK}_mean`, 'mean', `fraction_ge_${threshold}`, 'regions'];
@@ -73,7 +94,7 @@ export async function runMerge(o: MergeOptions): Promise<MergeResult> {
   );
   await writeFileAtomic(paths.scores, `${header.join(',')}\n${rows.join('\n')}\n`);
   const incomplete = merged.filter((m) => m.status === 'incomplete').length;
-  await writeMarker(paths.marker('merge', 'merge'), {
+  await writeMarkerUnlessNewer(paths.marker('merge', 'merge'), {
     stage: 'merge',
     unit: 'merge',
     status: incomplete ? 'failed' : 'done',
@@ -81,7 +102,7 @@ export async function runMerge(o: MergeOptions): Promise<MergeResult> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
-    result: { merged: merged.filter((m) => m.status === 'merged').length, incomplete },
+    result: { merged: merged.filter((m) => m.status === 'merged').length, incomplete, model },
     ...(incomplete ? { error: { code: 'MERGE_INCOMPLETE', message: `${incomplete} slide(s) have shards that are not inferred` } } : {}),
   });
   return { slides: merged, scoresCsv: paths.scores, incomplete };

@@ -1,16 +1,16 @@
-// Packs one shard: reads its patches in grid order (each tile decoded once through the slide's
-// tile cache), overlaps reading the next batch with writing the current one, writes to a
-// temporary name, re-reads and checks count and checksum, renames, then writes the marker.
-import { readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// Packs one shard through the unit-of-work skeleton (src/run/unit-of-work.ts: lock, temporary
+// name, verify, rename, marker): reads its patches in grid order (each tile decoded once through
+// the slide's tile cache), overlapping reading the next batch with writing the current one.
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import pLimit from 'p-limit';
 import { WsiHpcError } from '../../errors.js';
 import { ShardReader, ShardWriter, type ShardSlideMeta } from '../../hdf5/index.js';
 import type { PlanFile, PlanSlide } from '../../plan/index.js';
 import type { Shard } from '../../shard/index.js';
-import { readMarker, writeMarker, type Marker } from '../../run/markers.js';
+import type { Marker } from '../../run/markers.js';
 import { runPaths } from '../../run/paths.js';
-import { tempPathFor } from '../../util/atomic.js';
+import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
 import { CONTENT_HASH, contentHasher } from '../../util/hash.js';
 import { openPatchSource, type PatchSource } from './patch-source.js';
 
@@ -49,20 +49,21 @@ export async function hashShardPatches(path: string, batch = 256): Promise<{ cou
   }
 }
 
-async function isComplete(marker: Marker | null, planHash: string, file: string, isVerifying: boolean): Promise<boolean> {
-  if (marker?.status !== 'done' || marker.planHash !== planHash) return false;
+// Trust a done marker only if the shard file is there, has the recorded size and says it is this
+// plan's shard with the recorded patch count (and, with --verify, the recorded pixel checksum).
+async function isComplete(shard: Shard, marker: Marker, planHash: string, file: string, isVerifying: boolean): Promise<boolean> {
   const st = await stat(file).catch(() => null);
   if (!st || st.size !== marker.result?.fileBytes) return false;
+  const reader = await ShardReader.open(file);
+  try {
+    const a = reader.attrs;
+    if (a.plan_hash !== planHash || a.shard_id !== shard.id || reader.count !== shard.patches || a.count !== shard.patches) return false;
+  } finally {
+    reader.close();
+  }
   if (!isVerifying) return true;
-  const { count, checksum } = await hashShardPatches(file).catch(() => ({ count: -1, checksum: '' }));
+  const { count, checksum } = await hashShardPatches(file);
   return count === marker.result?.patches && checksum === marker.result?.checksum;
-}
-
-async function removeStaleTemps(file: string): Promise<void> {
-  const dir = dirname(file);
-  const prefix = `.tmp-${basename(file)}-`;
-  for (const name of await readdir(dir).catch(() => [] as string[]))
-    if (name.startsWith(prefix)) await rm(join(dir, name), { force: true });
 }
 
 function slideMeta(s: PlanSlide): ShardSlideMeta {
@@ -77,17 +78,59 @@ function slideMeta(s: PlanSlide): ShardSlideMeta {
   };
 }
 
-export async function packShard(shard: Shard, ctx: PackContext, sources: Map<string, Promise<PatchSource>>): Promise<PackShardResult> {
+export async function packShard(
+  shard: Shard,
+  ctx: PackContext,
+  sources: Map<string, Promise<PatchSource>>,
+  options: UnitOptions = {},
+): Promise<PackShardResult> {
   const paths = runPaths(ctx.runRoot);
   const file = paths.shard(shard.id);
-  const markerPath = paths.marker('pack', shard.id);
-  const startedAt = new Date();
-  const t0 = performance.now();
-  if (await isComplete(await readMarker(markerPath), ctx.plan.planHash, file, ctx.isVerifying)) {
-    return { shard: shard.id, status: 'skipped', patches: shard.patches, bytes: 0, seconds: 0 };
-  }
-  await removeStaleTemps(file);
-  const tmp = tempPathFor(file);
+  const outcome = await runUnitOfWork(
+    {
+      stage: 'pack',
+      unit: shard.id,
+      planHash: ctx.plan.planHash,
+      markerPath: paths.marker('pack', shard.id),
+      output: file,
+      fallbackCode: 'INTERNAL',
+      isComplete: (marker) => isComplete(shard, marker, ctx.plan.planHash, file, ctx.isVerifying),
+      produce: (tmp) => writeShard(shard, ctx, sources, tmp),
+      verify: async (tmp, produced) => {
+        const check = await hashShardPatches(tmp);
+        if (check.count !== produced.patches || check.checksum !== produced.checksum) {
+          throw new WsiHpcError(
+            'SHARD_WRITE_FAILED',
+            `${file}: verification failed after writing (${check.count}/${produced.patches} patches, checksum ${check.checksum === produced.checksum ? 'ok' : 'mismatch'})`,
+            { file },
+          );
+        }
+      },
+      markerResult: (produced, fileBytes, seconds) => ({
+        patches: produced.patches,
+        checksum: produced.checksum,
+        checksumAlgorithm: CONTENT_HASH,
+        fileBytes,
+        file: `shards/${basename(file)}`,
+        patchesPerSecond: produced.patches / seconds,
+      }),
+    },
+    options,
+  );
+  if (outcome.status === 'skipped') return { shard: shard.id, status: 'skipped', patches: shard.patches, bytes: 0, seconds: 0 };
+  if (outcome.status === 'failed')
+    return { shard: shard.id, status: 'failed', patches: 0, bytes: 0, seconds: outcome.seconds, error: outcome.error };
+  const { patches, checksum } = outcome.produced;
+  return { shard: shard.id, status: 'done', patches, bytes: outcome.fileBytes, seconds: outcome.seconds, checksum };
+}
+
+// Reads the shard's patches in grid order and writes them to `tmp`; returns the count and checksum.
+async function writeShard(
+  shard: Shard,
+  ctx: PackContext,
+  sources: Map<string, Promise<PatchSource>>,
+  tmp: string,
+): Promise<{ patches: number; checksum: string }> {
   const bySlide = new Map(ctx.plan.slides.map((s) => [s.id, s]));
   const slides = [...new Set(shard.segments.map((g) => g.slideId))].map((id) => bySlide.get(id) as PlanSlide);
   const slideIdx = new Map(slides.map((s, i) => [s.id, i]));
@@ -155,52 +198,8 @@ export async function packShard(shard: Shard, ctx: PackContext, sources: Map<str
     }
     writer.close();
     writer = null;
-    const checksum = hash.digest();
-    const check = await hashShardPatches(tmp);
-    if (check.count !== n || check.checksum !== checksum) {
-      throw new WsiHpcError(
-        'SHARD_WRITE_FAILED',
-        `${file}: verification failed after writing (${check.count}/${n} patches, checksum ${check.checksum === checksum ? 'ok' : 'mismatch'})`,
-        { file },
-      );
-    }
-    await rename(tmp, file);
-    const fileBytes = (await stat(file)).size;
-    const seconds = (performance.now() - t0) / 1000;
-    await writeMarker(markerPath, {
-      stage: 'pack',
-      unit: shard.id,
-      status: 'done',
-      planHash: ctx.plan.planHash,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds,
-      result: {
-        patches: n,
-        checksum,
-        checksumAlgorithm: CONTENT_HASH,
-        fileBytes,
-        file: `shards/${basename(file)}`,
-        patchesPerSecond: n / seconds,
-      },
-    });
-    return { shard: shard.id, status: 'done', patches: n, bytes: fileBytes, seconds, checksum };
-  } catch (err) {
+    return { patches: n, checksum: hash.digest() };
+  } finally {
     writer?.close();
-    await rm(tmp, { force: true });
-    const e = err instanceof WsiHpcError ? err : null;
-    const error = { code: e?.code ?? 'INTERNAL', message: err instanceof Error ? err.message : String(err), hint: e?.hint };
-    const seconds = (performance.now() - t0) / 1000;
-    await writeMarker(markerPath, {
-      stage: 'pack',
-      unit: shard.id,
-      status: 'failed',
-      planHash: ctx.plan.planHash,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds,
-      error,
-    });
-    return { shard: shard.id, status: 'failed', patches: 0, bytes: 0, seconds, error };
   }
 }

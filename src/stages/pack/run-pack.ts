@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { readPlan } from '../../plan/index.js';
 import { resolveTaskId } from '../../run/task-id.js';
-import { writeMarker } from '../../run/markers.js';
+import { writeMarkerUnlessNewer } from '../../run/markers.js';
 import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
 import { runPaths } from '../../run/paths.js';
 import { expectPositiveInt } from '../../util/is.js';
@@ -55,7 +55,7 @@ export async function runPack(options: PackRunOptions): Promise<PackRunResult> {
     watchStopSignal();
     for (const i of shardIndexes) {
       if (isStopRequested()) break;
-      results.push(await packShard(plan.shards.list[i], ctx, sources));
+      results.push(await packShard(plan.shards.list[i], ctx, sources, { env: options.env ?? process.env }));
     }
   } finally {
     for (const s of sources.values())
@@ -67,7 +67,8 @@ export async function runPack(options: PackRunOptions): Promise<PackRunResult> {
   // Shards not reached after a stop signal count as failed, so the task is resubmitted.
   const failed = results.filter((r) => r.status === 'failed').length + (shardIndexes.length - results.length);
   if (task !== null) {
-    await writeMarker(join(paths.root, 'markers', 'pack', `task-${String(task).padStart(5, '0')}.json`), {
+    // A late instance of the task (SLURM requeue) does not replace the marker of a newer, finished one.
+    await writeMarkerUnlessNewer(join(paths.root, 'markers', 'pack', `task-${String(task).padStart(5, '0')}.json`), {
       stage: 'pack',
       unit: `task-${task}`,
       status: failed ? 'failed' : 'done',
