@@ -134,7 +134,7 @@ describe('openSlide refuses bad files with a typed error naming the file', () =>
     expect(err.message).toMatch(/BitsPerSample 16/);
   });
 
-  test('a corrupt tile opens fine but readRegion fails with SLIDE_UNREADABLE naming file, level and tile', async () => {
+  test('a corrupt tile opens fine but readRegion fails with TILE_CORRUPT naming file, level and tile', async () => {
     const path = await copyTo('bad-tile.tif');
     const structure = await readTiffStructure(path);
     const [dir] = structure.directories;
@@ -146,7 +146,7 @@ describe('openSlide refuses bad files with a typed error naming the file', () =>
     try {
       await expect(slide.readRegion(0, 0, 0, 10, 10)).resolves.toMatchObject({ width: 10, height: 10 });
       const err = (await slide.readRegion(0, 250, 0, 20, 20).catch((e: unknown) => e)) as WsiHpcError;
-      expect(err.code).toBe('SLIDE_UNREADABLE');
+      expect(err.code).toBe('TILE_CORRUPT');
       expect(err.message).toContain(path);
       expect(err.message).toMatch(/level 0 .*tile 1 at column 1, row 0/);
       expect(err.message).toMatch(/cannot decode jpeg tile/);

@@ -1,9 +1,11 @@
 // Decodes one TIFF tile's compressed bytes into interleaved RGB (tileWidth*tileHeight*3).
 // JPEG goes through sharp (libvips, with the stream fixes of jpeg-stream.ts); deflate/LZW/PackBits/none through
-// geotiff's decoders, which also undo Predictor=2. Errors are plain; the caller adds file, level and tile.
+// geotiff's decoders, which also undo Predictor=2. Errors are plain (TileDataError for truncated or corrupt
+// data: checked structurally, and libvips fails on any libjpeg warning); the caller adds file, level and tile.
 
 import sharp from 'sharp';
 import { getDecoder } from 'geotiff';
+import { jpegTileProblem, TileDataError } from './jpeg-check.js';
 import { buildJpegStream } from './jpeg-stream.js';
 import type { TiffDirectory } from './types.js';
 
@@ -16,12 +18,19 @@ export async function decodeJpegTile(
   tables: Uint8Array | null,
   photometric: number,
 ): Promise<{ width: number; height: number; data: Uint8Array }> {
+  const problem = jpegTileProblem(bytes);
+  if (problem !== null) throw new TileDataError(`damaged JPEG data: ${problem}`);
   const stream = buildJpegStream(bytes, tables, photometric === 2);
-  const { data, info } = await sharp(stream, { failOn: 'error' })
+  // 'warning': libjpeg recovers from corrupt data (bad Huffman codes, missing markers) with a warning and
+  // grey pixels; a tile decoded that way must fail, not be packed as flat grey.
+  const { data, info } = await sharp(stream, { failOn: 'warning' })
     .removeAlpha()
     .toColourspace('srgb')
     .raw()
-    .toBuffer({ resolveWithObject: true });
+    .toBuffer({ resolveWithObject: true })
+    .catch((err: Error) => {
+      throw /corrupt|premature end|huffman|bogus|invalid/i.test(err.message) ? new TileDataError(`damaged JPEG data: ${err.message}`) : err;
+    });
   if (info.channels !== 3) throw new Error(`JPEG decoded to ${info.channels} channels, expected 3`);
   return { width: info.width, height: info.height, data };
 }

@@ -4,6 +4,7 @@
 import { SlideError } from '../../errors.js';
 import type { RgbImage, SlideInfo, SlideReader } from '../types.js';
 import { validateRegion } from '../validate-region.js';
+import { TILE_CORRUPT_HINT, TileDataError } from './jpeg-check.js';
 import { readTiledRegion } from './read-region.js';
 import { TileCache } from './tile-cache.js';
 import type { TiffLevelSource } from './tiff-levels.js';
@@ -62,10 +63,10 @@ export abstract class TiffSlideReader implements SlideReader {
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new SlideError(
-        'SLIDE_UNREADABLE',
+        err instanceof TileDataError ? 'TILE_CORRUPT' : 'SLIDE_UNREADABLE',
         this.file.path,
         `${where}: cannot decode ${this.info.levels[level].compression} tile: ${reason}`,
-        { cause: err },
+        { cause: err, ...(err instanceof TileDataError ? { hint: TILE_CORRUPT_HINT } : {}) },
       );
     }
   }

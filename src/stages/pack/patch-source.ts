@@ -1,11 +1,13 @@
-// Reads the planned patches of one slide: opens the slide once, decodes its grid file (checking
-// the plan's checksum) and returns patch pixels at the patch size, resampling when planned so.
-import { readFile } from 'node:fs/promises';
+// Reads the planned patches of one slide: checks the slide is the file that was planned (size, mtime),
+// opens it once, decodes its grid file (checking the plan's checksum) and returns patch pixels at the
+// patch size, resampling when planned so. Damaged JPEG tiles fail the read (TILE_CORRUPT) on both paths.
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { WsiHpcError } from '../../errors.js';
 import { decodeGrid, type GridRecords } from '../../grid/index.js';
 import { openSlide, type SlideReader } from '../../slide/index.js';
+import { JpegTileVerifier } from '../../slide/tiff/tile-verifier.js';
 import type { PlanFile, PlanSlide } from '../../plan/index.js';
 import { sha256 } from '../../util/hash.js';
 import { BandReader } from './band-reader.js';
@@ -33,6 +35,29 @@ async function canReadBands(path: string, page: number, width: number, height: n
   }
 }
 
+/** Throws SLIDE_CHANGED unless the slide file has the size and mtime recorded when it was planned. */
+export async function checkSlideUnchanged(slide: PlanSlide, runRoot: string): Promise<void> {
+  const planned = `size ${slide.sizeBytes}, mtime ${new Date(slide.mtimeMs).toISOString()}`;
+  const hint = `Rerun \`wsi-hpc plan\` on it (same inputs, --out ${runRoot}) to replan the slide, or put the planned file back; then pack again`;
+  const st = await stat(slide.path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') {
+      throw new WsiHpcError('SLIDE_CHANGED', `${slide.path}: slide missing since planning (planned ${planned})`, {
+        file: slide.path,
+        hint,
+      });
+    }
+    throw new WsiHpcError('SLIDE_UNREADABLE', `${slide.path}: cannot stat the slide (${err.code ?? err.message})`, {
+      file: slide.path,
+      hint: 'Check the file exists and is readable by this user',
+      cause: err,
+    });
+  });
+  const mtimeMs = Math.trunc(st.mtimeMs);
+  if (st.size === slide.sizeBytes && mtimeMs === slide.mtimeMs) return;
+  const now = `size ${slide.sizeBytes} -> ${st.size}, mtime ${new Date(slide.mtimeMs).toISOString()} -> ${new Date(mtimeMs).toISOString()}`;
+  throw new WsiHpcError('SLIDE_CHANGED', `${slide.path}: changed since planning (${now})`, { file: slide.path, hint });
+}
+
 export async function openPatchSource(plan: PlanFile, runRoot: string, slide: PlanSlide, cacheBytes?: number): Promise<PatchSource> {
   const g = slide.grid;
   if (slide.status !== 'planned' || !g) {
@@ -40,6 +65,7 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
       file: slide.path,
     });
   }
+  await checkSlideUnchanged(slide, runRoot);
   const gridPath = join(runRoot, g.file);
   const bytes = await readFile(gridPath);
   if (sha256(bytes) !== g.sha256) {
@@ -57,6 +83,8 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
   const { level, downsample, readSizePx, patchSizePx, isResampled } = g;
   const info = reader.info.levels[level];
   const hasBands = await canReadBands(slide.path, info.ifd, info.width, info.height);
+  // libtiff decodes damaged JPEG tiles as grey without an error: the band path checks each tile's bytes.
+  const verifier = hasBands ? await JpegTileVerifier.open(slide.path, level, info.ifd) : null;
   const at = (index: number): [number, number] => [
     Math.round(grid.coords[2 * index] / downsample),
     Math.round(grid.coords[2 * index + 1] / downsample),
@@ -89,6 +117,7 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
           height: info.height,
           tileWidth: info.tileWidth,
           tileHeight: info.tileHeight,
+          ...(verifier ? { checkTiles: (row: number, col0: number, col1: number) => verifier.check(row, col0, col1) } : {}),
         },
         readSizePx,
         positions,
@@ -103,6 +132,9 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
         into.set(await finish(await bands.read(x, y)));
       };
     },
-    close: () => reader.close(),
+    close: async () => {
+      await verifier?.close();
+      await reader.close();
+    },
   };
 }
