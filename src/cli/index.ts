@@ -1,8 +1,28 @@
-// The yargs program: lists every command module explicitly (ESM + commandDir don't mix)
-// and maps usage errors to exit code 2.
+// The yargs program: lists every command module explicitly (ESM + commandDir don't mix), applies the
+// option-value rules of options.ts to every command, and stops on any usage error with exit code 2
+// before a handler runs (nothing read, nothing written).
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
+import { OptionError } from '../errors.js';
 import { commands } from './commands/index.js';
+import { printJson, reportError } from './output.js';
+import { UsageError, optionsOf, suggestOptions, validateOptionValues, withRequiredValues } from './options.js';
+
+// yargs' own wording, made to name the option as the user typed it.
+function usageMessage(msg: string, args: readonly string[]): string {
+  const missingValue = /^Not enough arguments following: (.+)$/.exec(msg);
+  if (missingValue) return `\`${missingValue[1].length === 1 ? '-' : '--'}${missingValue[1]}\` was given without a value`;
+  const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (unknown) {
+    const names = unknown[1].split(', ').map((n) => {
+      const flag = [`--${n}`, `-${n}`].find((f) => args.some((a) => a === f || a.startsWith(`${f}=`)));
+      return flag ? `option \`${flag}\`` : `argument \`${n}\``;
+    });
+    return `Unknown ${names.join(', ')}`;
+  }
+  if (/^Did you mean /.test(msg)) return `Unknown command \`${args.find((a) => !a.startsWith('-')) ?? ''}\`. ${msg}`;
+  return msg;
+}
 
 export function buildCli(argv: string[]) {
   let cli = yargs(argv)
@@ -17,15 +37,35 @@ export function buildCli(argv: string[]) {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .check((parsed, options) => validateOptionValues(parsed, options, argv), true)
+    // Throwing here stops yargs before the command's handler runs; runCli reports it.
     .fail((msg, err) => {
-      if (err) throw err;
-      process.stderr.write(`error: ${msg}\nRun with --help for usage.\n`);
-      process.exitCode = 2;
+      // yargs' own parse errors (YError) are usage errors too; anything else is reported as it is.
+      if (err && err.name !== 'YError') throw err;
+      const unknown = /^Unknown arguments?: (.+)$/.exec(msg)?.[1].split(', ');
+      // The instance holds the options of the command being parsed (builders run on it).
+      const known = Object.keys(optionsOf(cli).key);
+      throw new UsageError(usageMessage(msg ?? err?.message ?? '', argv), unknown ? suggestOptions(unknown, known) : undefined);
     });
-  for (const command of commands) cli = cli.command(command as CommandModule);
+  for (const command of commands) cli = cli.command(withRequiredValues(command as CommandModule));
   return cli;
 }
 
+// --json is looked for in the raw arguments: a usage error means yargs' parse cannot be trusted.
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--json' || a === '--json=true');
+}
+
 export async function runCli(argv: string[]): Promise<void> {
-  await buildCli(argv).parseAsync();
+  try {
+    await buildCli(argv).parseAsync();
+  } catch (err) {
+    if (!(err instanceof UsageError || err instanceof OptionError)) return reportError({ json: wantsJson(argv) }, err);
+    const command = commands.map((c) => String(c.command).split(' ')[0]).find((name) => argv.includes(name));
+    const hint = `${err.hint ? `${err.hint.replace(/[^.?!]$/, '$&.')} ` : ''}Run \`wsi-hpc ${command ? `${command} ` : ''}--help\` for usage.`;
+    if (wantsJson(argv)) printJson({ error: { ...err.toJSON(), hint } });
+    else process.stderr.write(`error: ${err.message}\n${hint}\n`);
+    process.exitCode = 2;
+  }
 }

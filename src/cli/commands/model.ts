@@ -1,6 +1,7 @@
 // `wsi-hpc model inspect M.onnx`: what the card and the graph say, and where they disagree.
 import type { CommandModule } from 'yargs';
 import { printJson, reportError, type OutputFlags } from '../output.js';
+import { withRequiredValues } from '../options.js';
 
 interface InspectArgs extends OutputFlags {
   model: string;
@@ -17,14 +18,13 @@ const inspectCommand: CommandModule<object, InspectArgs> = {
       .example('$0 model inspect models/googlenet.onnx', ''),
   handler: async (argv) => {
     try {
-      const { readFile } = await import('node:fs/promises');
-      const { inspectModel, readModelCard } = await import('../../model/index.js');
-      const bytes = new Uint8Array(await readFile(argv.model));
+      const { inspectModel, readModelBytes, readModelCard } = await import('../../model/index.js');
+      const bytes = await readModelBytes(argv.model);
       const card = await readModelCard(argv.model, argv.card).catch((err) => {
         process.stderr.write(`warning: ${(err as Error).message}\n`);
         return null;
       });
-      const r = inspectModel(bytes, card);
+      const r = inspectModel(bytes, card, argv.model);
       if (argv.json) return printJson(r);
       const t = (x: { name: string; dtype: string; shape: Array<number | string> }) => `${x.name}: ${x.dtype}[${x.shape.join(', ')}]`;
       const lines = [
@@ -53,6 +53,6 @@ const inspectCommand: CommandModule<object, InspectArgs> = {
 export const modelCommand: CommandModule<object, object> = {
   command: 'model <command>',
   describe: 'Model utilities (inspect)',
-  builder: (y) => y.command(inspectCommand as unknown as CommandModule<object, object>).demandCommand(1),
+  builder: (y) => y.command(withRequiredValues(inspectCommand) as unknown as CommandModule<object, object>).demandCommand(1),
   handler: () => undefined,
 };
