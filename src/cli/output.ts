@@ -1,6 +1,7 @@
 // How every command talks to the user: one JSON document on stdout with --json,
 // human text otherwise; logs and warnings on stderr; errors mapped to exit codes.
 import { WsiHpcError } from '../errors.js';
+import { describeFsError } from '../util/fs-errors.js';
 
 export interface OutputFlags {
   json?: boolean;
@@ -19,17 +20,30 @@ export function warn(message: string): void {
   process.stderr.write(`warning: ${message}\n`);
 }
 
-/** Print an error the way the flags ask and set the exit code (2 for option errors, 1 otherwise). */
+/** Exit 2 for usage, validation and refused requests; 1 for everything else. */
+function exitCodeFor(e: WsiHpcError | null): number {
+  return e?.code === 'INVALID_OPTION' || e?.code === 'RESOURCE_LIMIT' ? 2 : 1;
+}
+
+/**
+ * Print an error the way the flags ask and set the exit code. Never a stack trace: file-system errors
+ * become FS_* errors naming the path; anything else unexpected prints its message and asks for a report
+ * (the stack only with WSI_HPC_DEBUG=1).
+ */
 export function reportError(flags: OutputFlags, err: unknown): void {
-  const e = err instanceof WsiHpcError ? err : null;
+  const e = err instanceof WsiHpcError ? err : describeFsError(err);
+  const message = e ? e.message : `${err instanceof Error ? err.message : String(err)} (internal error: please report)`;
   if (flags.json) {
-    const payload = e ? e.toJSON() : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
-    printJson({ error: payload });
+    printJson({ error: e ? e.toJSON() : { code: 'INTERNAL', message } });
   } else {
-    process.stderr.write(`error: ${e ? e.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`error: ${message}\n`);
     if (e?.hint) process.stderr.write(`hint: ${e.hint}\n`);
   }
-  process.exitCode ??= e?.code === 'INVALID_OPTION' ? 2 : 1;
+  if (process.env.WSI_HPC_DEBUG === '1') {
+    const original = e && e !== err ? err : (e?.cause ?? err);
+    if (original instanceof Error && original.stack) process.stderr.write(`${original.stack}\n`);
+  }
+  process.exitCode ??= exitCodeFor(e);
 }
 
 export function shouldShowProgress(flags: OutputFlags): boolean {

@@ -5,7 +5,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WsiHpcError } from '../errors.js';
-import { readPlan } from '../plan/index.js';
+import { readPlan, type PlanFile } from '../plan/index.js';
+import { planConcernsFor } from '../run/plan-concerns.js';
 import { runPaths, type RunPaths } from '../run/paths.js';
 import { TASK_OFFSET_ENV } from '../run/task-id.js';
 import {
@@ -100,6 +101,19 @@ export function logArgs(paths: RunPaths, stage: Stage, isArray: boolean): string
   return [`--output=${pattern}`, `--error=${pattern}`];
 }
 
+// Hours of cluster time are not spent on a plan whose shards cannot fit on disk or whose patch count
+// is implausible (e.g. --stride 1), unless --force says so.
+async function refuseImplausible(plan: PlanFile, runDir: string, stages: Stage[], isForced?: boolean): Promise<void> {
+  const concerns = (await planConcernsFor(plan, runDir)).filter(
+    (c) => c.kind === 'patches' || (c.kind === 'disk' && stages.includes('pack')),
+  );
+  if (!concerns.length || isForced) return;
+  throw new WsiHpcError('RESOURCE_LIMIT', `Not submitting: ${concerns.map((c) => c.message).join('; ')}`, {
+    file: runPaths(runDir).plan,
+    hint: 'Free space or replan (e.g. a larger --stride), or pass --force to submit anyway',
+  });
+}
+
 export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
   const paths = runPaths(resolve(o.run));
   const plan = await readPlan(paths.plan);
@@ -115,6 +129,7 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
       file: paths.plan,
     });
   validateJobCount(tasks * stages.filter((s) => s !== 'merge').length + (stages.includes('merge') ? 1 : 0), limits);
+  await refuseImplausible(plan, paths.root, stages, o.isForced);
   const previous = await readJobsFile(paths.jobs);
   if (previous && !o.isForced && !o.isDryRun) {
     const live = await liveJobs(previous.jobs.map((j) => j.jobId));

@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { WsiHpcError } from '../errors.js';
+import { ensureFreeSpace } from '../run/disk-space.js';
 import { loadH5 } from './h5.js';
 import { DATASETS, SHARD_LAYOUT_VERSION, type ShardCompression, type ShardMeta } from './layout.js';
 
@@ -36,6 +37,8 @@ export class ShardWriter {
     const n = o.slideIndex.length;
     const p = o.meta.patchSizePx;
     await mkdir(dirname(o.path), { recursive: true });
+    // An uncompressed shard's size is known: refuse it up front rather than let HDF5 fill the disk.
+    if (o.compression.codec === 'none') await ensureFreeSpace(o.path, n * p * p * 3, 'shard');
     const file = new h5.File(o.path, 'w');
     try {
       if (!((file as unknown as { file_id: bigint }).file_id >= 0n)) throw new Error('HDF5 could not create the file');

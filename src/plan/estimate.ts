@@ -1,6 +1,7 @@
 // Cost estimate printed by `plan` (and its --dry-run): core-hours per stage from measured rates
 // (bench/RESULTS.md, 2-core Xeon with AVX-512): pack 325 patches/s per core, GoogLeNet-size
-// inference 25 patches/s per core. Pure; the rates are parameters so callers can pass their own.
+// inference 25 patches/s per core; and the plausibility checks plan warns about and submit refuses.
+// Pure; the rates and limits are parameters or named constants.
 
 export const DEFAULT_RATES = Object.freeze({ packPerCoreSecond: 325, inferPerCoreSecond: 25 });
 
@@ -18,4 +19,61 @@ export function estimateCost(
   const packCoreHours = patches / rates.packPerCoreSecond / 3600;
   const inferCoreHours = patches / rates.inferPerCoreSecond / 3600;
   return { patches, packCoreHours, inferCoreHours, totalCoreHours: packCoreHours + inferCoreHours };
+}
+
+/**
+ * Where a plan stops being plausible. A whole CAMELYON16 slide at 0.5 µm/px has at most ~100 k
+ * non-overlapping 224 px tissue patches, so 1 M patches on one slide means a stride far below the
+ * patch size; a stride under 1/8 of the patch puts each pixel in more than 64 patches.
+ */
+export const PLAUSIBLE_PLAN = Object.freeze({ maxPatchesPerSlide: 1_000_000, minStrideFraction: 1 / 8 });
+
+export interface PlanConcernInput {
+  patchSizePx: number;
+  stridePx: number;
+  slides: ReadonlyArray<{ name: string; patches: number }>;
+  totalPatches: number;
+  /** Bytes the shards still to be packed take (uncompressed pixels). */
+  bytesToWrite: number;
+  isCompressed: boolean;
+  /** Free bytes where the run folder lives, or null when unknown. */
+  freeBytes: number | null;
+  runDir: string;
+}
+
+const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+
+export interface PlanConcern {
+  /** `disk` and `patches` make `submit` refuse without --force; `stride` is only a warning. */
+  kind: 'disk' | 'patches' | 'stride';
+  message: string;
+}
+
+/** One concern per implausible figure of a plan (disk space, patch count, stride); empty when fine. Pure. */
+export function planConcerns(p: PlanConcernInput): PlanConcern[] {
+  const out: PlanConcern[] = [];
+  if (p.freeBytes !== null && p.bytesToWrite > p.freeBytes) {
+    out.push({
+      kind: 'disk',
+      message: `the shards need ${gib(p.bytesToWrite)}${p.isCompressed ? ' before compression' : ''} but only ${gib(p.freeBytes)} is free where ${p.runDir} lives`,
+    });
+  }
+  const crowded = p.slides.filter((s) => s.patches > PLAUSIBLE_PLAN.maxPatchesPerSlide);
+  if (crowded.length) {
+    const worst = crowded.reduce((a, b) => (b.patches > a.patches ? b : a));
+    const cost = estimateCost(p.totalPatches);
+    out.push({
+      kind: 'patches',
+      message:
+        `${crowded.length} slide(s) have more than ${PLAUSIBLE_PLAN.maxPatchesPerSlide.toLocaleString('en-US')} patches (${worst.name}: ${worst.patches.toLocaleString('en-US')}); ` +
+        `${p.totalPatches.toLocaleString('en-US')} patches would take about ${cost.totalCoreHours.toFixed(0)} core-hours`,
+    });
+  }
+  if (p.stridePx < p.patchSizePx * PLAUSIBLE_PLAN.minStrideFraction) {
+    out.push({
+      kind: 'stride',
+      message: `--stride ${p.stridePx} is under 1/8 of the ${p.patchSizePx} px patch: each pixel lands in about ${Math.round((p.patchSizePx / p.stridePx) ** 2)} patches`,
+    });
+  }
+  return out;
 }

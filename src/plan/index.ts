@@ -16,5 +16,5 @@ export { readPlan, readPlanIfExists, writePlan, parsePlan, summarizeSlides } fro
 export { slideIdFor } from './slide-id.js';
 export { discoverSlides, discoverSlideFiles, SLIDE_EXTENSIONS } from './discover.js';
 export type { SkippedEntry, SkipReason, SlideDiscovery } from './discover.js';
-export { estimateCost, DEFAULT_RATES } from './estimate.js';
-export type { CostEstimate } from './estimate.js';
+export { estimateCost, DEFAULT_RATES, planConcerns, PLAUSIBLE_PLAN } from './estimate.js';
+export type { CostEstimate, PlanConcern, PlanConcernInput } from './estimate.js';

@@ -28,12 +28,32 @@ export function detectGpu(env: NodeJS.ProcessEnv, hasDeviceFile: (p: string) => 
   return { isVisible: evidence.length > 0, evidence };
 }
 
-/** Intra-op threads: --threads, else SLURM_CPUS_PER_TASK, else the machine's cores. */
-export function chooseThreads(explicit: number | undefined, env: NodeJS.ProcessEnv): { threads: number; source: string } {
-  if (explicit !== undefined) return { threads: explicit, source: '--threads' };
+export interface ThreadChoice {
+  threads: number;
+  source: string;
+  /** Set when the request was capped to the cores of this machine. */
+  warning?: string;
+}
+
+/**
+ * Intra-op threads: --threads, else SLURM_CPUS_PER_TASK, else the machine's cores. More threads than
+ * cores only slow inference down (and ONNX Runtime allocates per thread: 1,000,000 hung at 7.6 GB),
+ * so a request beyond `cores` is capped with a warning.
+ */
+export function chooseThreads(explicit: number | undefined, env: NodeJS.ProcessEnv, cores = availableParallelism()): ThreadChoice {
   const slurm = Number(env.SLURM_CPUS_PER_TASK);
-  if (Number.isInteger(slurm) && slurm > 0) return { threads: slurm, source: 'SLURM_CPUS_PER_TASK' };
-  return { threads: availableParallelism(), source: 'cores of this machine' };
+  const wanted =
+    explicit !== undefined
+      ? { threads: explicit, source: '--threads' }
+      : Number.isInteger(slurm) && slurm > 0
+        ? { threads: slurm, source: 'SLURM_CPUS_PER_TASK' }
+        : { threads: cores, source: 'cores of this machine' };
+  if (wanted.threads <= cores) return wanted;
+  return {
+    threads: cores,
+    source: `${wanted.source} capped to the cores of this machine`,
+    warning: `${wanted.source} asks for ${wanted.threads} threads but this machine has ${cores} cores; using ${cores}`,
+  };
 }
 
 export const CUDA_FIX_HINT = [

@@ -10,7 +10,7 @@ export interface SessionChoice {
   threads: number;
   /** One line saying which provider and why. */
   reason: string;
-  /** Set when CUDA was wanted or possible but could not be used. */
+  /** Set when CUDA was wanted or possible but could not be used, or the threads were capped to the cores. */
   warning: string | null;
 }
 
@@ -22,7 +22,7 @@ export interface SessionOptions {
 
 export async function openSession(modelBytes: Uint8Array, o: SessionOptions): Promise<SessionChoice> {
   const ort = await import('onnxruntime-node');
-  const { threads, source } = chooseThreads(o.threads, o.env);
+  const { threads, source, warning: threadWarning } = chooseThreads(o.threads, o.env);
   const cpuOptions: Ort.InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
     intraOpNumThreads: threads,
@@ -57,6 +57,8 @@ export async function openSession(modelBytes: Uint8Array, o: SessionOptions): Pr
     }
   }
   const session = await ort.InferenceSession.create(modelBytes, cpuOptions);
+  // The thread cap is only news when the CPU provider runs (CUDA ignores intra-op threads).
+  if (threadWarning) warning = warning ? `${threadWarning}\n${warning}` : threadWarning;
   const why =
     o.device === 'cpu'
       ? '--device cpu'

@@ -31,6 +31,9 @@ export function validateRegion(info: SlideInfo, level: number, x: number, y: num
     }
   }
   if (width * height > MAX_REGION_PIXELS) {
-    throw new OptionError(`Expected a region of at most ${MAX_REGION_PIXELS} pixels, received ${width}x${height}`);
+    throw new OptionError(
+      `Expected a region of at most ${MAX_REGION_PIXELS} pixels, received ${width}x${height} of level ${level} of ${info.path}`,
+      'Read the region in strips of rows, or from a coarser pyramid level',
+    );
   }
 }

@@ -6,6 +6,13 @@ import type { RgbImage, SlideReader } from '../slide/index.js';
 /** Refuse to scan a level bigger than this for a thumbnail (a missing pyramid). */
 export const MAX_THUMBNAIL_SOURCE_PIXELS = 1.2e9;
 
+/**
+ * Largest tissue mask (thumbnail) in pixels: detection holds ~40 bytes per mask pixel (RGB, sums,
+ * saturation, masks, labels), so 50 M pixels is ~2 GB; at the default 8 µm/px that is a 56 x 56 mm
+ * scan, larger than any glass slide.
+ */
+export const MAX_MASK_PIXELS = 50e6;
+
 export interface Thumbnail {
   image: RgbImage;
   sourceLevel: number;
@@ -19,6 +26,20 @@ export function chooseThumbnailLevel(reader: SlideReader, level0Mpp: number, tar
   let chosen = 0;
   for (const level of levels) if (level0Mpp * level.downsample <= targetMpp * 1.0001) chosen = level.index;
   return chosen;
+}
+
+// A mask finer than memory allows: say how coarse --mask-mpp must be (or that the slide's µm/px looks wrong).
+function maskTooLarge(reader: SlideReader, level0Mpp: number, targetMpp: number, outW: number, outH: number): SlideError {
+  const l0 = reader.info.levels[0];
+  const neededMpp = Math.ceil(level0Mpp * Math.sqrt((l0.width * l0.height) / MAX_MASK_PIXELS) * 10) / 10;
+  return new SlideError(
+    'SLIDE_TOO_LARGE',
+    reader.info.path,
+    `a tissue mask at --mask-mpp ${targetMpp} would be ${outW}x${outH} pixels, over the limit of ${MAX_MASK_PIXELS / 1e6} M pixels (the slide is ${l0.width}x${l0.height} at ${level0Mpp} µm/px)`,
+    {
+      hint: `Raise --mask-mpp to ${Math.max(neededMpp, targetMpp)} µm/px or more (default 8), or check the slide's µm/px (--slide-mpp overrides it)`,
+    },
+  );
 }
 
 export async function readThumbnail(reader: SlideReader, level0Mpp: number, targetMpp: number): Promise<Thumbnail> {
@@ -35,6 +56,7 @@ export async function readThumbnail(reader: SlideReader, level0Mpp: number, targ
   const factor = Math.max(1, targetMpp / (level0Mpp * level.downsample));
   const outW = Math.max(1, Math.round(level.width / factor));
   const outH = Math.max(1, Math.round(level.height / factor));
+  if (outW * outH > MAX_MASK_PIXELS) throw maskTooLarge(reader, level0Mpp, targetMpp, outW, outH);
   const geometry = {
     sourceLevel: levelIndex,
     scaleX: ((level.width / outW) * reader.info.levels[0].width) / level.width,

@@ -3,12 +3,13 @@ import type { CommandModule } from 'yargs';
 import { estimateCost, type PlanSlide } from '../../plan/index.js';
 import { GRID_DEFAULTS } from '../../grid/index.js';
 import { TISSUE_DEFAULTS } from '../../tissue/index.js';
-import { log, printJson, reportError, shouldShowProgress, type OutputFlags } from '../output.js';
+import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
 import { createProgress } from '../progress.js';
 import { SHARD_DEFAULTS, parseSize } from '../../shard/index.js';
 import { PACK_DEFAULTS } from '../../stages/plan/pack-params.js';
 import { formatBytes } from '../format.js';
+import { planConcernsFor } from '../../run/plan-concerns.js';
 
 interface PlanArgs extends OutputFlags {
   slides: string[];
@@ -153,6 +154,9 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       });
       progress?.stop();
       const { plan } = result;
+      // Before anything costs hours: shards larger than the free space, implausible patch counts or stride.
+      const concerns = await planConcernsFor(plan, argv.out);
+      for (const c of concerns) warn(`${c.message}${c.kind === 'stride' ? '' : '; `wsi-hpc submit` refuses this plan without --force'}`);
       const failed = plan.slides.filter((s) => s.status === 'failed');
       if (argv.json) {
         printJson({
@@ -170,6 +174,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           })),
           tasks: { pack: plan.tasks.pack },
           estimate: estimateCost(plan.totals.patches),
+          warnings: concerns.map((c) => c.message),
           slides: plan.slides.map((s) => ({
             id: s.id,
             name: s.name,

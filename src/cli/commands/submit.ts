@@ -58,7 +58,7 @@ export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
     .option('force', {
       type: 'boolean',
       default: false,
-      describe: 'Submit even though jobs of this run are queued or running',
+      describe: 'Submit even though jobs of this run are queued or running, or the plan outgrows the free space or has implausibly many patches',
     }) as unknown as Argv<SubmitArgs>;
 }
 

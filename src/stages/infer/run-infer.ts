@@ -11,6 +11,7 @@ import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
 import { runPaths } from '../../run/paths.js';
 import { resolveTaskId } from '../../run/task-id.js';
 import type { DeviceRequest } from '../../runner/device.js';
+import { checkBatchMemory } from '../../runner/batch-memory.js';
 import { openSession } from '../../runner/session.js';
 import { hashJson, sha256 } from '../../util/hash.js';
 import { expectOneOf, expectPositiveInt } from '../../util/is.js';
@@ -62,6 +63,9 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
   const task = resolveTaskId(o.task, env, plan.tasks.pack.length);
   const device = expectOneOf('device', o.device ?? INFER_DEFAULTS.device, ['auto', 'cpu', 'cuda'] as const);
   const batchSize = expectPositiveInt('batchSize', o.batchSize ?? INFER_DEFAULTS.batchSize);
+  // Before the model loads: a batch that cannot fit in memory is refused with the figure.
+  const memory = checkBatchMemory(batchSize, plan.params.grid.patchSizePx);
+  if (memory.warning) o.onWarning?.(memory.warning);
   if (o.threads !== undefined) expectPositiveInt('threads', o.threads);
   const modelPath = resolve(o.model);
   const bytes = await readFile(modelPath).catch((err) => {
