@@ -15,7 +15,11 @@ function isTriple(v: unknown): v is [number, number, number] {
 export function validateModelCard(value: unknown, file: string): ModelCard {
   const c = value as Partial<ModelCard>;
   const problems: string[] = [];
-  if (typeof c !== 'object' || c === null) throw new WsiHpcError('MODEL_INVALID', `${file}: not a JSON object`, { file });
+  if (typeof c !== 'object' || c === null || Array.isArray(c))
+    throw new WsiHpcError('MODEL_INVALID', `${file}: the model card is not a JSON object`, {
+      file,
+      hint: 'See docs/MODELS.md for the model card format',
+    });
   if (c.schemaVersion !== MODEL_CARD_VERSION) problems.push(`schemaVersion must be ${MODEL_CARD_VERSION}, got ${String(c.schemaVersion)}`);
   if (typeof c.name !== 'string' || !c.name) problems.push('name must be a non-empty string');
   if (!c.input || typeof c.input.name !== 'string') problems.push('input.name must be the graph input name');
@@ -46,17 +50,28 @@ export async function readModelCard(modelPath: string, cardPath = cardPathFor(mo
   try {
     text = await readFile(cardPath, 'utf8');
   } catch (err) {
-    throw new WsiHpcError('MODEL_INVALID', `${cardPath}: no model card for ${modelPath}`, {
-      file: cardPath,
-      cause: err,
-      hint: 'Write a model card (docs/MODELS.md) beside the model, or pass --card FILE',
-    });
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new WsiHpcError(
+      'MODEL_INVALID',
+      code === 'ENOENT'
+        ? `${cardPath}: no model card for ${modelPath}`
+        : `${cardPath}: cannot read the model card for ${modelPath} (${code === 'EISDIR' ? 'it is a directory' : (code ?? (err as Error).message)})`,
+      {
+        file: cardPath,
+        cause: err,
+        hint: 'Write a model card (docs/MODELS.md) beside the model, or pass --card FILE',
+      },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new WsiHpcError('MODEL_INVALID', `${cardPath}: not valid JSON (${(err as Error).message})`, { file: cardPath, cause: err });
+    throw new WsiHpcError('MODEL_INVALID', `${cardPath}: the model card is not valid JSON (${(err as Error).message})`, {
+      file: cardPath,
+      cause: err,
+      hint: 'Fix the JSON syntax at the position given; docs/MODELS.md shows a complete card',
+    });
   }
   return validateModelCard(value, cardPath);
 }

@@ -1,6 +1,7 @@
 // `model inspect`: what the ONNX graph and the model card each say, and where they disagree.
 import type onnxProto from 'onnx-proto';
-import { decodeModel, onnx } from './onnx-builder.js';
+import { onnx } from './onnx-builder.js';
+import { decodeModelFile } from './read-model.js';
 import type { ModelCard } from './types.js';
 
 export interface TensorSummary {
@@ -38,50 +39,16 @@ function elementCount(t: onnxProto.onnx.ITensorProto): number {
   return (t.dims ?? []).reduce<number>((n: number, d: unknown) => n * Number(d), 1);
 }
 
-export function inspectModel(bytes: Uint8Array, card: ModelCard | null): ModelInspection {
-  const model = decodeModel(bytes);
+/** Decodes `bytes` (MODEL_INVALID naming `file` when they are not ONNX) and compares the graph with the card. */
+export function inspectModel(bytes: Uint8Array, card: ModelCard | null, file = 'model'): ModelInspection {
+  const model = decodeModelFile(bytes, file);
   const g = model.graph;
   const inits = new Set((g?.initializer ?? []).map((t) => t.name));
   const inputs = (g?.input ?? []).filter((i) => !inits.has(i.name)).map(summarize);
   const outputs = (g?.output ?? []).map(summarize);
   const ops: Record<string, number> = {};
   for (const n of g?.node ?? []) ops[n.opType ?? '?'] = (ops[n.opType ?? '?'] ?? 0) + 1;
-  const disagreements: string[] = [];
-  if (card) {
-    const input = inputs.find((i) => i.name === card.input.name);
-    if (!input)
-      disagreements.push(`card input \`${card.input.name}\` is not a graph input (graph: ${inputs.map((i) => i.name).join(', ')})`);
-    else {
-      if (input.dtype !== 'float') disagreements.push(`graph input \`${input.name}\` is ${input.dtype}, the card says float32`);
-      if (input.shape.length !== 4)
-        disagreements.push(`graph input \`${input.name}\` has rank ${input.shape.length}, expected 4 (${card.input.layout})`);
-      else {
-        const [c, h, w] =
-          card.input.layout === 'NCHW'
-            ? [input.shape[1], input.shape[2], input.shape[3]]
-            : [input.shape[3], input.shape[1], input.shape[2]];
-        if (typeof c === 'number' && c !== 3)
-          disagreements.push(`graph input has ${c} channels in ${card.input.layout} layout, expected 3 (RGB); is the layout right?`);
-        for (const [axis, v] of [
-          ['height', h],
-          ['width', w],
-        ] as const) {
-          if (typeof v === 'number' && v !== card.patchSizePx)
-            disagreements.push(`graph input ${axis} is ${v} but the card's patchSizePx is ${card.patchSizePx}`);
-        }
-      }
-    }
-    const output = outputs.find((o) => o.name === card.output.name);
-    if (!output)
-      disagreements.push(`card output \`${card.output.name}\` is not a graph output (graph: ${outputs.map((o) => o.name).join(', ')})`);
-    else {
-      const classes = output.shape[output.shape.length - 1];
-      if (typeof classes === 'number' && classes !== card.output.labels.length)
-        disagreements.push(`graph output has ${classes} classes but the card lists ${card.output.labels.length} labels`);
-      if (typeof classes === 'number' && card.output.positiveIndex >= classes)
-        disagreements.push(`positiveIndex ${card.output.positiveIndex} is past the ${classes} output classes`);
-    }
-  }
+  const disagreements = card ? compareCardToGraph(card, inputs, outputs, g?.node ?? []) : [];
   return {
     opsets: (model.opsetImport ?? []).map((o) => ({ domain: o.domain || 'ai.onnx', version: Number(o.version) })),
     producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(),
@@ -93,4 +60,69 @@ export function inspectModel(bytes: Uint8Array, card: ModelCard | null): ModelIn
     card,
     disagreements,
   };
+}
+
+// Every way the card and the graph disagree, or the graph cannot give one probability per class;
+// `infer` refuses a model with any of these (validate-for-infer.ts).
+function compareCardToGraph(
+  card: ModelCard,
+  inputs: TensorSummary[],
+  outputs: TensorSummary[],
+  nodes: onnxProto.onnx.INodeProto[],
+): string[] {
+  const disagreements: string[] = [];
+  const input = inputs.find((i) => i.name === card.input.name);
+  if (!input) disagreements.push(`card input \`${card.input.name}\` is not a graph input (graph: ${inputs.map((i) => i.name).join(', ')})`);
+  else {
+    if (input.dtype !== 'float') disagreements.push(`graph input \`${input.name}\` is ${input.dtype}, the card says float32`);
+    if (input.shape.length !== 4)
+      disagreements.push(`graph input \`${input.name}\` has rank ${input.shape.length}, expected 4 (${card.input.layout})`);
+    else {
+      const [c, h, w] =
+        card.input.layout === 'NCHW' ? [input.shape[1], input.shape[2], input.shape[3]] : [input.shape[3], input.shape[1], input.shape[2]];
+      if (typeof c === 'number' && c !== 3)
+        disagreements.push(`graph input has ${c} channels in ${card.input.layout} layout, expected 3 (RGB); is the layout right?`);
+      for (const [axis, v] of [
+        ['height', h],
+        ['width', w],
+      ] as const) {
+        if (typeof v === 'number' && v !== card.patchSizePx)
+          disagreements.push(`graph input ${axis} is ${v} but the card's patchSizePx is ${card.patchSizePx}`);
+      }
+    }
+  }
+  const output = outputs.find((o) => o.name === card.output.name);
+  if (!output) {
+    disagreements.push(`card output \`${card.output.name}\` is not a graph output (graph: ${outputs.map((o) => o.name).join(', ')})`);
+    return disagreements;
+  }
+  const classes = output.shape[output.shape.length - 1];
+  if (typeof classes === 'number' && classes !== card.output.labels.length)
+    disagreements.push(`graph output has ${classes} classes but the card lists ${card.output.labels.length} labels`);
+  if (typeof classes === 'number' && card.output.positiveIndex >= classes)
+    disagreements.push(`positiveIndex ${card.output.positiveIndex} is past the ${classes} output classes`);
+  if (classes === 1 || card.output.labels.length === 1)
+    disagreements.push(
+      'the output has one class: a softmax over one class is always 1, so every patch would score 1; export one column per class',
+    );
+  if (output.shape.length > 0 && output.shape.length !== 2)
+    disagreements.push(
+      `graph output \`${output.name}\` has rank ${output.shape.length} ([${output.shape.join(', ')}]), expected [N, classes]`,
+    );
+  const producer = producerOf(output.name, nodes);
+  if (card.output.kind === 'logits' && (producer?.opType === 'Softmax' || producer?.opType === 'Sigmoid'))
+    disagreements.push(
+      `the card says output.kind logits but \`${output.name}\` comes out of ${producer.opType}: the scores would go through a second softmax; set output.kind to probabilities`,
+    );
+  return disagreements;
+}
+
+// The node computing `name`, looking through Identity nodes (exporters often end a graph with one).
+function producerOf(name: string, nodes: onnxProto.onnx.INodeProto[]): onnxProto.onnx.INodeProto | undefined {
+  let node = nodes.find((n) => (n.output ?? []).includes(name));
+  for (let hops = 0; node?.opType === 'Identity' && hops < 16; hops++) {
+    const from = node.input?.[0];
+    node = nodes.find((n) => (n.output ?? []).includes(from ?? ''));
+  }
+  return node;
 }

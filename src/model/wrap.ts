@@ -2,7 +2,8 @@
 // uint8 NHWC patches, casts, scales, normalizes and transposes; a back end turns logits into
 // probabilities. The same preprocessing then runs on whatever device runs the model.
 import { WsiHpcError } from '../errors.js';
-import { DT, GraphBuilder, decodeModel, onnx, valueInfo } from './onnx-builder.js';
+import { DT, GraphBuilder, onnx, valueInfo } from './onnx-builder.js';
+import { decodeModelFile } from './read-model.js';
 import type { ModelCard } from './types.js';
 
 export const WRAPPED_INPUT = 'wsihpc_patches';
@@ -25,7 +26,7 @@ export interface WrappedModel {
 }
 
 export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model', options: WrapOptions = {}): WrappedModel {
-  const model = decodeModel(modelBytes);
+  const model = decodeModelFile(modelBytes, file);
   const graph = model.graph;
   if (!graph) throw new WsiHpcError('MODEL_INVALID', `${file}: ONNX model has no graph`, { file });
   const inits = new Set((graph.initializer ?? []).map((t) => t.name));

@@ -13,6 +13,7 @@ export type {
   PackParams,
 } from './types.js';
 export { readPlan, readPlanIfExists, writePlan, parsePlan, summarizeSlides } from './plan-file.js';
+export { validatePlan, isInsideRun } from './validate-plan.js';
 export { slideIdFor } from './slide-id.js';
 export { discoverSlides, discoverSlideFiles, SLIDE_EXTENSIONS } from './discover.js';
 export type { SkippedEntry, SkipReason, SlideDiscovery } from './discover.js';

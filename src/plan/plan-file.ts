@@ -1,8 +1,10 @@
-// Reading, validating and writing plan.json. Unknown schema versions are refused with a hint.
+// Reading, validating and writing plan.json. Unknown schema versions are refused with a hint;
+// ids, indices, counts and recorded paths are checked by validate-plan.ts before any stage acts on them.
 import { readFile } from 'node:fs/promises';
 import { WsiHpcError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Shard } from '../shard/index.js';
+import { validatePlan } from './validate-plan.js';
 import { PLAN_SCHEMA_VERSION, type PlanFile, type PlanSlide, type PlanTotals } from './types.js';
 
 export function summarizeSlides(slides: PlanSlide[], shards: Shard[] = []): PlanTotals {
@@ -37,9 +39,13 @@ export function parsePlan(text: string, file: string): PlanFile {
       },
     );
   }
-  if (!Array.isArray(plan.slides) || typeof plan.params !== 'object') {
-    throw new WsiHpcError('PLAN_INVALID', `${file}: missing slides or params`, { file });
+  if (!Array.isArray(plan.slides) || typeof plan.params !== 'object' || plan.params === null) {
+    throw new WsiHpcError('PLAN_INVALID', `${file}: missing slides or params`, {
+      file,
+      hint: 'Restore plan.json from a copy, or plan again: `wsi-hpc plan SLIDES --out RUN --force`',
+    });
   }
+  validatePlan(plan as Record<string, unknown>, file);
   return plan as PlanFile;
 }
 

@@ -1,5 +1,28 @@
 // The one owner of run-folder file names. Every stage asks here; nothing else builds paths.
+// Ids (slides, shards, stages, units) become file names only through `segment`, which refuses unsafe ones.
 import { join } from 'node:path';
+import { WsiHpcError } from '../errors.js';
+
+/** What slideIdFor, shard planning and stage names produce: one path segment, never `.`/`..`, no `/`. */
+const SAFE_ID = /^[a-z0-9][a-z0-9._-]{0,79}$/;
+export const SAFE_ID_RULE = "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 80 characters";
+
+export function isSafeId(id: unknown): id is string {
+  return typeof id === 'string' && SAFE_ID.test(id);
+}
+
+// Defence in depth: plan.json is validated when read, but no id reaches a path without this check.
+function segment(kind: string, id: string): string {
+  if (isSafeId(id)) return id;
+  throw new WsiHpcError('UNSAFE_PATH', `Refusing ${kind} id ${JSON.stringify(id)} as a file name: it could point outside the run folder`, {
+    hint: `Ids are ${SAFE_ID_RULE}; if plan.json was edited by hand, restore it or plan again with --force`,
+  });
+}
+
+function count(kind: string, n: number): number {
+  if (Number.isInteger(n) && n >= 0) return n;
+  throw new WsiHpcError('UNSAFE_PATH', `Refusing ${kind} ${JSON.stringify(n)} in a file name: not a non-negative integer`);
+}
 
 export interface RunPaths {
   root: string;
@@ -29,31 +52,37 @@ export interface RunPaths {
 }
 
 export function runPaths(root: string): RunPaths {
+  const slide = (id: string) => segment('slide', id);
   return {
     root,
     plan: join(root, 'plan.json'),
     gridsDir: join(root, 'grids'),
-    grid: (id) => join(root, 'grids', `${id}.grid`),
+    grid: (id) => join(root, 'grids', `${slide(id)}.grid`),
     qcDir: join(root, 'qc'),
-    qc: (id) => join(root, 'qc', `${id}.png`),
+    qc: (id) => join(root, 'qc', `${slide(id)}.png`),
     masksDir: join(root, 'masks'),
-    mask: (id) => join(root, 'masks', `${id}.png`),
+    mask: (id) => join(root, 'masks', `${slide(id)}.png`),
     tissueDir: join(root, 'tissue'),
-    tissue: (id) => join(root, 'tissue', `${id}.geojson`),
+    tissue: (id) => join(root, 'tissue', `${slide(id)}.geojson`),
     shardsDir: join(root, 'shards'),
-    shard: (id) => join(root, 'shards', `${id}.h5`),
-    marker: (stage, name) => join(root, 'markers', stage, `${name}.json`),
+    shard: (id) => join(root, 'shards', `${segment('shard', id)}.h5`),
+    marker: (stage, name) => join(root, 'markers', segment('stage', stage), `${segment('unit', name)}.json`),
     predictionsDir: join(root, 'predictions'),
-    predictions: (id) => join(root, 'predictions', `${id}.h5`),
+    predictions: (id) => join(root, 'predictions', `${segment('shard', id)}.h5`),
     heatmapsDir: join(root, 'heatmaps'),
-    heatmap: (id, ext) => join(root, 'heatmaps', `${id}.${ext}`),
-    regions: (id) => join(root, 'regions', `${id}.geojson`),
+    heatmap: (id, ext) => join(root, 'heatmaps', `${slide(id)}.${ext === 'png' ? 'png' : 'npy'}`),
+    regions: (id) => join(root, 'regions', `${slide(id)}.geojson`),
     scores: join(root, 'scores.csv'),
-    thumbnail: (id) => join(root, 'thumbnails', `${id}.png`),
+    thumbnail: (id) => join(root, 'thumbnails', `${slide(id)}.png`),
     slurmDir: join(root, 'slurm'),
-    sbatchScript: (stage, chunk, attempt) => join(root, 'slurm', `${stage}-c${chunk}${attempt ? `-retry${attempt}` : ''}.sbatch`),
+    sbatchScript: (stage, chunk, attempt) =>
+      join(
+        root,
+        'slurm',
+        `${segment('stage', stage)}-c${count('chunk', chunk)}${attempt ? `-retry${count('attempt', attempt)}` : ''}.sbatch`,
+      ),
     jobs: join(root, 'slurm', 'jobs.json'),
-    logDir: (stage) => join(root, 'logs', stage),
+    logDir: (stage) => join(root, 'logs', segment('stage', stage)),
   };
 }
 

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WsiHpcError } from '../../errors.js';
-import { readModelCard, wrapModel } from '../../model/index.js';
+import { readModelCard, validateModelForInfer, wrapModel } from '../../model/index.js';
 import { readPlan, type PlanFile } from '../../plan/index.js';
 import { transferMatrix } from '../../stain/index.js';
 import { writeMarkerUnlessNewer } from '../../run/markers.js';
@@ -75,6 +75,7 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     });
   });
   const card = await readModelCard(modelPath, o.card);
+  await validateModelForInfer({ file: modelPath, cardFile: o.card, bytes, card, hasStainNorm: plan.params.stain !== null });
   const wrapped = wrapModel(new Uint8Array(bytes), card, modelPath, { hasStainNorm: plan.params.stain !== null });
   const stainBySlide = plan.params.stain ? stainMatrices(plan) : null;
   const choice = await openSession(wrapped.bytes, { device, threads: o.threads, env }).catch((err) => {
