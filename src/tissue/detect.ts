@@ -1,11 +1,11 @@
-// Automatic tissue detection on a thumbnail: HSV saturation, median blur, Otsu with a floor,
-// ink rejection, close/open, small-region removal and hole filling (areas in µm²).
-// No file I/O; sharp is used in memory for the median filter only.
+// Automatic tissue detection on a thumbnail: HSV saturation, median blur, Otsu with a floor (the floor
+// alone on a slide covered edge to edge), ink rejection, close/open, small-region removal and hole
+// filling (areas in µm²). No file I/O; sharp is used in memory for the median filter only.
 import sharp from 'sharp';
 import type { RgbImage } from '../slide/index.js';
 import { close, dilate, open } from './morphology.js';
 import { fillSmallHoles, removeSmallRegions } from './components.js';
-import { histogram, otsuThreshold } from './otsu.js';
+import { histogram, tissueThreshold } from './otsu.js';
 import { inkMask } from './ink.js';
 import type { BinaryMask, TissueConfig } from './types.js';
 
@@ -51,8 +51,10 @@ export async function detectTissue(image: RgbImage, umPerPixel: number, cfg: Tis
   const n = width * height;
   const ink = cfg.rejectInk ? (await dilate({ width, height, data: inkMask(image) }, 1)).data : new Uint8Array(n);
   const sat = await medianBlur(saturation(image), width, height, cfg.medianSize);
-  const otsu = otsuThreshold(histogram(sat, (i) => ink[i] === 0));
-  const threshold = Math.max(otsu, cfg.saturationFloor);
+  const { threshold, otsu } = tissueThreshold(
+    histogram(sat, (i) => ink[i] === 0),
+    cfg.saturationFloor,
+  );
   const raw = new Uint8Array(n);
   let inkCount = 0;
   for (let i = 0; i < n; i++) {

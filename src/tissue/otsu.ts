@@ -1,4 +1,5 @@
-// Otsu's threshold on a 256-bin histogram: the level that maximises between-class variance. Pure.
+// Otsu's threshold on a 256-bin histogram (the level that maximises between-class variance), and the
+// tissue threshold built on it: Otsu with a floor, the floor alone when no glass is seen. Pure.
 
 export function histogram(values: Uint8Array, include?: (i: number) => boolean): Float64Array {
   const hist = new Float64Array(256);
@@ -34,4 +35,35 @@ export function otsuThreshold(hist: Float64Array): number {
     }
   }
   return threshold;
+}
+
+export interface TissueThreshold {
+  /** Values above this are tissue. */
+  threshold: number;
+  /** Otsu's own threshold of the histogram. */
+  otsu: number;
+  /** Otsu split tissue from tissue (no background class): the floor was used instead. */
+  isFullyCovered: boolean;
+}
+
+/**
+ * Otsu with a floor. On a slide covered edge to edge there is no glass, and Otsu splits pale tissue
+ * from dark tissue: its lower class is then tissue too, seen as a median saturation of at least
+ * twice the floor (glass sits near 0-5; the pale stroma of H&E at 40-80), and the floor is used.
+ */
+export function tissueThreshold(hist: Float64Array, floor: number): TissueThreshold {
+  const otsu = otsuThreshold(hist);
+  let low = 0;
+  for (let v = 0; v <= otsu; v++) low += hist[v];
+  let seen = 0;
+  let median = 0;
+  for (let v = 0; v <= otsu; v++) {
+    seen += hist[v];
+    if (seen >= low / 2) {
+      median = v;
+      break;
+    }
+  }
+  const isFullyCovered = low > 0 && otsu > floor && median >= 2 * floor;
+  return { threshold: isFullyCovered ? floor : Math.max(otsu, floor), otsu, isFullyCovered };
 }
