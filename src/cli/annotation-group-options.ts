@@ -8,17 +8,24 @@ export interface AnnotationGroupArgs {
   'exclude-groups': string;
 }
 
-export function withAnnotationGroupOptions<T>(y: Argv<T>, what = 'annotations'): Argv<T & AnnotationGroupArgs> {
+const HELP = {
+  annotations: {
+    tumour: 'Comma list of annotation groups that are tumour (ungrouped polygons are too; other groups are left out with a warning)',
+    exclude: 'Comma list of annotation groups cut out of the tumour (CAMELYON16 _2: normal tissue inside a tumour outline)',
+  },
+  masks: {
+    tumour: 'Comma list of --masks polygon groups kept as the mask (ungrouped polygons are too; any other group is an error)',
+    exclude: 'Comma list of --masks polygon groups cut out of the mask as holes (CAMELYON16 _2)',
+  },
+} as const;
+
+export function withAnnotationGroupOptions<T>(y: Argv<T>, use: keyof typeof HELP = 'annotations'): Argv<T & AnnotationGroupArgs> {
   return y
-    .option('tumour-groups', {
-      type: 'string',
-      default: ANNOTATION_GROUP_DEFAULTS.tumour.join(','),
-      describe: `Comma list of ${what} groups that are tumour (polygons without a group count too; other groups are reported and left out)`,
-    })
+    .option('tumour-groups', { type: 'string', default: ANNOTATION_GROUP_DEFAULTS.tumour.join(','), describe: HELP[use].tumour })
     .option('exclude-groups', {
       type: 'string',
       default: ANNOTATION_GROUP_DEFAULTS.exclude.join(','),
-      describe: `Comma list of ${what} groups subtracted from the tumour area (CAMELYON16 _2: normal tissue inside a tumour outline)`,
+      describe: HELP[use].exclude,
     }) as Argv<T & AnnotationGroupArgs>;
 }
 

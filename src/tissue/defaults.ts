@@ -2,6 +2,7 @@
 import { expectInRange, expectOneOf } from '../util/is.js';
 import { OptionError } from '../errors.js';
 import type { TissueConfig, TissueOptions } from './types.js';
+import { ANNOTATION_GROUP_DEFAULTS, normalizeAnnotationGroups } from '../geometry/annotation-groups.js';
 
 export const TISSUE_DEFAULTS = Object.freeze({
   maskMpp: 8,
@@ -27,7 +28,15 @@ export function normalizeTissueOptions(raw: TissueOptions = {}): TissueConfig {
   expectInRange('minRegionUm2', o.minRegionUm2, 0, 1e12);
   expectInRange('maxHoleUm2', o.maxHoleUm2, 0, 1e12);
   expectOneOf('userMaskMode', o.userMaskMode, ['restrict', 'replace'] as const);
-  return Object.freeze({ ...o, userMask: raw.userMask ?? null, rejectInk: Boolean(o.rejectInk) }) as TissueConfig;
+  // Default groups stay out of the config (and so out of the plan's hash); only a change is recorded.
+  const groups = normalizeAnnotationGroups(raw.annotationGroups);
+  const isDefaultGroups = JSON.stringify(groups) === JSON.stringify(ANNOTATION_GROUP_DEFAULTS);
+  return Object.freeze({
+    ...o,
+    userMask: raw.userMask ?? null,
+    rejectInk: Boolean(o.rejectInk),
+    annotationGroups: isDefaultGroups ? undefined : groups,
+  }) as TissueConfig;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -13,5 +13,5 @@ export { removeSmallRegions, fillSmallHoles, countRegions } from './components.j
 export { maskToGeoJson, traceMask } from './contours.js';
 export type { TissueFeatureCollection } from './contours.js';
 export { drawQc, encodeRgbPng, encodeMaskPng } from './qc.js';
-export { readUserMask, combineMasks } from './user-mask.js';
+export { readUserMask, combineMasks, applyUserMask, MAX_MASK_ASPECT_MISMATCH } from './user-mask.js';
 export type { TissueOptions, TissueConfig, TissueMask, BinaryMask, UserMaskMode } from './types.js';

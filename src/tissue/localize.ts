@@ -3,7 +3,7 @@
 import type { SlideReader } from '../slide/index.js';
 import { readThumbnail, type Thumbnail } from './thumbnail.js';
 import { detectTissue } from './detect.js';
-import { combineMasks, readUserMask } from './user-mask.js';
+import { applyUserMask } from './user-mask.js';
 import { countRegions } from './components.js';
 import type { TissueConfig, TissueMask } from './types.js';
 
@@ -26,13 +26,8 @@ export async function localizeTissue(reader: SlideReader, cfg: TissueConfig): Pr
   const detection = await detectTissue(thumbnail.image, umPerPixel, cfg);
   let binary = detection.mask;
   if (cfg.userMask) {
-    const user = await readUserMask(cfg.userMask, {
-      width: binary.width,
-      height: binary.height,
-      scaleX: thumbnail.scaleX,
-      scaleY: thumbnail.scaleY,
-    });
-    binary = combineMasks(binary, user, cfg.userMaskMode);
+    const geometry = { width: binary.width, height: binary.height, scaleX: thumbnail.scaleX, scaleY: thumbnail.scaleY };
+    binary = await applyUserMask(binary, cfg.userMask, geometry, cfg.userMaskMode, cfg.annotationGroups);
   }
   let ones = 0;
   for (let i = 0; i < binary.data.length; i++) ones += binary.data[i];

@@ -1,5 +1,6 @@
 // Data types of tissue localization: options, the binary mask and its geometry.
 // Masks are row-major Uint8Array of 0/1, (width, height) in mask pixels.
+import type { AnnotationGroups } from '../geometry/annotation-group-defaults.js';
 
 export type UserMaskMode = 'restrict' | 'replace';
 
@@ -22,9 +23,13 @@ export interface TissueOptions {
   /** A user mask (ASAP/CAMELYON XML, GeoJSON, or binary PNG) and how it combines. */
   userMask?: string;
   userMaskMode?: UserMaskMode;
+  /** Groups of a polygon user mask that are kept and cut out. @default ANNOTATION_GROUP_DEFAULTS (absent from the config) */
+  annotationGroups?: Partial<AnnotationGroups>;
 }
 
-export type TissueConfig = Readonly<Required<Omit<TissueOptions, 'userMask'>> & { userMask: string | null }>;
+export type TissueConfig = Readonly<
+  Required<Omit<TissueOptions, 'userMask' | 'annotationGroups'>> & { userMask: string | null; annotationGroups?: AnnotationGroups }
+>;
 
 export interface BinaryMask {
   width: number;

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OptionError } from '../../errors.js';
-import { ASAP_EXCLUSION_GROUP, readAsapXml, type Polygon } from '../../geometry/index.js';
+import { ANNOTATION_GROUP_DEFAULTS, parseAnnotationText, type Polygon } from '../../geometry/index.js';
 import { openSlide } from '../../slide/index.js';
 import { COHORT_MANIFEST, synthCohort, type CohortManifest, type SynthSidecar } from '../../synth/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
@@ -45,13 +45,12 @@ interface SlideSamples {
 
 const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
 
-async function readTruth(cohortDir: string, annotations: string | null): Promise<TumourTruth> {
+// Tumour = the default tumour groups minus the exclusion groups (CAMELYON16 `_2`), as `evaluate` reads them.
+export async function readTruth(cohortDir: string, annotations: string | null): Promise<TumourTruth> {
   if (annotations === null) return { regions: [], exclusions: [] };
-  const polygons = readAsapXml(await readFile(join(cohortDir, annotations), 'utf8'));
-  return {
-    regions: polygons.filter((p) => p.group !== ASAP_EXCLUSION_GROUP),
-    exclusions: polygons.filter((p) => p.group === ASAP_EXCLUSION_GROUP),
-  };
+  const file = join(cohortDir, annotations);
+  const set = parseAnnotationText(await readFile(file, 'utf8'), file, ANNOTATION_GROUP_DEFAULTS);
+  return { regions: set.tumours, exclusions: set.exclusions };
 }
 
 function splitMetrics(head: ReturnType<typeof fitLogistic>, samples: SlideSamples[]): SplitMetrics {
