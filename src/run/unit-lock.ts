@@ -1,4 +1,4 @@
-// One lock file per unit of work (markers/<stage>/<unit>.lock), created exclusively (`wx`), holding
+// One lock file per unit of work (markers/<stage>/.<unit>.lock), created exclusively (`wx`), holding
 // who runs the unit: host, pid, SLURM job and start time. A holder refreshes the file's mtime as a
 // heartbeat; unit-of-work.ts decides what to do when a unit is busy. Markers live in markers.ts.
 import { randomBytes } from 'node:crypto';

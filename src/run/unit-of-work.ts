@@ -42,8 +42,9 @@ export type UnitOutcome<R> =
 
 export const DEFAULT_LOCK_WAIT_MS = 5000;
 
+/** markers/<stage>/.<unit>.lock: hidden, so tools listing markers see only `<unit>.json`. */
 export function lockPathFor(markerPath: string): string {
-  return join(dirname(markerPath), `${basename(markerPath, '.json')}.lock`);
+  return join(dirname(markerPath), `.${basename(markerPath, '.json')}.lock`);
 }
 
 function lockWaitFrom(o: UnitOptions): number {

@@ -185,7 +185,7 @@ describe('two pack processes on the same run', () => {
 
   test('a unit held by a live process elsewhere is reported busy (host, pid, SLURM job), not packed over, and taken over once that process dies', async () => {
     const shard = plan.shards.list[1].id;
-    const lock = join(run, 'markers', 'pack', `${shard}.lock`);
+    const lock = join(run, 'markers', 'pack', `.${shard}.lock`);
     const holder = execa(
       'node',
       [
