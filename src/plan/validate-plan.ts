@@ -52,6 +52,10 @@ function checkSlides(slides: unknown[], p: Problems): Map<string, number> {
     if (typeof s.id === 'string') seen.add(s.id);
     if (typeof s.path !== 'string' || !isAbsolute(s.path)) p.add(`${at}.path`, s.path, 'is not an absolute slide path');
     if (s.status !== 'planned' && s.status !== 'failed') p.add(`${at}.status`, s.status, 'is neither "planned" nor "failed"');
+    if (s.outputs !== undefined && s.outputs !== null) {
+      if (!isObj(s.outputs)) p.add(`${at}.outputs`, s.outputs, 'is not an object');
+      else for (const [k, v] of Object.entries(s.outputs)) p.inside(`${at}.outputs.${k}`, v);
+    }
     if (s.status !== 'planned') continue;
     if (!isObj(s.grid)) {
       p.add(`${at}.grid`, s.grid, 'is missing for a planned slide');
@@ -61,10 +65,6 @@ function checkSlides(slides: unknown[], p: Problems): Map<string, number> {
     p.count(`${at}.grid.count`, s.grid.count);
     for (const k of ['patchSizePx', 'readSizePx', 'stridePx'] as const) {
       if (!(isCount(s.grid[k]) && s.grid[k] > 0)) p.add(`${at}.grid.${k}`, s.grid[k], 'is not a positive integer');
-    }
-    if (s.outputs !== undefined) {
-      if (!isObj(s.outputs)) p.add(`${at}.outputs`, s.outputs, 'is not an object');
-      else for (const [k, v] of Object.entries(s.outputs)) p.inside(`${at}.outputs.${k}`, v);
     }
     if (typeof s.id === 'string' && isCount(s.grid.count)) counts.set(s.id, s.grid.count);
   }

@@ -1,6 +1,6 @@
 // The one owner of run-folder file names. Every stage asks here; nothing else builds paths.
 // Ids (slides, shards, stages, units) become file names only through `segment`, which refuses unsafe ones.
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 
 /** What slideIdFor, shard planning and stage names produce: one path segment, never `.`/`..`, no `/`. */
@@ -87,6 +87,9 @@ export function runPaths(root: string): RunPaths {
 }
 
 /** Paths stored in plan.json are relative to the run folder, so a run folder can move. */
-export function relativeToRun(paths: RunPaths, absolute: string): string {
-  return absolute.startsWith(`${paths.root}/`) ? absolute.slice(paths.root.length + 1) : absolute;
+export function relativeToRun(paths: RunPaths, file: string): string {
+  // path.relative, not a prefix test: a root given as `run/` or `./run` must still give `grids/x.grid`.
+  const rel = relative(paths.root, file);
+  if (rel && rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel)) return rel;
+  throw new WsiHpcError('UNSAFE_PATH', `${file} is not inside the run folder ${paths.root}`, { file });
 }

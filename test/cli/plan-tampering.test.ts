@@ -115,3 +115,13 @@ test('plan --force replaces a tampered plan.json with a valid one', async () => 
   expect(r.exitCode, String(r.stderr)).toBe(0);
   expect((await cli(['pack', run, '-q'])).exitCode).toBe(0);
 });
+
+test('a run folder given relatively with a trailing slash records paths inside it, and pack finds them', async () => {
+  const r = await cli(['plan', slides, '--out', 'rel/run/', '--patches-per-shard', '40', '-q'], { cwd: tmp.dir });
+  expect(r.exitCode, String(r.stderr)).toBe(0);
+  const plan = JSON.parse(await readFile(join(tmp.dir, 'rel', 'run', 'plan.json'), 'utf8')) as PlanJson;
+  expect(plan.slides[0].grid.file).toBe(`grids/${plan.slides[0].id}.grid`);
+  expect(plan.slides[0].outputs.mask).toBe(`masks/${plan.slides[0].id}.png`);
+  const pack = await cli(['pack', 'rel/run/', '-q'], { cwd: tmp.dir });
+  expect(pack.exitCode, String(pack.stderr)).toBe(0);
+});

@@ -2,7 +2,7 @@
 // are not non-negative integers and recorded paths outside the run folder are PLAN_INVALID naming the field.
 import { describe, expect, test } from 'vitest';
 import { isInsideRun, parsePlan, validatePlan } from '../../src/plan/index.js';
-import { runPaths } from '../../src/run/paths.js';
+import { relativeToRun, runPaths } from '../../src/run/paths.js';
 
 /** A small consistent plan: two planned slides, one failed, two shards in two tasks. */
 function validPlan(): Record<string, unknown> {
@@ -181,5 +181,18 @@ describe('runPaths refuses unsafe ids (defence in depth)', () => {
     expect(paths.heatmap('slide-001-0adc11c7', 'png')).toBe('/runs/r1/heatmaps/slide-001-0adc11c7.png');
     expect(paths.marker('infer', 'task-00003')).toBe('/runs/r1/markers/infer/task-00003.json');
     expect(paths.sbatchScript('infer', 2, 1)).toBe('/runs/r1/slurm/infer-c2-retry1.sbatch');
+  });
+});
+
+describe('relativeToRun', () => {
+  test.each(['/runs/r1', '/runs/r1/', 'runs/r1', 'runs/r1/', './runs/r1'])('a run folder given as %s records grids/x.grid', (root) => {
+    const paths = runPaths(root);
+    expect(relativeToRun(paths, paths.grid('x'))).toBe('grids/x.grid');
+  });
+
+  test('a file outside the run folder is refused, not recorded as it is', () => {
+    expect(() => relativeToRun(runPaths('/runs/r1'), '/runs/other/grids/x.grid')).toThrowError(
+      '/runs/other/grids/x.grid is not inside the run folder /runs/r1',
+    );
   });
 });
