@@ -57,7 +57,7 @@ for sl in plan['slides']:
     got = np.load(run + '/heatmaps/' + sl['id'] + '.npy')
     same = got.shape == want.shape
     at = [(math.floor(y / cell + 0.5), math.floor(x / cell + 0.5)) for x, y, v in pts]
-    patch_diff = max([abs(float(got[r, c]) - float(want[r, c])) for r, c in at] or [1e9]) if same else 1e9
+    patch_diff = max([float(np.nan_to_num(abs(float(got[r, c]) - float(want[r, c])), nan=1e9)) for r, c in at] or [1e9]) if same else 1e9
     out[sl['id']] = {
         'isShapeEqual': same,
         'patches': len(pts),
