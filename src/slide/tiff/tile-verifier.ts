@@ -28,31 +28,46 @@ export class JpegTileVerifier {
 
   /** Throws TILE_CORRUPT (naming the file and the tile) unless tiles [col0, col1] of tile row `row` are whole JPEG streams. */
   async check(row: number, col0: number, col1: number): Promise<void> {
+    const { tileOffsets, tileByteCounts } = this.dir;
     const columns = Math.ceil(this.dir.width / this.dir.tileWidth);
-    const jobs: Promise<void>[] = [];
+    const todo: Array<{ index: number; column: number }> = [];
     for (let column = Math.max(0, col0); column <= Math.min(col1, columns - 1); column++) {
       const index = row * columns + column;
-      if (!this.checked.has(index)) jobs.push(this.checkTile(index, column, row));
+      // Sparse tiles (offset or byte count 0) are unwritten background.
+      if (!this.checked.has(index) && tileOffsets[index] !== 0 && tileByteCounts[index] !== 0) todo.push({ index, column });
     }
-    await Promise.all(jobs);
+    if (todo.length === 0) return;
+    // The tiles of a row usually lie one after the other: read them in one go when they do.
+    const start = Math.min(...todo.map((t) => tileOffsets[t.index]));
+    const end = Math.max(...todo.map((t) => tileOffsets[t.index] + tileByteCounts[t.index]));
+    const sum = todo.reduce((n, t) => n + tileByteCounts[t.index], 0);
+    if (end - start > 2 * sum + 65536) {
+      await Promise.all(todo.map((t) => this.readAndCheck([t], tileOffsets[t.index], tileByteCounts[t.index], row)));
+    } else {
+      await this.readAndCheck(todo, start, end - start, row);
+    }
+  }
+
+  private async readAndCheck(tiles: Array<{ index: number; column: number }>, start: number, length: number, row: number): Promise<void> {
+    const span = new Uint8Array(length);
+    const { bytesRead } = await this.file.handle.read(span, 0, length, start);
+    for (const { index, column } of tiles) {
+      const offset = this.dir.tileOffsets[index];
+      const count = this.dir.tileByteCounts[index];
+      const available = Math.max(0, Math.min(count, bytesRead - (offset - start)));
+      const problem =
+        available < count
+          ? `only ${available} of ${count} bytes are in the file (truncated)`
+          : jpegTileProblem(span.subarray(offset - start, offset - start + count));
+      if (problem !== null) {
+        const where = `level ${this.level} (IFD ${this.dir.index}) tile ${index} at column ${column}, row ${row} (offset ${offset}, ${count} bytes)`;
+        throw new SlideError('TILE_CORRUPT', this.file.path, `${where}: damaged JPEG data: ${problem}`, { hint: TILE_CORRUPT_HINT });
+      }
+      this.checked.add(index);
+    }
   }
 
   close(): Promise<void> {
     return this.file.handle.close();
-  }
-
-  private async checkTile(index: number, column: number, row: number): Promise<void> {
-    const offset = this.dir.tileOffsets[index];
-    const length = this.dir.tileByteCounts[index];
-    // Sparse tiles (offset or byte count 0) are unwritten background.
-    if (offset === 0 || length === 0) return;
-    const where = `level ${this.level} (IFD ${this.dir.index}) tile ${index} at column ${column}, row ${row} (offset ${offset}, ${length} bytes)`;
-    const bytes = new Uint8Array(length);
-    const { bytesRead } = await this.file.handle.read(bytes, 0, length, offset);
-    const problem = bytesRead < length ? `only ${bytesRead} of ${length} bytes are in the file (truncated)` : jpegTileProblem(bytes);
-    if (problem !== null) {
-      throw new SlideError('TILE_CORRUPT', this.file.path, `${where}: damaged JPEG data: ${problem}`, { hint: TILE_CORRUPT_HINT });
-    }
-    this.checked.add(index);
   }
 }
