@@ -6,6 +6,7 @@ import { link, mkdir, open, readFile, rename, rm, stat, utimes } from 'node:fs/p
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { WsiHpcError } from '../errors.js';
+import { describeFsError } from '../util/fs-errors.js';
 
 /**
  * A lock held on another host is stale when its heartbeat (the file's mtime, refreshed every
@@ -114,15 +115,23 @@ async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
     handle = await open(path, 'wx');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new WsiHpcError('UNIT_LOCKED', `${path}: cannot create the lock file (${(err as NodeJS.ErrnoException).code ?? err})`, {
-      file: path,
-      cause: err,
-      hint: 'Check that the run folder is writable',
-    });
+    // Read-only, full or unwritable run folder: FS_* naming the lock file (util/fs-errors.ts).
+    throw (
+      describeFsError(err, path) ??
+      new WsiHpcError('UNIT_LOCKED', `${path}: cannot create the lock file (${(err as NodeJS.ErrnoException).code ?? err})`, {
+        file: path,
+        cause: err,
+        hint: 'Check that the run folder is writable',
+      })
+    );
   }
   try {
     await handle.writeFile(`${JSON.stringify(owner)}\n`);
     await handle.sync();
+  } catch (err) {
+    // A lock we could not fill (full disk) would only look ownerless to the next attempt: remove it.
+    await rm(path, { force: true }).catch(() => undefined);
+    throw describeFsError(err, path) ?? err;
   } finally {
     await handle.close();
   }
