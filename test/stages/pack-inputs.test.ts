@@ -226,3 +226,33 @@ describe('pack: a damaged JPEG tile', () => {
     180_000,
   );
 });
+
+describe('plan shares the per-tile decoder', () => {
+  test('a corrupt tile of the level plan reads for tissue fails the slide at plan time with TILE_CORRUPT (old code: planned over a grey hole)', async () => {
+    const dir = join(tmp.dir, 'plan-tile');
+    await mkdir(dir, { recursive: true });
+    const slide = join(dir, 'damaged.tif');
+    await copyFile(slideFiles[0], slide);
+    const intact = await planRun(dir, join(dir, 'run-intact'), 12);
+    const ps = intact.slides[0];
+    const source = ps.tissue?.sourceLevel ?? -1;
+    const level = ps.info?.levels[source];
+    const tiff = await readTiffStructure(slide);
+    const ifd = tiff.directories.find((d) => d.width === level?.width && d.height === level?.height && d.isTiled);
+    await tiff.handle.close();
+    if (!ifd) throw new Error(`IFD of level ${source} not found`);
+    const index = Math.floor(ifd.tileOffsets.length / 2);
+    const length = ifd.tileByteCounts[index];
+    await patchInPlace(
+      slide,
+      ifd.tileOffsets[index] + Math.floor(length / 4),
+      new Uint8Array(Math.floor(length / 2)).map((_, i) => (i * 131 + 17) & 255),
+    );
+    const run = join(dir, 'run-damaged');
+    await cli(['plan', dir, '--out', run, '--patches-per-shard', '12', '-q']);
+    const planned = (await readPlan(run)).slides[0];
+    expect(planned.status).toBe('failed');
+    expect(planned.error?.code).toBe('TILE_CORRUPT');
+    expect(planned.error?.message).toContain(`${slide}: level ${source} (IFD ${ifd.index}) tile ${index}`);
+  }, 120_000);
+});
