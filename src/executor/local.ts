@@ -2,6 +2,8 @@
 // outputs equal a SLURM run's. pack and infer run every task (bounded concurrency inside each).
 import { resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
+import { readPlan } from '../plan/index.js';
+import { runPaths } from '../run/paths.js';
 import { runInfer } from '../stages/infer/index.js';
 import { runMerge } from '../stages/merge/index.js';
 import { runPack } from '../stages/pack/index.js';
@@ -21,6 +23,30 @@ export interface LocalRunOptions {
 export interface LocalRunResult {
   stages: Array<{ stage: Stage; failed: number; detail: unknown }>;
   failed: number;
+}
+
+export interface LocalRunPlan {
+  run: string;
+  model: string | null;
+  /** Per stage: the tasks it would run and the shards they cover (merge: one task over every slide). */
+  stages: Array<{ stage: Stage; tasks: number; shards: number }>;
+}
+
+/** What `runLocal` would do, for `run --dry-run`: reads the plan, runs and writes nothing. */
+export async function planLocalRun(o: Pick<LocalRunOptions, 'run' | 'model' | 'stages'>): Promise<LocalRunPlan> {
+  const stages = normalizeStages(o.stages);
+  const run = resolve(o.run);
+  if (stages.includes('infer') && !o.model) throw new WsiHpcError('INVALID_OPTION', 'The infer stage needs --model M.onnx');
+  const plan = await readPlan(runPaths(run).plan);
+  return {
+    run,
+    model: o.model ? resolve(o.model) : null,
+    stages: stages.map((stage) =>
+      stage === 'merge'
+        ? { stage, tasks: 1, shards: plan.shards.list.length }
+        : { stage, tasks: plan.tasks.pack.length, shards: plan.shards.list.length },
+    ),
+  };
 }
 
 export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {

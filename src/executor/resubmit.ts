@@ -1,27 +1,46 @@
 // `resubmit`: only the tasks that failed, were cancelled, timed out, ran out of memory or left no
 // completion marker, on the same chunk grid (indices < MaxArraySize, `--array=i,j,k`), with their
-// dependants: infer for every resubmitted pack task, and merge after everything.
+// dependants chained as submit chains them (resubmit-plan.ts). --dry-run prints, --test-only asks sbatch.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 import { readPlan } from '../plan/index.js';
 import { runPaths } from '../run/paths.js';
-import { splitTasks, type Stage } from '../slurm/index.js';
+import { STAGES, type ClusterLimits, type Stage } from '../slurm/index.js';
 import { readJobsFile, writeJobsFile } from './jobs-file.js';
-import { liveJobs, sbatch } from './slurm-commands.js';
+import { normalizeResources, normalizeStages } from './options.js';
+import { jobKey, planResubmitJobs } from './resubmit-plan.js';
+import { liveJobs, sbatch, sbatchTestOnly } from './slurm-commands.js';
 import { runStatus } from './status.js';
 import { logArgs, renderStageScript, type SubmitOptions } from './submit.js';
-import { normalizeResources } from './options.js';
+
+export interface ResubmittedJob {
+  stage: Stage;
+  chunk: number;
+  /** Task number of array index 0. */
+  offset: number;
+  indices: number[];
+  script: string;
+  scriptPath: string;
+  /** The sbatch arguments; dependency placeholders `{pack:c}` stay until submitted. */
+  args: string[];
+  jobId?: string;
+  /** What `sbatch --test-only` said (nothing submitted). */
+  testOnly?: string;
+}
 
 export interface ResubmitResult {
   tasks: Record<Stage, number[]>;
-  jobs: Array<{ stage: Stage; chunk: number; indices: number[]; jobId?: string }>;
+  jobs: ResubmittedJob[];
+  limits: ClusterLimits;
   isDryRun: boolean;
+  isTestOnly: boolean;
 }
 
 export async function resubmitRun(o: SubmitOptions): Promise<ResubmitResult> {
   const paths = runPaths(resolve(o.run));
   await readPlan(paths.plan);
+  const stages = normalizeStages(o.stages);
   const jobsFile = await readJobsFile(paths.jobs);
   if (!jobsFile)
     throw new WsiHpcError('INVALID_OPTION', `${paths.jobs}: nothing was submitted for this run`, {
@@ -44,50 +63,68 @@ export async function resubmitRun(o: SubmitOptions): Promise<ResubmitResult> {
   const pack = failed('pack');
   const infer = [...new Set([...failed('infer'), ...pack])].sort((a, b) => a - b);
   const model = o.model ? resolve(o.model) : undefined;
-  const submittedStages = new Set(jobsFile.jobs.map((j) => j.stage));
+  // Only stages that were submitted before, and of those only the ones --stages names.
+  const wanted = (stage: Stage) => stages.includes(stage) && jobsFile.jobs.some((j) => j.stage === stage);
   const tasks: Record<Stage, number[]> = {
-    pack: submittedStages.has('pack') ? pack : [],
-    infer: submittedStages.has('infer') ? infer : [],
-    merge: submittedStages.has('merge') && (infer.length > 0 || failed('merge').length > 0) ? [0] : [],
+    pack: wanted('pack') ? pack : [],
+    infer: wanted('infer') ? infer : [],
+    merge: wanted('merge') && (infer.length > 0 || failed('merge').length > 0) ? [0] : [],
   };
   if (tasks.infer.length && !model) throw new WsiHpcError('INVALID_OPTION', 'Resubmitting infer tasks needs --model M.onnx');
-  const result: ResubmitResult = { tasks, jobs: [], isDryRun: Boolean(o.isDryRun) };
+  const limits: ClusterLimits = {
+    maxArraySize: o.limits?.maxArraySize ?? jobsFile.limits.maxArraySize,
+    maxJobCount: o.limits?.maxJobCount ?? jobsFile.limits.maxJobCount,
+  };
   const attempt = Math.max(0, ...jobsFile.jobs.map((j) => j.attempt)) + 1;
-  const ids: Record<string, string[]> = { pack: [], infer: [] };
-  await mkdir(paths.slurmDir, { recursive: true });
-  for (const stage of ['pack', 'infer', 'merge'] as Stage[]) {
-    if (!tasks[stage].length) continue;
+  const result: ResubmitResult = { tasks, jobs: [], limits, isDryRun: Boolean(o.isDryRun), isTestOnly: Boolean(o.isTestOnly) };
+  const planned = planResubmitJobs(tasks, limits);
+  const keys: string[] = [];
+  for (const stage of STAGES) {
     const res = normalizeResources(stage, o.resources, o.stageResources?.[stage]);
-    const chunks = stage === 'merge' ? [null] : splitTasks(tasks[stage], jobsFile.limits);
-    for (const chunk of chunks) {
-      const script = await renderStageScript(paths, stage, chunk, res, o, model);
-      const scriptPath = paths.sbatchScript(stage, chunk?.chunk ?? 0, attempt);
-      const after = stage === 'infer' ? ids.pack : stage === 'merge' ? ids.infer : [];
-      const args = [
-        ...logArgs(paths, stage, chunk !== null),
-        ...(after.length ? [`--dependency=afterok:${after.join(':')}`] : []),
-        '--kill-on-invalid-dep=yes',
-        scriptPath,
-      ];
-      const entry: ResubmitResult['jobs'][number] = { stage, chunk: chunk?.chunk ?? 0, indices: chunk?.indices ?? [] };
-      result.jobs.push(entry);
-      if (o.isDryRun) continue;
-      await mkdir(paths.logDir(stage), { recursive: true });
-      await writeFile(scriptPath, script, { mode: 0o755 });
-      const { jobId } = await sbatch(args);
-      entry.jobId = jobId;
-      if (stage !== 'merge') ids[stage].push(jobId);
-      jobsFile.jobs.push({
+    for (const p of planned.filter((j) => j.stage === stage)) {
+      const base = paths.sbatchScript(stage, p.chunk?.chunk ?? 0, attempt);
+      const scriptPath = p.isAlone ? base.replace(/\.sbatch$/, '-alone.sbatch') : base;
+      result.jobs.push({
         stage,
-        chunk: chunk?.chunk ?? 0,
-        offset: chunk?.offset ?? 0,
-        indices: chunk?.indices ?? [],
-        jobId,
-        script: scriptPath,
-        attempt,
+        chunk: p.chunk?.chunk ?? 0,
+        offset: p.chunk?.offset ?? 0,
+        indices: p.chunk?.indices ?? [],
+        script: await renderStageScript(paths, stage, p.chunk, res, o, model),
+        scriptPath,
+        args: [
+          ...logArgs(paths, stage, p.chunk !== null),
+          ...(p.dependency ? [p.dependency] : []),
+          '--kill-on-invalid-dep=yes',
+          scriptPath,
+        ],
       });
-      await writeJobsFile(paths.jobs, jobsFile);
+      keys.push(jobKey(p));
     }
+  }
+  if (o.isDryRun || !result.jobs.length) return result;
+  await mkdir(paths.slurmDir, { recursive: true });
+  const ids = new Map<string, string>();
+  for (const [k, job] of result.jobs.entries()) {
+    await mkdir(paths.logDir(job.stage), { recursive: true });
+    await writeFile(job.scriptPath, job.script, { mode: 0o755 });
+    if (o.isTestOnly) {
+      job.testOnly = await sbatchTestOnly(job.args.filter((a) => !a.startsWith('--dependency')));
+      continue;
+    }
+    job.args = job.args.map((a) => a.replace(/\{([^}]+)\}/g, (_, key: string) => ids.get(key) ?? ''));
+    const { jobId } = await sbatch(job.args);
+    job.jobId = jobId;
+    ids.set(keys[k], jobId);
+    jobsFile.jobs.push({
+      stage: job.stage,
+      chunk: job.chunk,
+      offset: job.offset,
+      indices: job.indices,
+      jobId,
+      script: job.scriptPath,
+      attempt,
+    });
+    await writeJobsFile(paths.jobs, jobsFile);
   }
   return result;
 }

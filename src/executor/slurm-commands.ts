@@ -12,6 +12,7 @@ import {
   type ClusterLimits,
   type TaskState,
 } from '../slurm/index.js';
+import { renderSacctTime } from './sacct-time.js';
 
 const TRANSIENT =
   /Socket timed out|Unable to contact slurm controller|Resource temporarily unavailable|Slurm temporarily unable|Zero Bytes were transmitted/i;
@@ -78,10 +79,20 @@ export interface StateQuery {
   source: 'sacct' | 'scontrol';
 }
 
-/** States of every task of these jobs in one batched query. */
-export async function queryJobStates(jobIds: string[], sinceIso: string): Promise<StateQuery> {
+/** States of every task of these jobs, submitted at or after `since`, in one batched query. */
+export async function queryJobStates(jobIds: string[], since: Date): Promise<StateQuery> {
   if (jobIds.length === 0) return { states: [], source: 'sacct' };
-  const sacct = await run('sacct', ['-X', '-P', '-n', '--starttime', sinceIso, '-j', jobIds.join(','), '--format=JobID,State,ExitCode']);
+  // sacct reads a time without zone as local time; a UTC time west of UTC lies in the future and sacct refuses it.
+  const sacct = await run('sacct', [
+    '-X',
+    '-P',
+    '-n',
+    '--starttime',
+    renderSacctTime(since),
+    '-j',
+    jobIds.join(','),
+    '--format=JobID,State,ExitCode',
+  ]);
   if (sacct.exitCode === 0 && !isAccountingDisabled(sacct.stdout + sacct.stderr))
     return { states: parseSacct(sacct.stdout), source: 'sacct' };
   // No accounting: finished jobs stay in scontrol for MinJobAge; live ones are in squeue.

@@ -105,7 +105,9 @@ export async function runStatus(run: string): Promise<RunStatus> {
   let source: RunStatus['source'] = 'markers';
   if (pending.length) {
     const ids = [...new Set(pending.map((t) => t.jobId as string))];
-    const q = await queryJobStates(ids, jobs?.submittedAt.slice(0, 19) ?? '2000-01-01T00:00:00');
+    // A minute's margin for clock skew between this machine and the controller.
+    const since = jobs ? new Date(Date.parse(jobs.submittedAt) - 60_000) : new Date(Date.UTC(2000, 0, 1));
+    const q = await queryJobStates(ids, since);
     source = q.source;
     const byKey = new Map(q.states.map((s) => [`${s.jobId}:${s.index ?? ''}`, s]));
     for (const t of pending) {

@@ -1,10 +1,12 @@
 // Rendered sbatch scripts against golden files (UPDATE_GOLDEN=1 npx vitest run test/slurm refreshes them),
 // and the quoting that keeps hostile run paths inert.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { renderSbatch, type StageResources } from '../../src/slurm/index.js';
+import { golden } from './golden.js';
 
 const root = join(import.meta.dirname, '../..');
 const res: StageResources = {
@@ -19,20 +21,32 @@ const res: StageResources = {
   throttle: 50,
 };
 
-function golden(name: string, text: string): void {
-  const file = join(root, 'test/golden', name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, text);
-  const want = readFileSync(file, 'utf8');
-  if (want !== text) {
-    const a = want.split('\n');
-    const b = text.split('\n');
-    const diff = b
-      .map((l, i) => (l === a[i] ? null : `line ${i + 1}:\n- ${a[i] ?? ''}\n+ ${l}`))
-      .filter(Boolean)
-      .join('\n');
-    throw new Error(`${file} differs:\n${diff}\nRefresh with: UPDATE_GOLDEN=1 npx vitest run test/slurm`);
-  }
-}
+describe('golden files', () => {
+  test('a missing golden file fails instead of being written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsi-hpc-golden-'));
+    try {
+      vi.stubEnv('UPDATE_GOLDEN', '');
+      expect(() => golden('absent.sbatch', 'text\n', dir)).toThrowError(/absent\.sbatch is missing\nWrite it with: UPDATE_GOLDEN=1/);
+      expect(existsSync(join(dir, 'absent.sbatch'))).toBe(false);
+      vi.stubEnv('UPDATE_GOLDEN', '1');
+      golden('absent.sbatch', 'text\n', dir);
+      expect(readFileSync(join(dir, 'absent.sbatch'), 'utf8')).toBe('text\n');
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a golden file that differs fails with a line diff', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsi-hpc-golden-'));
+    try {
+      writeFileSync(join(dir, 'g.txt'), 'a\nb\n');
+      expect(() => golden('g.txt', 'a\nc\n', dir)).toThrowError(/line 2:\n- b\n\+ c/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('renderSbatch', () => {
   test('the infer script matches its golden file', () => {

@@ -1,11 +1,77 @@
 // `wsi-hpc run RUN --executor local|slurm`: every stage, on this machine or as SLURM arrays.
+// Every option is honoured by the executor it applies to and refused by the other (exit 2).
 import type { CommandModule } from 'yargs';
+import { OptionError } from '../../errors.js';
 import { log, printJson, reportError, warn } from '../output.js';
-import { submitOptions, toSubmitOptions, type SubmitArgs } from './submit.js';
+import { printSubmitResult, submitOptions, toSubmitOptions, type SubmitArgs } from './submit.js';
 
 interface RunArgs extends SubmitArgs {
   executor: 'local' | 'slurm';
   threads?: number;
+}
+
+/** Options only `--executor slurm` can use: the local executor has no scheduler to give them to. */
+export const SLURM_ONLY_OPTIONS = [
+  'partition',
+  'account',
+  'qos',
+  'time',
+  'mem-gb',
+  'cpus-per-task',
+  'pack-cpus',
+  'infer-cpus',
+  'gpus',
+  'infer-gpus',
+  'constraint',
+  'throttle',
+  'setup',
+  'max-array-size',
+  'max-job-count',
+  'test-only',
+  'force',
+] as const satisfies ReadonlyArray<keyof SubmitArgs>;
+
+/** The SLURM-only options given on the command line (booleans count when true). */
+export function givenSlurmOnlyOptions(argv: Partial<Record<(typeof SLURM_ONLY_OPTIONS)[number], unknown>>): string[] {
+  return SLURM_ONLY_OPTIONS.filter((k) => argv[k] !== undefined && argv[k] !== false).map((k) => `--${k}`);
+}
+
+async function runSlurm(argv: RunArgs): Promise<void> {
+  const { submitRun } = await import('../../executor/index.js');
+  const options = await toSubmitOptions(argv);
+  // --threads reaches the infer tasks as `infer --threads N` (else they follow $SLURM_CPUS_PER_TASK).
+  const inferArgs = [...options.inferArgs, ...(argv.threads === undefined ? [] : ['--threads', String(argv.threads)])];
+  const r = await submitRun({ ...options, inferArgs });
+  if (argv.json) return printJson(r);
+  printSubmitResult(r);
+  if (!r.isDryRun && r.jobsFile) log(argv, `watch with wsi-hpc status ${argv.run} --watch`);
+}
+
+async function runHere(argv: RunArgs): Promise<void> {
+  const stages = argv.stages ? [argv.stages] : undefined;
+  if (argv['dry-run']) {
+    const { planLocalRun } = await import('../../executor/index.js');
+    const p = await planLocalRun({ run: argv.run, model: argv.model, stages });
+    if (argv.json) return printJson({ dryRun: true, ...p });
+    for (const s of p.stages) {
+      const what = s.stage === 'merge' ? 'one task over every slide' : `${s.tasks} task(s), ${s.shards} shard(s)`;
+      process.stdout.write(`${s.stage}: ${what}${s.stage === 'infer' ? ` with ${p.model}` : ''}\n`);
+    }
+    process.stdout.write('dry run: nothing run\n');
+    return;
+  }
+  const { runLocal } = await import('../../executor/index.js');
+  const r = await runLocal({
+    run: argv.run,
+    model: argv.model,
+    stages,
+    threads: argv.threads,
+    batchSize: argv['batch-size'],
+    onStage: (s) => log(argv, `stage ${s}`),
+    onWarning: warn,
+  });
+  if (argv.json) printJson(r);
+  if (r.failed) process.exitCode ??= 1;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -16,34 +82,25 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('executor', {
         choices: ['local', 'slurm'] as const,
         default: 'local' as const,
-        describe: 'local: here, bounded concurrency; slurm: same as `submit`',
+        describe: 'local: here, bounded concurrency; slurm: same as `submit` (SLURM options need it)',
       })
-      .option('threads', { type: 'number', describe: 'Local infer threads' }) as never,
+      .option('threads', { type: 'number', describe: 'Infer threads (local, or each SLURM infer task)' })
+      .example('$0 run run1 --model net.onnx', 'Every stage on this machine')
+      .example('$0 run run1 --model net.onnx --dry-run', 'Say what would run; run nothing') as never,
   handler: async (argv) => {
     try {
+      const given = argv.executor === 'local' ? givenSlurmOnlyOptions(argv) : [];
+      if (given.length) {
+        throw new OptionError(
+          `${given.map((g) => `\`${g}\``).join(', ')} ${given.length > 1 ? 'apply' : 'applies'} to \`--executor slurm\`; the local executor cannot use ${given.length > 1 ? 'them' : 'it'}`,
+          `Add --executor slurm, or leave out ${given.join(' ')}`,
+        );
+      }
       log(
         argv,
         `executor: ${argv.executor}${argv.executor === 'local' ? ' (this machine; same tasks and markers as a SLURM run)' : ' (SLURM arrays via sbatch)'}`,
       );
-      if (argv.executor === 'slurm') {
-        const { submitRun } = await import('../../executor/index.js');
-        const r = await submitRun(await toSubmitOptions(argv));
-        return argv.json
-          ? printJson(r)
-          : log(argv, `submitted ${r.submissions.length} job(s); watch with wsi-hpc status ${argv.run} --watch`);
-      }
-      const { runLocal } = await import('../../executor/index.js');
-      const r = await runLocal({
-        run: argv.run,
-        model: argv.model,
-        stages: argv.stages ? [argv.stages] : undefined,
-        threads: argv.threads,
-        batchSize: argv['batch-size'],
-        onStage: (s) => log(argv, `stage ${s}`),
-        onWarning: warn,
-      });
-      if (argv.json) printJson(r);
-      if (r.failed) process.exitCode ??= 1;
+      await (argv.executor === 'slurm' ? runSlurm(argv) : runHere(argv));
     } catch (err) {
       reportError(argv, err);
     }

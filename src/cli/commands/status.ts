@@ -1,5 +1,6 @@
 // `wsi-hpc status RUN [--watch]`: markers first, then one batched SLURM query; backs off while watching.
 import type { CommandModule } from 'yargs';
+import { expectPositiveNumber } from '../../util/is.js';
 import { printJson, reportError, shouldShowProgress, type OutputFlags } from '../output.js';
 import { createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -20,11 +21,13 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       .positional('run', { type: 'string', demandOption: true })
       .option('watch', { type: 'boolean', default: false, describe: 'Poll until every task is done or failed' })
       .option('interval', { type: 'number', default: 5, describe: 'First polling interval, seconds (doubles up to --max-interval)' })
-      .option('max-interval', { type: 'number', default: 60 })
+      .option('max-interval', { type: 'number', default: 60, describe: 'Longest polling interval, seconds' })
       .option('tasks', { type: 'boolean', default: false, describe: 'List every task, not only failed ones' })
       .example('$0 status run1 --watch', ''),
   handler: async (argv) => {
     try {
+      expectPositiveNumber('--interval', argv.interval);
+      expectPositiveNumber('--max-interval', argv['max-interval']);
       const { runStatus } = await import('../../executor/index.js');
       const progress = argv.watch && shouldShowProgress(argv) ? createProgress('tasks done') : null;
       let interval = argv.interval;

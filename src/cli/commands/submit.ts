@@ -1,6 +1,8 @@
 // `wsi-hpc submit RUN` and `wsi-hpc resubmit RUN`: thin handlers over the SLURM executor.
 import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
+import type { ResubmitResult, SubmitResult } from '../../executor/index.js';
+import { OptionError } from '../../errors.js';
 import { printJson, reportError, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
 
@@ -58,11 +60,17 @@ export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
     .option('force', {
       type: 'boolean',
       default: false,
-      describe: 'Submit even though jobs of this run are queued or running, or the plan outgrows the free space or has implausibly many patches',
+      describe:
+        'Submit even though jobs of this run are queued or running, or the plan outgrows the free space or has implausibly many patches',
     }) as unknown as Argv<SubmitArgs>;
 }
 
 export async function toSubmitOptions(a: SubmitArgs) {
+  if (a['dry-run'] && a['test-only'])
+    throw new OptionError(
+      '`--dry-run` and `--test-only` exclude each other',
+      'Use --dry-run to print the scripts, --test-only to ask sbatch',
+    );
   const setup = a.setup?.startsWith('@') ? await readFile(a.setup.slice(1), 'utf8') : a.setup;
   return {
     run: a.run,
@@ -89,6 +97,53 @@ export async function toSubmitOptions(a: SubmitArgs) {
   };
 }
 
+/** Scripts and sbatch lines of a dry run, then one row per job. Shared by `submit` and `run --executor slurm`. */
+export function printSubmitResult(r: SubmitResult): void {
+  if (r.isDryRun) {
+    for (const s of r.submissions) process.stdout.write(`# ${s.scriptPath}\n${s.script}\n# sbatch --parsable ${s.args.join(' ')}\n\n`);
+  }
+  process.stdout.write(
+    formatTable(
+      ['stage', 'chunk', 'offset', 'tasks', 'job', 'script'],
+      r.submissions.map((s) => [
+        s.stage,
+        String(s.chunk.chunk),
+        String(s.chunk.offset),
+        String(s.chunk.indices.length || 1),
+        s.jobId ?? (s.testOnly ? `test-only: ${s.testOnly}` : '-'),
+        s.scriptPath,
+      ]),
+    ),
+  );
+  process.stdout.write(
+    `${r.tasks} tasks per stage; MaxArraySize ${r.limits.maxArraySize}, MaxJobCount ${r.limits.maxJobCount}` +
+      `${r.isDryRun ? '; dry run: nothing submitted' : r.jobsFile ? `; jobs recorded in ${r.jobsFile}` : '; test only: nothing submitted'}\n`,
+  );
+}
+
+function printResubmitResult(r: ResubmitResult): void {
+  if (!r.jobs.length) {
+    process.stdout.write('nothing to resubmit: every task is done\n');
+    return;
+  }
+  if (r.isDryRun) {
+    for (const j of r.jobs) process.stdout.write(`# ${j.scriptPath}\n${j.script}\n# sbatch --parsable ${j.args.join(' ')}\n\n`);
+  }
+  process.stdout.write(
+    formatTable(
+      ['stage', 'chunk', 'array indices', 'job', 'script'],
+      r.jobs.map((j) => [
+        j.stage,
+        String(j.chunk),
+        j.indices.join(',') || '-',
+        j.jobId ?? (j.testOnly ? `test-only: ${j.testOnly}` : '-'),
+        j.scriptPath,
+      ]),
+    ),
+  );
+  if (r.isDryRun || r.isTestOnly) process.stdout.write(`${r.isDryRun ? 'dry run' : 'test only'}: nothing submitted\n`);
+}
+
 export const submitCommand: CommandModule<object, SubmitArgs> = {
   command: 'submit <run>',
   describe: 'Submit pack -> infer -> merge as chained SLURM array jobs (split at MaxArraySize)',
@@ -100,27 +155,8 @@ export const submitCommand: CommandModule<object, SubmitArgs> = {
     try {
       const { submitRun } = await import('../../executor/index.js');
       const r = await submitRun(await toSubmitOptions(argv));
-      if (argv.json) return printJson(r);
-      if (r.isDryRun) {
-        for (const s of r.submissions) process.stdout.write(`# ${s.scriptPath}\n${s.script}\n# sbatch --parsable ${s.args.join(' ')}\n\n`);
-      }
-      process.stdout.write(
-        formatTable(
-          ['stage', 'chunk', 'offset', 'tasks', 'job', 'script'],
-          r.submissions.map((s) => [
-            s.stage,
-            String(s.chunk.chunk),
-            String(s.chunk.offset),
-            String(s.chunk.indices.length || 1),
-            s.jobId ?? (s.testOnly ? `test-only: ${s.testOnly}` : '-'),
-            s.scriptPath,
-          ]),
-        ),
-      );
-      process.stdout.write(
-        `${r.tasks} tasks per stage; MaxArraySize ${r.limits.maxArraySize}, MaxJobCount ${r.limits.maxJobCount}` +
-          `${r.isDryRun ? '; dry run: nothing submitted' : r.jobsFile ? `; jobs recorded in ${r.jobsFile}` : ''}\n`,
-      );
+      if (argv.json) printJson(r);
+      else printSubmitResult(r);
     } catch (err) {
       reportError(argv, err);
     }
@@ -130,20 +166,16 @@ export const submitCommand: CommandModule<object, SubmitArgs> = {
 export const resubmitCommand: CommandModule<object, SubmitArgs> = {
   command: 'resubmit <run>',
   describe: 'Resubmit only the tasks that failed or left no completion marker, with their dependants',
-  builder: (y) => submitOptions(y).example('$0 resubmit run1 --model net.onnx', ''),
+  builder: (y) =>
+    submitOptions(y)
+      .example('$0 resubmit run1 --model net.onnx', '')
+      .example('$0 resubmit run1 --model net.onnx --dry-run', 'Show the scripts and sbatch lines only'),
   handler: async (argv) => {
     try {
       const { resubmitRun } = await import('../../executor/index.js');
       const r = await resubmitRun(await toSubmitOptions(argv));
-      if (argv.json) return printJson(r);
-      if (!r.jobs.length) process.stdout.write('nothing to resubmit: every task is done\n');
-      else
-        process.stdout.write(
-          formatTable(
-            ['stage', 'chunk', 'array indices', 'job'],
-            r.jobs.map((j) => [j.stage, String(j.chunk), j.indices.join(',') || '-', j.jobId ?? '-']),
-          ),
-        );
+      if (argv.json) printJson(r);
+      else printResubmitResult(r);
     } catch (err) {
       reportError(argv, err);
     }
