@@ -48,9 +48,14 @@ export async function explainWriteFailure(err: unknown, path: string): Promise<u
   const free = await freeBytes(dirname(resolve(path)));
   if (free === null || free >= NEARLY_FULL_BYTES) return err;
   const dir = dirname(resolve(path));
-  return new WsiHpcError('FS_NO_SPACE', `Could not write ${shownPath(path)}: no space left on the device (${formatBytes(free)} free)`, {
-    file: shownPath(path),
-    hint: `Free space (\`df -h ${dir}\`) or use a run folder on a larger file system. Completed units are kept: rerun the same command once this is fixed and only the rest is redone.`,
-    cause: err,
-  });
+  const reason = err instanceof Error ? err.message : String(err);
+  return new WsiHpcError(
+    'FS_NO_SPACE',
+    `Could not write ${shownPath(path)}: no space left on the device (${formatBytes(free)} free; ${reason})`,
+    {
+      file: shownPath(path),
+      hint: `Free space (\`df -h ${dir}\`) or use a run folder on a larger file system. Completed units are kept: rerun the same command once this is fixed and only the rest is redone.`,
+      cause: err,
+    },
+  );
 }

@@ -5,6 +5,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type ErrorCode, WsiHpcError } from '../errors.js';
 import { tempPathFor } from '../util/atomic.js';
+import { explainWriteFailure } from './disk-space.js';
 import { type Marker, type MarkerError, readMarker, writeMarkerUnlessNewer } from './markers.js';
 import { acquireUnitLock, describeOwner, type UnitLock } from './unit-lock.js';
 
@@ -140,7 +141,9 @@ export async function runUnitOfWork<R>(w: UnitOfWork<R>, options: UnitOptions = 
         result: w.markerResult(produced, fileBytes, seconds),
       });
       return { status: 'done', seconds, produced, fileBytes, marker };
-    } catch (err) {
+    } catch (thrown) {
+      // Asked before the temporary is removed: HDF5 reports a full disk only as a failed write.
+      const err = await explainWriteFailure(thrown, w.output);
       await rm(tmp, { force: true });
       const error = toMarkerError(err, w.fallbackCode);
       const seconds = elapsed();

@@ -131,6 +131,19 @@ describe('a full disk (ENOSPC)', () => {
     expect((await cli(['merge', run, '-q'])).exitCode).toBe(0);
   }, 120_000);
 
+  test('a gzip shard (size unknown up front) that fills the disk fails as FS_NO_SPACE naming the shard', async () => {
+    const gz = join(mnt, 'run-gz');
+    expect((await cli(['plan', slides, '--out', gz, '--compression', 'gzip', '-q'])).exitCode).toBe(0);
+    const free = await fillUp(mnt, 256 * 1024);
+    const r = await cli(['pack', gz, '--json']);
+    await free();
+    expect(r.exitCode).toBe(1);
+    const { shards } = parseJson(r);
+    expect(shards[0].error.code).toBe('FS_NO_SPACE');
+    expect(shards[0].error.message).toContain(`Could not write ${join(gz, 'shards', 'shard-00000.h5')}: no space left on the device`);
+    expect((await readdir(join(gz, 'shards'))).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+  }, 120_000);
+
   test('plan, merge and report on a full disk keep the plan, scores and report they had', async () => {
     expect((await cli(['report', run, '-q'])).exitCode).toBe(0);
     const kept = ['plan.json', 'scores.csv', 'report.html'];
