@@ -13,6 +13,7 @@ import { readMarker, writeMarker, writeMarkerUnlessNewer } from '../../src/run/m
 import { lockPathFor, runUnitOfWork, type UnitOfWork } from '../../src/run/unit-of-work.js';
 import { acquireUnitLock } from '../../src/run/unit-lock.js';
 import { BIN, ROOT, cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { writeTinyModel } from '../fixtures/models.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 beforeAll(async () => {
@@ -171,7 +172,26 @@ describe('runUnitOfWork', () => {
   });
 });
 
-describe('two pack processes on the same run', () => {
+/** Another process that takes a unit's lock (as a live pack/infer would) and holds it until killed. */
+function holdLock(lock: string, env: Record<string, string>) {
+  const child = execa(
+    'node',
+    [
+      '--input-type=module',
+      '-e',
+      `const { acquireUnitLock } = await import(${JSON.stringify(join(ROOT, 'dist/run/unit-lock.js'))});
+       const r = await acquireUnitLock(process.argv[1]);
+       console.log(r.status);
+       setInterval(() => {}, 1000);`,
+      lock,
+    ],
+    { env, reject: false },
+  );
+  const ready = new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+  return { process: child, ready };
+}
+
+describe('two processes on the same run', () => {
   let run: string;
   let plan: PlanFile;
   beforeAll(async () => {
@@ -186,21 +206,9 @@ describe('two pack processes on the same run', () => {
   test('a unit held by a live process elsewhere is reported busy (host, pid, SLURM job), not packed over, and taken over once that process dies', async () => {
     const shard = plan.shards.list[1].id;
     const lock = join(run, 'markers', 'pack', `.${shard}.lock`);
-    const holder = execa(
-      'node',
-      [
-        '--input-type=module',
-        '-e',
-        `const { acquireUnitLock } = await import(${JSON.stringify(join(ROOT, 'dist/run/unit-lock.js'))});
-         const r = await acquireUnitLock(process.argv[1]);
-         console.log(r.status);
-         setInterval(() => {}, 1000);`,
-        lock,
-      ],
-      { env: { SLURM_JOB_ID: '777', SLURM_ARRAY_JOB_ID: '770', SLURM_ARRAY_TASK_ID: '3' }, reject: false },
-    );
+    const { process: holder, ready } = holdLock(lock, { SLURM_JOB_ID: '777', SLURM_ARRAY_JOB_ID: '770', SLURM_ARRAY_TASK_ID: '3' });
     try {
-      await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
+      await ready;
       const r = await cli(['pack', run, '--json'], { env: { WSI_HPC_LOCK_WAIT_S: '0' } });
       expect(r.exitCode).toBe(1);
       const busy = parseJson(r).shards.find((s: { shard: string }) => s.shard === shard);
@@ -230,6 +238,37 @@ describe('two pack processes on the same run', () => {
       checksum: marker?.result?.checksum,
     });
     await expect(stat(lock)).rejects.toThrow(/ENOENT/);
+  });
+
+  test('infer also leaves a unit held by a live process alone, and takes it over once that process is gone', async () => {
+    const model = await writeTinyModel(tmp.dir);
+    const shard = plan.shards.list[0].id;
+    const holder = holdLock(join(run, 'markers', 'infer', `.${shard}.lock`), {});
+    try {
+      await holder.ready;
+      const r = await cli(['infer', run, '--model', model, '--json'], { env: { WSI_HPC_LOCK_WAIT_S: '0' } });
+      expect(r.exitCode).toBe(1);
+      expect(parseJson(r).shards[0]).toMatchObject({
+        shard,
+        status: 'failed',
+        error: {
+          code: 'UNIT_LOCKED',
+          message: expect.stringContaining(`infer ${shard}: already running on host ${hostname()} pid ${holder.process.pid} since `),
+        },
+      });
+    } catch (err) {
+      holder.process.kill('SIGKILL');
+      throw err;
+    }
+    expect(await readMarker(join(run, 'markers', 'infer', `${shard}.json`))).toBeNull();
+    await expect(stat(join(run, 'predictions', `${shard}.h5`))).rejects.toThrow(/ENOENT/);
+    holder.process.kill('SIGKILL');
+    await holder.process;
+    const again = await cli(['infer', run, '--model', model, '--json']);
+    expect(again.exitCode, String(again.stderr)).toBe(0);
+    expect(parseJson(again).shards.map((s: { status: string }) => s.status)).toEqual(
+      plan.shards.list.map((s) => (s.id === shard ? 'done' : 'skipped')),
+    );
   });
 
   test('two pack processes started together on the same task pack each shard exactly once, with correct shards', async () => {
