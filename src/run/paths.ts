@@ -4,8 +4,8 @@ import { isAbsolute, join, relative } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 
 /** What slideIdFor, shard planning and stage names produce: one path segment, never `.`/`..`, no `/`. */
-const SAFE_ID = /^[a-z0-9][a-z0-9._-]{0,79}$/;
-export const SAFE_ID_RULE = "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 80 characters";
+const SAFE_ID = /^[a-z0-9_][a-z0-9._-]{0,79}$/;
+export const SAFE_ID_RULE = "lowercase letters, digits, '.', '_' and '-', starting with a letter, digit or '_', at most 80 characters";
 
 export function isSafeId(id: unknown): id is string {
   return typeof id === 'string' && SAFE_ID.test(id);

@@ -20,6 +20,7 @@ describe('validateModelForInfer accepts models whose output can be trusted', () 
     ['the tiny logits model', { name: 'ok-logits' }],
     ['a model ending in Softmax with kind probabilities', { name: 'ok-softmax', head: 'softmax' }],
     ['a model with a fixed batch of 1', { name: 'ok-batch1', batch: 1 }],
+    ['a model with a fixed batch of 7 (probe patches cycled)', { name: 'ok-batch7', batch: 7, head: 'softmax' }],
     ['a three-class model', { name: 'ok-three', classes: 3 }],
   ] as Array<[string, OddModelOptions]>)('%s', async (_, o) => {
     await expect(validate(await writeOddModel(dir, o))).resolves.toBeUndefined();

@@ -1,8 +1,8 @@
 // plan.json is checked when read: ids that could leave the run folder, indices out of range, counts that
 // are not non-negative integers and recorded paths outside the run folder are PLAN_INVALID naming the field.
 import { describe, expect, test } from 'vitest';
-import { isInsideRun, parsePlan, validatePlan } from '../../src/plan/index.js';
-import { relativeToRun, runPaths } from '../../src/run/paths.js';
+import { isInsideRun, parsePlan, slideIdFor, validatePlan } from '../../src/plan/index.js';
+import { isSafeId, relativeToRun, runPaths } from '../../src/run/paths.js';
 
 /** A small consistent plan: two planned slides, one failed, two shards in two tasks. */
 function validPlan(): Record<string, unknown> {
@@ -194,5 +194,20 @@ describe('relativeToRun', () => {
     expect(() => relativeToRun(runPaths('/runs/r1'), '/runs/other/grids/x.grid')).toThrowError(
       '/runs/other/grids/x.grid is not inside the run folder /runs/r1',
     );
+  });
+});
+
+describe('every id slideIdFor produces is safe', () => {
+  test.each([
+    '/data/_leading-underscore.svs',
+    '/data/Upper Case (copy).svs',
+    '/data/..svs',
+    '/data/---.tif',
+    '/data/.hidden.ndpi',
+    '/data/ünïcödé 腫瘍.svs',
+    `/data/${'long-name-'.repeat(20)}.tiff`,
+    "/data/a b'$(rm -rf x).svs",
+  ])('%s', (path) => {
+    expect(isSafeId(slideIdFor(path))).toBe(true);
   });
 });
