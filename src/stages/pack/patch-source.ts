@@ -35,9 +35,11 @@ async function canReadBands(path: string, page: number, width: number, height: n
   }
 }
 
+const iso = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms));
+
 /** Throws SLIDE_CHANGED unless the slide file has the size and mtime recorded when it was planned. */
 export async function checkSlideUnchanged(slide: PlanSlide, runRoot: string): Promise<void> {
-  const planned = `size ${slide.sizeBytes}, mtime ${new Date(slide.mtimeMs).toISOString()}`;
+  const planned = `size ${slide.sizeBytes}, mtime ${iso(slide.mtimeMs)}`;
   const hint = `Rerun \`wsi-hpc plan\` on it (same inputs, --out ${runRoot}) to replan the slide, or put the planned file back; then pack again`;
   const st = await stat(slide.path).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') {
@@ -54,7 +56,7 @@ export async function checkSlideUnchanged(slide: PlanSlide, runRoot: string): Pr
   });
   const mtimeMs = Math.trunc(st.mtimeMs);
   if (st.size === slide.sizeBytes && mtimeMs === slide.mtimeMs) return;
-  const now = `size ${slide.sizeBytes} -> ${st.size}, mtime ${new Date(slide.mtimeMs).toISOString()} -> ${new Date(mtimeMs).toISOString()}`;
+  const now = `size ${slide.sizeBytes} -> ${st.size}, mtime ${iso(slide.mtimeMs)} -> ${iso(mtimeMs)}`;
   throw new WsiHpcError('SLIDE_CHANGED', `${slide.path}: changed since planning (${now})`, { file: slide.path, hint });
 }
 
