@@ -1,10 +1,12 @@
 // Free space of the file system holding a run folder (statfs), and the checks built on it: refuse a
 // write that cannot fit before it starts, and explain a write that failed because the disk filled.
 import { existsSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { rm, statfs } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 import { formatBytes } from '../cli/format.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { describeFsError } from '../util/fs-errors.js';
 
 /** Below this many free bytes a failed write is taken to be a full disk. */
 export const NEARLY_FULL_BYTES = 1024 * 1024;
@@ -58,4 +60,16 @@ export async function explainWriteFailure(err: unknown, path: string): Promise<u
       cause: err,
     },
   );
+}
+
+/** Creates `dir` if needed and proves it writable with a probe file, so a long command fails before it starts. */
+export async function ensureWritableDir(dir: string): Promise<void> {
+  const probe = join(resolve(dir), `.write-test-${process.pid}`);
+  try {
+    await writeFileAtomic(probe, '');
+  } catch (err) {
+    // Name the folder, not the probe.
+    throw describeFsError(err instanceof WsiHpcError ? err.cause : err, resolve(dir)) ?? err;
+  }
+  await rm(probe, { force: true });
 }

@@ -65,7 +65,7 @@ describe('a read-only run folder (EROFS)', () => {
     expect((await cli(['plan', slides, '--out', run, '-q'])).exitCode).toBe(0);
   }, 60_000);
 
-  test('plan fails with one line naming plan.json and the plan is kept', async () => {
+  test('plan fails at once with one line naming the run folder, and the plan is kept', async () => {
     const before = await planAt();
     remount(mnt, 'ro');
     const args = ['plan', slides, '--out', run, '--force'];

@@ -9,6 +9,7 @@ import { createProgress } from '../progress.js';
 import { SHARD_DEFAULTS, parseSize } from '../../shard/index.js';
 import { PACK_DEFAULTS } from '../../stages/plan/pack-params.js';
 import { formatBytes } from '../format.js';
+import { ensureWritableDir } from '../../run/disk-space.js';
 import { planConcernsFor } from '../../run/plan-concerns.js';
 
 interface PlanArgs extends OutputFlags {
@@ -119,6 +120,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
   handler: async (argv) => {
     try {
       const { runPlan } = await import('../../stages/plan/index.js');
+      // A run folder that cannot be written fails now, not after every slide has been read.
+      if (!argv['dry-run']) await ensureWritableDir(argv.out);
       const progress = shouldShowProgress(argv) ? createProgress('planning') : null;
       const result = await runPlan({
         inputs: argv.slides,
