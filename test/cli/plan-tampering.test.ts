@@ -61,12 +61,12 @@ const COMMANDS: Array<[string, (run: string) => string[]]> = [
   ['report', (run) => ['report', run]],
 ];
 
-/** Every file and folder under `dir` with its size and mtime. */
+/** Every file under `dir` with its size and mtime, and every folder (a transient lock file may touch a folder's mtime). */
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const rel of await readdir(dir, { recursive: true })) {
     const st = await stat(join(dir, rel));
-    out[rel] = `${st.size} ${st.mtimeMs}`;
+    out[rel] = st.isDirectory() ? 'folder' : `${st.size} ${st.mtimeMs}`;
   }
   return out;
 }
