@@ -23,8 +23,8 @@ interface AsapAnnotation {
 
 /**
  * Parse ASAP XML into one single-ring polygon per area annotation, in document order, with
- * coordinates in level-0 pixels. Holes (e.g. CAMELYON's `_2` group) stay separate polygons:
- * filter them by `group`. Throws MASK_INVALID when the text is not ASAP XML.
+ * coordinates in level-0 pixels. Holes (CAMELYON16's `_2` group) stay separate polygons: split them
+ * with splitAnnotationGroups (annotation-groups.ts). Throws MASK_INVALID when the text is not ASAP XML.
  */
 export function readAsapXml(text: string): Polygon[] {
   const parser = new XMLParser({
