@@ -22,8 +22,8 @@ describe('detectGpu', () => {
 
 describe('chooseThreads', () => {
   test('--threads wins over SLURM, SLURM over the machine', () => {
-    expect(chooseThreads(3, { SLURM_CPUS_PER_TASK: '8' })).toEqual({ threads: 3, source: '--threads' });
-    expect(chooseThreads(undefined, { SLURM_CPUS_PER_TASK: '8' })).toEqual({ threads: 8, source: 'SLURM_CPUS_PER_TASK' });
-    expect(chooseThreads(undefined, {}).source).toBe('cores of this machine');
+    expect(chooseThreads(3, { SLURM_CPUS_PER_TASK: '8' }, 16)).toEqual({ threads: 3, source: '--threads' });
+    expect(chooseThreads(undefined, { SLURM_CPUS_PER_TASK: '8' }, 16)).toEqual({ threads: 8, source: 'SLURM_CPUS_PER_TASK' });
+    expect(chooseThreads(undefined, {}, 16)).toEqual({ threads: 16, source: 'cores of this machine' });
   });
 });
