@@ -88,8 +88,8 @@ describe('run --executor local', () => {
       `pack: ${tasks} task(s), ${shards} shard(s)\ninfer: ${tasks} task(s), ${shards} shard(s) with ${model}\nmerge: one task over every slide\ndry run: nothing run`,
     );
     expect(await hashTree(run)).toEqual(before);
-    const j = parseJson(await cli(['run', run, '--model', model, '--stages', 'pack', '--dry-run', '--json']));
-    expect(j).toEqual({ dryRun: true, run, model, stages: [{ stage: 'pack', tasks, shards }] });
+    const j = parseJson(await cli(['run', run, '--stages', 'pack', '--dry-run', '--json']));
+    expect(j).toEqual({ dryRun: true, run, model: null, stages: [{ stage: 'pack', tasks, shards }] });
     expect(await hashTree(run)).toEqual(before);
   });
 
@@ -134,6 +134,26 @@ describe('run --executor slurm', () => {
   });
 });
 
+describe('stage options outside --stages', () => {
+  test.each([
+    [['run', '--stages', 'pack', '--model', 'M'], 'model', 'infer'],
+    [['run', '--stages', 'pack,merge', '--batch-size', '8'], 'batch-size', 'infer'],
+    [['run', '--stages', 'infer', '--model', 'M', '--executor', 'slurm', '--pack-cpus', '2'], 'pack-cpus', 'pack'],
+    [['submit', '--stages', 'pack', '--threads', '2'], null, null],
+    [['submit', '--stages', 'merge', '--infer-gpus', '1'], 'infer-gpus', 'infer'],
+    [['resubmit', '--stages', 'pack', '--model', 'M'], 'model', 'infer'],
+  ])('%j is refused', async (args, option, stage) => {
+    const before = await hashTree(run);
+    const [command, ...rest] = args.map((a) => (a === 'M' ? model : a));
+    const r = await cli([command, run, ...rest, '--dry-run']);
+    expect(r.exitCode).toBe(2);
+    // submit has no --threads at all: yargs refuses it as unknown.
+    if (option === null) expect(String(r.stderr)).toContain('error: Unknown option `--threads`');
+    else expect(String(r.stderr)).toContain(`error: \`--${option}\` applies to the ${stage} stage, which \`--stages`);
+    expect(await hashTree(run)).toEqual(before);
+  });
+});
+
 describe('status --interval', () => {
   test.each([
     [['--interval', '0'], 'Expected `--interval` to be a positive number, received `0` (number)'],
@@ -143,5 +163,16 @@ describe('status --interval', () => {
     const r = await cli(['status', run, '--watch', ...args]);
     expect(r.exitCode).toBe(2);
     expect(String(r.stderr)).toContain(`error: ${message}`);
+  });
+
+  test('without --watch, --interval and --max-interval are refused instead of ignored', async () => {
+    for (const option of ['--interval', '--max-interval']) {
+      const r = await cli(['status', run, option, '10']);
+      expect(r.exitCode).toBe(2);
+      expect(String(r.stderr)).toContain(`error: \`${option}\` applies to \`--watch\`\nhint: Add --watch, or leave out ${option}`);
+    }
+    const plain = await cli(['status', run, '--json']);
+    expect(plain.exitCode, String(plain.stderr)).toBe(0);
+    expect(parseJson(plain).stages.map((s: { stage: string }) => s.stage)).toEqual(['pack', 'infer', 'merge']);
   });
 });

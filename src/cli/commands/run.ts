@@ -3,7 +3,7 @@
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
 import { log, printJson, reportError, warn } from '../output.js';
-import { printSubmitResult, submitOptions, toSubmitOptions, type SubmitArgs } from './submit.js';
+import { printSubmitResult, submitOptions, toSubmitOptions, validateStageOptions, type SubmitArgs } from './submit.js';
 
 interface RunArgs extends SubmitArgs {
   executor: 'local' | 'slurm';
@@ -48,6 +48,7 @@ async function runSlurm(argv: RunArgs): Promise<void> {
 }
 
 async function runHere(argv: RunArgs): Promise<void> {
+  validateStageOptions(argv);
   const stages = argv.stages ? [argv.stages] : undefined;
   if (argv['dry-run']) {
     const { planLocalRun } = await import('../../executor/index.js');

@@ -1,5 +1,6 @@
 // `wsi-hpc status RUN [--watch]`: markers first, then one batched SLURM query; backs off while watching.
 import type { CommandModule } from 'yargs';
+import { OptionError } from '../../errors.js';
 import { expectPositiveNumber } from '../../util/is.js';
 import { printJson, reportError, shouldShowProgress, type OutputFlags } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -8,10 +9,13 @@ import { formatTable } from '../table.js';
 interface StatusArgs extends OutputFlags {
   run: string;
   watch: boolean;
-  interval: number;
-  'max-interval': number;
+  interval?: number;
+  'max-interval'?: number;
   tasks: boolean;
 }
+
+/** Polling of `status --watch`, seconds. */
+export const WATCH_DEFAULTS = Object.freeze({ intervalS: 5, maxIntervalS: 60 });
 
 export const statusCommand: CommandModule<object, StatusArgs> = {
   command: 'status <run>',
@@ -20,17 +24,25 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
     y
       .positional('run', { type: 'string', demandOption: true })
       .option('watch', { type: 'boolean', default: false, describe: 'Poll until every task is done or failed' })
-      .option('interval', { type: 'number', default: 5, describe: 'First polling interval, seconds (doubles up to --max-interval)' })
-      .option('max-interval', { type: 'number', default: 60, describe: 'Longest polling interval, seconds' })
+      .option('interval', {
+        type: 'number',
+        describe: `With --watch: first polling interval, seconds (doubles up to --max-interval; default ${WATCH_DEFAULTS.intervalS})`,
+      })
+      .option('max-interval', {
+        type: 'number',
+        describe: `With --watch: longest polling interval, seconds (default ${WATCH_DEFAULTS.maxIntervalS})`,
+      })
       .option('tasks', { type: 'boolean', default: false, describe: 'List every task, not only failed ones' })
       .example('$0 status run1 --watch', ''),
   handler: async (argv) => {
     try {
-      expectPositiveNumber('--interval', argv.interval);
-      expectPositiveNumber('--max-interval', argv['max-interval']);
+      const given = (['interval', 'max-interval'] as const).filter((k) => argv[k] !== undefined);
+      if (given.length && !argv.watch)
+        throw new OptionError(`\`--${given[0]}\` applies to \`--watch\``, `Add --watch, or leave out --${given[0]}`);
+      const maxInterval = expectPositiveNumber('--max-interval', argv['max-interval'] ?? WATCH_DEFAULTS.maxIntervalS);
+      let interval = expectPositiveNumber('--interval', argv.interval ?? WATCH_DEFAULTS.intervalS);
       const { runStatus } = await import('../../executor/index.js');
       const progress = argv.watch && shouldShowProgress(argv) ? createProgress('tasks done') : null;
-      let interval = argv.interval;
       let s = await runStatus(argv.run);
       while (argv.watch && !s.isFinished) {
         const total = s.stages.reduce((n, x) => n + x.total, 0);
@@ -39,7 +51,7 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
           total,
         );
         await new Promise((r) => setTimeout(r, interval * 1000));
-        interval = Math.min(argv['max-interval'], interval * 2);
+        interval = Math.min(maxInterval, interval * 2);
         s = await runStatus(argv.run);
       }
       progress?.stop();

@@ -65,7 +65,32 @@ export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
     }) as unknown as Argv<SubmitArgs>;
 }
 
+/** Options that only one stage uses: giving them while --stages leaves that stage out would ignore them. */
+const STAGE_OPTIONS = {
+  model: 'infer',
+  'batch-size': 'infer',
+  'infer-cpus': 'infer',
+  'infer-gpus': 'infer',
+  threads: 'infer',
+  'pack-cpus': 'pack',
+} as const;
+
+export function validateStageOptions(a: Partial<Record<keyof typeof STAGE_OPTIONS | 'stages', unknown>>): void {
+  if (a.stages === undefined) return;
+  const stages = String(a.stages)
+    .split(',')
+    .map((s) => s.trim());
+  for (const [option, stage] of Object.entries(STAGE_OPTIONS)) {
+    if (a[option as keyof typeof STAGE_OPTIONS] !== undefined && !stages.includes(stage))
+      throw new OptionError(
+        `\`--${option}\` applies to the ${stage} stage, which \`--stages ${a.stages}\` leaves out`,
+        `Add ${stage} to --stages, or leave out --${option}`,
+      );
+  }
+}
+
 export async function toSubmitOptions(a: SubmitArgs) {
+  validateStageOptions(a);
   if (a['dry-run'] && a['test-only'])
     throw new OptionError(
       '`--dry-run` and `--test-only` exclude each other',
