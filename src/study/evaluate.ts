@@ -110,8 +110,9 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
       allLabels.push(labels[i]);
       max = Math.max(max, probs[i]);
     }
-    // With --partial, a slide with no prediction at all is left out rather than scored as empty.
-    if (predicted === 0) continue;
+    // With --partial, a slide with no prediction at all is left out rather than scored as empty; a
+    // complete slide without patches still counts (as a slide with no detection).
+    if (predicted === 0 && incompleteSlides.has(s.id)) continue;
     const width = s.info?.width ?? 0;
     const height = s.info?.height ?? 0;
     const mpp = s.info?.mpp ?? plan.params.slideMpp ?? CAMELYON16_L0_MPP;
@@ -138,7 +139,7 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
       patches: predicted,
       tumourPatches: labels.reduce((a, b) => a + b, 0),
       auc: rocAuc(probs, labels),
-      maxScore: max,
+      maxScore: predicted > 0 ? max : Number.NaN,
       isComplete: !incompleteSlides.has(s.id),
       isTumour: (mask?.count ?? 0) > 0 || labels.some((l) => l === 1),
       lesions: mask ? mask.count - mask.itc.size : 0,

@@ -5,6 +5,7 @@ import { GRID_DEFAULTS } from '../../grid/index.js';
 import { TISSUE_DEFAULTS } from '../../tissue/index.js';
 import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
+import { type AnnotationGroupArgs, annotationGroupsFrom, withAnnotationGroupOptions } from '../annotation-group-options.js';
 import { createProgress } from '../progress.js';
 import { SHARD_DEFAULTS, parseSize } from '../../shard/index.js';
 import { PACK_DEFAULTS } from '../../stages/plan/pack-params.js';
@@ -12,7 +13,7 @@ import { formatBytes } from '../format.js';
 import { ensureWritableDir } from '../../run/disk-space.js';
 import { planConcernsFor } from '../../run/plan-concerns.js';
 
-interface PlanArgs extends OutputFlags {
+interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
   slides: string[];
   out: string;
   'patch-size': number;
@@ -56,7 +57,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
   command: 'plan <slides..>',
   describe: 'Localize tissue, lay patch grids and write RUN/plan.json plus QC pictures',
   builder: (y) =>
-    y
+    withAnnotationGroupOptions(y, 'masks')
       .positional('slides', { type: 'string', array: true, demandOption: true, describe: 'Slide files, folders or globs' })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Run folder to write' })
       .option('patch-size', {
@@ -139,6 +140,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           minRegionUm2: argv['min-region-um2'],
           maxHoleUm2: argv['max-hole-um2'],
           userMaskMode: argv['mask-mode'],
+          annotationGroups: annotationGroupsFrom(argv),
         },
         masksDir: argv.masks,
         shards: {
