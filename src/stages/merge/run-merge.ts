@@ -103,7 +103,14 @@ async function mergeLocked(plan: PlanFile, paths: RunPaths, topK: number, thresh
     finishedAt: new Date().toISOString(),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     result: { merged: merged.filter((m) => m.status === 'merged').length, incomplete, model },
-    ...(incomplete ? { error: { code: 'MERGE_INCOMPLETE', message: `${incomplete} slide(s) have shards that are not inferred` } } : {}),
+    ...(incomplete
+      ? {
+          error: {
+            code: 'MERGE_INCOMPLETE',
+            message: `${incomplete} slide(s) have shards that are not inferred or whose predictions do not match (see each slide's reason)`,
+          },
+        }
+      : {}),
   });
   return { slides: merged, scoresCsv: paths.scores, incomplete };
 }
