@@ -13,6 +13,7 @@ import { runPaths } from '../run/paths.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { expectPositiveInt } from '../util/is.js';
 import { expandConfigs, parseVary, type StudyConfig } from './configs.js';
+import { STUDY_DEFAULTS } from './defaults.js';
 import { evaluateRun } from './evaluate.js';
 import { extrapolate, type ClusterSize } from './extrapolate.js';
 import { renderFrontierSvg } from './plot.js';
@@ -34,7 +35,7 @@ export interface StudyOptions {
   onWarning?: (message: string) => void;
 }
 
-export const STUDY_DEFAULTS = Object.freeze({ sample: 4, cohortSlides: 399, cores: 4000 });
+export { STUDY_DEFAULTS };
 
 export interface StudyRow {
   config: string;

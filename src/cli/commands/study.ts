@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { type AnnotationGroupArgs, annotationGroupsFrom, withAnnotationGroupOptions } from '../annotation-group-options.js';
 import { log, printJson, reportError, warn, type OutputFlags } from '../output.js';
+import { STUDY_DEFAULTS } from '../../study/defaults.js';
 import { formatTable } from '../table.js';
 
 interface StudyArgs extends OutputFlags, AnnotationGroupArgs {
@@ -32,9 +33,9 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
         describe: 'NAME=V1,V2 (stride, mpp, batch, threads, model); repeat to combine',
       })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Study folder' })
-      .option('sample', { type: 'number', default: 4, describe: 'Slides of the input to run (first N by path)' })
-      .option('cohort-slides', { type: 'number', default: 399, describe: 'Cohort size for the extrapolation' })
-      .option('cores', { type: 'number', default: 4000, describe: 'Cluster cores for the extrapolation' })
+      .option('sample', { type: 'number', default: STUDY_DEFAULTS.sample, describe: 'Slides of the input to run (first N by path)' })
+      .option('cohort-slides', { type: 'number', default: STUDY_DEFAULTS.cohortSlides, describe: 'Cohort size for the extrapolation' })
+      .option('cores', { type: 'number', default: STUDY_DEFAULTS.cores, describe: 'Cluster cores for the extrapolation' })
       .example('$0 study cohort/ --annotations cohort/annotations --model demo.onnx --vary stride=224,112,56,16 --out study1', ''),
   handler: async (argv) => {
     try {
