@@ -69,11 +69,16 @@ export function planConcerns(p: PlanConcernInput): PlanConcern[] {
         `${p.totalPatches.toLocaleString('en-US')} patches would take about ${cost.totalCoreHours.toFixed(0)} core-hours`,
     });
   }
-  if (p.stridePx < p.patchSizePx * PLAUSIBLE_PLAN.minStrideFraction) {
-    out.push({
-      kind: 'stride',
-      message: `--stride ${p.stridePx} is under 1/8 of the ${p.patchSizePx} px patch: each pixel lands in about ${Math.round((p.patchSizePx / p.stridePx) ** 2)} patches`,
-    });
-  }
+  const stride = strideConcern(p.patchSizePx, p.stridePx);
+  if (stride) out.push(stride);
   return out;
+}
+
+/** The stride part of planConcerns, known before any slide is read (valid positive sizes only). */
+export function strideConcern(patchSizePx: number, stridePx: number): PlanConcern | null {
+  if (!(stridePx > 0 && patchSizePx > 0) || stridePx >= patchSizePx * PLAUSIBLE_PLAN.minStrideFraction) return null;
+  return {
+    kind: 'stride',
+    message: `--stride ${stridePx} is under 1/8 of the ${patchSizePx} px patch: each pixel lands in about ${Math.round((patchSizePx / stridePx) ** 2)} patches`,
+  };
 }

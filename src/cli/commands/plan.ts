@@ -1,6 +1,6 @@
 // `wsi-hpc plan SLIDES... --out RUN`: thin handler over runPlan; prints a per-slide summary.
 import type { CommandModule } from 'yargs';
-import { estimateCost, type PlanSlide } from '../../plan/index.js';
+import { estimateCost, strideConcern, type PlanSlide } from '../../plan/index.js';
 import { GRID_DEFAULTS } from '../../grid/index.js';
 import { TISSUE_DEFAULTS } from '../../tissue/index.js';
 import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
@@ -121,6 +121,9 @@ export const planCommand: CommandModule<object, PlanArgs> = {
   handler: async (argv) => {
     try {
       const { runPlan } = await import('../../stages/plan/index.js');
+      // A tiny stride is known before any slide is read: say so now, since laying its grids takes long.
+      const strideWarning = strideConcern(argv['patch-size'], argv.stride ?? argv['patch-size']);
+      if (strideWarning) warn(strideWarning.message);
       // A run folder that cannot be written fails now, not after every slide has been read.
       if (!argv['dry-run']) await ensureWritableDir(argv.out);
       const progress = shouldShowProgress(argv) ? createProgress('planning') : null;
@@ -161,7 +164,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       const { plan } = result;
       // Before anything costs hours: shards larger than the free space, implausible patch counts or stride.
       const concerns = await planConcernsFor(plan, argv.out);
-      for (const c of concerns) warn(`${c.message}${c.kind === 'stride' ? '' : '; `wsi-hpc submit` refuses this plan without --force'}`);
+      for (const c of concerns) if (c.kind !== 'stride') warn(`${c.message}; \`wsi-hpc submit\` refuses this plan without --force`);
       const failed = plan.slides.filter((s) => s.status === 'failed');
       if (argv.json) {
         printJson({
