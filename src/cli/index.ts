@@ -8,8 +8,24 @@ import { commands } from './commands/index.js';
 import { printJson, reportError } from './output.js';
 import { UsageError, optionsOf, suggestOptions, validateOptionValues, withRequiredValues } from './options.js';
 
+// The top-level command named on the command line (its first word that is not an option).
+function commandOf(args: readonly string[]): CommandModule | undefined {
+  const first = args.find((a) => !a.startsWith('-'));
+  return (commands as CommandModule[]).find((c) => String(c.command).split(' ')[0] === first);
+}
+
 // yargs' own wording, made to name the option as the user typed it.
 function usageMessage(msg: string, args: readonly string[]): string {
+  const positional = /^Not enough non-option arguments: got (\d+), need at least (\d+)$/.exec(msg);
+  const usage = String(commandOf(args)?.command ?? '');
+  // Commands with subcommands (model) count their own positionals; keep yargs' wording there.
+  if (positional && usage && !usage.includes('<command>')) {
+    const absent = usage
+      .split(' ')
+      .filter((w) => w.startsWith('<'))
+      .slice(Number(positional[1]));
+    if (absent.length) return `Missing ${absent.map((w) => `\`${w}\``).join(', ')}: wsi-hpc ${usage}`;
+  }
   const missingValue = /^Not enough arguments following: (.+)$/.exec(msg);
   if (missingValue) return `\`${missingValue[1].length === 1 ? '-' : '--'}${missingValue[1]}\` was given without a value`;
   const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
@@ -19,6 +35,11 @@ function usageMessage(msg: string, args: readonly string[]): string {
       return flag ? `option \`${flag}\`` : `argument \`${n}\``;
     });
     return `Unknown ${names.join(', ')}`;
+  }
+  const missing = /^Missing required arguments?: (.+)$/.exec(msg);
+  if (missing) {
+    const names = missing[1].split(', ').map((n) => `\`${n.length === 1 ? '-' : '--'}${n}\``);
+    return `Missing required option${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
   }
   if (/^Did you mean /.test(msg)) return `Unknown command \`${args.find((a) => !a.startsWith('-')) ?? ''}\`. ${msg}`;
   return msg;
@@ -62,7 +83,7 @@ export async function runCli(argv: string[]): Promise<void> {
     await buildCli(argv).parseAsync();
   } catch (err) {
     if (!(err instanceof UsageError || err instanceof OptionError)) return reportError({ json: wantsJson(argv) }, err);
-    const command = commands.map((c) => String(c.command).split(' ')[0]).find((name) => argv.includes(name));
+    const command = String(commandOf(argv)?.command ?? '').split(' ')[0];
     const hint = `${err.hint ? `${err.hint.replace(/[^.?!]$/, '$&.')} ` : ''}Run \`wsi-hpc ${command ? `${command} ` : ''}--help\` for usage.`;
     if (wantsJson(argv)) printJson({ error: { ...err.toJSON(), hint } });
     else process.stderr.write(`error: ${err.message}\n${hint}\n`);

@@ -117,7 +117,8 @@ describe('usage errors stop the command before it does anything', () => {
     ['plan --stride --quiet', () => ['plan', slides, '--out', run, '--stride', '--quiet'], '`--stride` was given without a value'],
     ['plan --stride abc', () => ['plan', slides, '--out', run, '--stride', 'abc'], 'Expected `--stride` to be a number, received `abc`'],
     ['plan --stride=', () => ['plan', slides, '--out', run, '--stride='], '`--stride` was given without a value'],
-    ['infer without --model', () => ['infer', run], 'Missing required argument: model'],
+    ['infer without --model', () => ['infer', run], 'Missing required option `--model`'],
+    ['pack without <run>', () => ['pack', '--json=false'], 'Missing `<run>`: wsi-hpc pack <run>'],
     [
       'plan --stride twice',
       () => ['plan', slides, '--out', run, '--stride', '56', '--stride', '112'],
