@@ -1,11 +1,10 @@
 // Free space of the file system holding a run folder (statfs), and the checks built on it: refuse a
 // write that cannot fit before it starts, and explain a write that failed because the disk filled.
-import { existsSync } from 'node:fs';
-import { rm, statfs } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, statfs } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 import { formatBytes } from '../cli/format.js';
-import { writeFileAtomic } from '../util/atomic.js';
 import { describeFsError } from '../util/fs-errors.js';
 
 /** Below this many free bytes a failed write is taken to be a full disk. */
@@ -62,14 +61,15 @@ export async function explainWriteFailure(err: unknown, path: string): Promise<u
   );
 }
 
-/** Creates `dir` if needed and proves it writable with a probe file, so a long command fails before it starts. */
+/**
+ * Throws an FS_* error naming `dir` unless it (or, if absent, its nearest existing ancestor) is writable
+ * by this user, so a long command fails before it starts. Creates nothing: access(2) reports EROFS and
+ * EACCES without writing, and a usage error found later still leaves no folder behind.
+ */
 export async function ensureWritableDir(dir: string): Promise<void> {
-  const probe = join(resolve(dir), `.write-test-${process.pid}`);
-  try {
-    await writeFileAtomic(probe, '');
-  } catch (err) {
-    // Name the folder, not the probe.
-    throw describeFsError(err instanceof WsiHpcError ? err.cause : err, resolve(dir)) ?? err;
-  }
-  await rm(probe, { force: true });
+  let existing = resolve(dir);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  await access(existing, constants.W_OK).catch((err: unknown) => {
+    throw describeFsError(err, resolve(dir)) ?? err;
+  });
 }
