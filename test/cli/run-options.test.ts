@@ -154,6 +154,18 @@ describe('stage options outside --stages', () => {
   });
 });
 
+describe('plan', () => {
+  test('--stain-target without --stain-norm macenko is refused, not ignored', async () => {
+    const before = await hashTree(run);
+    const r = await cli(['plan', join(tmp.dir, 'slides'), '--out', run, '--stain-target', join(tmp.dir, 'target.png')]);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr)).toContain(
+      'error: `--stain-target` applies to `--stain-norm macenko`\nhint: Add --stain-norm macenko, or leave out --stain-target',
+    );
+    expect(await hashTree(run)).toEqual(before);
+  });
+});
+
 describe('status --interval', () => {
   test.each([
     [['--interval', '0'], 'Expected `--interval` to be a positive number, received `0` (number)'],

@@ -1,5 +1,6 @@
 // `wsi-hpc plan SLIDES... --out RUN`: thin handler over runPlan; prints a per-slide summary.
 import type { CommandModule } from 'yargs';
+import { OptionError } from '../../errors.js';
 import { estimateCost, strideConcern, type PlanSlide } from '../../plan/index.js';
 import { GRID_DEFAULTS } from '../../grid/index.js';
 import { TISSUE_DEFAULTS } from '../../tissue/index.js';
@@ -120,6 +121,11 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       .example('$0 plan "cohort/*.svs" --out run1 --stride 112 --dry-run', 'Half-overlapping patches, show only'),
   handler: async (argv) => {
     try {
+      if (argv['stain-norm'] === 'none' && argv['stain-target'] !== 'builtin')
+        throw new OptionError(
+          '`--stain-target` applies to `--stain-norm macenko`',
+          'Add --stain-norm macenko, or leave out --stain-target',
+        );
       const { runPlan } = await import('../../stages/plan/index.js');
       // A tiny stride is known before any slide is read: say so now, since laying its grids takes long.
       const strideWarning = strideConcern(argv['patch-size'], argv.stride ?? argv['patch-size']);
