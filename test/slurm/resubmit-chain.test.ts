@@ -6,7 +6,7 @@ import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PlanFile } from '../../src/plan/index.js';
-import { requireCluster, SLURM_STATE_DIR } from '../fixtures/cluster.js';
+import { lockCluster, requireCluster, SLURM_STATE_DIR } from '../fixtures/cluster.js';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
@@ -36,12 +36,20 @@ async function waitFinished(run: string, timeoutS = 600) {
   throw new Error(`run ${run} did not finish in ${timeoutS} s`);
 }
 
+let releaseCluster: (() => void) | undefined;
+// The other cluster test file may hold the cluster for minutes: wait for it in a hook of its own.
+beforeAll(async () => {
+  if (env) releaseCluster = await lockCluster(850_000);
+}, 900_000);
 beforeAll(async () => {
   if (!env) return;
   tmp = await makeTempDir('resubmit-chain');
   model = await writeTinyModel(tmp.dir);
 }, 120_000);
-afterAll(() => tmp?.cleanup());
+afterAll(() => {
+  releaseCluster?.();
+  return tmp?.cleanup();
+});
 
 interface Job {
   stage: string;
