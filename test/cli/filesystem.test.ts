@@ -138,6 +138,9 @@ describe('a full disk (ENOSPC)', () => {
     const r = await cli(['pack', gz, '--json']);
     await free();
     expect(r.exitCode).toBe(1);
+    // HDF5's own error-stack dump (HDF5-DIAG, hundreds of lines) stays off stderr: only our summary line is left.
+    expect(String(r.stderr)).not.toContain('HDF5-DIAG');
+    expect(String(r.stderr).trim().split('\n')).toEqual([expect.stringMatching(/^1 shard\(s\) failed \(see markers\/pack\/\)/)]);
     const { shards } = parseJson(r);
     expect(shards[0].error.code).toBe('FS_NO_SPACE');
     expect(shards[0].error.message).toContain(`Could not write ${join(gz, 'shards', 'shard-00000.h5')}: no space left on the device`);
