@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'FS_NO_SPACE'
   | 'FS_PERMISSION'
   | 'RESOURCE_LIMIT'
+  | 'GRID_TOO_LARGE'
   | 'UNSAFE_PATH';
 
 export interface WsiHpcErrorOptions {

@@ -5,6 +5,15 @@ import type { GridConfig, GridOptions } from './types.js';
 
 export const GRID_DEFAULTS = Object.freeze({ patchSizePx: 224, targetMpp: 0.5, minTissue: 0.25 });
 
+/**
+ * Hard limits checked before a grid is laid (plan fails the slide with GRID_TOO_LARGE; --max-grid-patches
+ * overrides). The largest scans (~150k x 100k px at 0.25 µm/px, i.e. 75k x 50k at 0.5 µm/px) fully
+ * covered by tissue at the smallest stride plan does not warn about (1/8 of a 224 px patch, 28 px) give
+ * about 4.8 M patches; 20 M is four times that, a 229 MiB grid file, ~250 core-hours of pack and
+ * inference at the rates of bench/RESULTS.md, and it keeps the grid builder under ~0.5 GB.
+ */
+export const GRID_LIMITS = Object.freeze({ maxPatchesPerSlide: 20_000_000 });
+
 export function normalizeGridOptions(raw: GridOptions = {}): GridConfig {
   const patchSizePx = expectPositiveInt('patchSizePx', raw.patchSizePx ?? GRID_DEFAULTS.patchSizePx);
   if (raw.level !== undefined && raw.targetMpp !== undefined) {

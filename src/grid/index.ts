@@ -1,9 +1,11 @@
 // Public entry of the grid module: patch grids over tissue masks (pure) and their file format.
-export { normalizeGridOptions, GRID_DEFAULTS } from './defaults.js';
+export { normalizeGridOptions, GRID_DEFAULTS, GRID_LIMITS } from './defaults.js';
 export { resolveLevel, LEVEL_MPP_TOLERANCE } from './resolve-level.js';
 export type { PyramidShape } from './resolve-level.js';
-export { planGrid, integralImage, coverage } from './plan-grid.js';
-export type { SlideExtent } from './plan-grid.js';
+export { planGrid, gridGeometry, integralImage, coverage } from './plan-grid.js';
+export type { SlideExtent, GridGeometry } from './plan-grid.js';
+export { estimateGrid, assertGridWithinLimit, gridFileBytes } from './estimate-grid.js';
+export type { GridEstimate } from './estimate-grid.js';
 export { encodeGrid, decodeGrid, GRID_MAGIC, GRID_FILE_VERSION } from './grid-file.js';
 export type { GridRecords } from './grid-file.js';
 export type { GridOptions, GridConfig, LevelChoice, PatchGrid, GridMask } from './types.js';

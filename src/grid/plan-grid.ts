@@ -47,15 +47,37 @@ export interface SlideExtent {
   height: number;
 }
 
-export function planGrid(extent: SlideExtent, mask: GridMask, choice: LevelChoice, cfg: GridConfig): PatchGrid {
+/** Coverage below this is rounding noise, not tissue (estimateGrid counts it as tissue: still an upper bound). */
+const MIN_COVERAGE = 1e-9;
+
+/** Where the grid's candidate positions lie, before the tissue filter: shared by planGrid and its estimate. */
+export interface GridGeometry {
+  footprintLevel0: number;
+  strideLevel0: number;
+  cols: number;
+  rows: number;
+}
+
+export function gridGeometry(extent: SlideExtent, choice: LevelChoice, cfg: GridConfig): GridGeometry {
   const footprintLevel0 = choice.readSizePx * choice.downsample;
   const strideLevel0 = (cfg.stridePx * choice.readSizePx * choice.downsample) / cfg.patchSizePx;
   const cols = extent.width >= footprintLevel0 ? Math.floor((extent.width - footprintLevel0) / strideLevel0 + 1e-9) + 1 : 0;
   const rows = extent.height >= footprintLevel0 ? Math.floor((extent.height - footprintLevel0) / strideLevel0 + 1e-9) + 1 : 0;
+  return { footprintLevel0, strideLevel0, cols, rows };
+}
+
+/**
+ * Lay the grid. Memory stays proportional to the patches kept (12 bytes each in typed arrays that
+ * double as needed, up to `capacityHint` when given estimateGrid's maxPatches), never to the candidate
+ * positions; callers check estimateGrid against GRID_LIMITS first, since the loop visits every position.
+ */
+export function planGrid(extent: SlideExtent, mask: GridMask, choice: LevelChoice, cfg: GridConfig, capacityHint = 1 << 16): PatchGrid {
+  const { footprintLevel0, strideLevel0, cols, rows } = gridGeometry(extent, choice, cfg);
   const sat = integralImage(mask);
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const fractions: number[] = [];
+  let capacity = Math.max(1, Math.min(capacityHint, 1 << 22));
+  let coords = new Int32Array(2 * capacity);
+  let tissue = new Float32Array(capacity);
+  let n = 0;
   for (let r = 0; r < rows; r++) {
     const y = Math.round(r * strideLevel0);
     for (let c = 0; c < cols; c++) {
@@ -68,18 +90,25 @@ export function planGrid(extent: SlideExtent, mask: GridMask, choice: LevelChoic
         (x + footprintLevel0) / mask.scaleX,
         (y + footprintLevel0) / mask.scaleY,
       );
-      // A zero threshold still requires some tissue: an all-background patch is never useful.
-      if (f >= cfg.minTissue && f > 0) {
-        xs.push(x);
-        ys.push(y);
-        fractions.push(f);
+      // A zero threshold still requires some tissue: an all-background patch is never useful. Rounding
+      // in the summed-area table leaves ~1e-14 on background patches near tissue, hence not just f > 0.
+      if (f >= cfg.minTissue && f > MIN_COVERAGE) {
+        if (n === capacity) {
+          // Up to the hint (the estimate's bound) the arrays never grow past it.
+          capacity = n < capacityHint ? Math.min(2 * capacity, capacityHint) : 2 * capacity;
+          const grownCoords = new Int32Array(2 * capacity);
+          grownCoords.set(coords);
+          coords = grownCoords;
+          const grownTissue = new Float32Array(capacity);
+          grownTissue.set(tissue);
+          tissue = grownTissue;
+        }
+        coords[2 * n] = x;
+        coords[2 * n + 1] = y;
+        tissue[n] = f;
+        n++;
       }
     }
-  }
-  const coords = new Int32Array(xs.length * 2);
-  for (let i = 0; i < xs.length; i++) {
-    coords[2 * i] = xs[i];
-    coords[2 * i + 1] = ys[i];
   }
   return {
     choice,
@@ -89,7 +118,8 @@ export function planGrid(extent: SlideExtent, mask: GridMask, choice: LevelChoic
     strideLevel0,
     cols,
     rows,
-    coords,
-    tissue: Float32Array.from(fractions),
+    // Views when at least half full (no second copy of a large grid), else copies that free the spare room.
+    coords: 2 * n >= capacity ? coords.subarray(0, 2 * n) : coords.slice(0, 2 * n),
+    tissue: 2 * n >= capacity ? tissue.subarray(0, n) : tissue.slice(0, n),
   };
 }

@@ -24,7 +24,8 @@ export function estimateCost(
 /**
  * Where a plan stops being plausible. A whole CAMELYON16 slide at 0.5 µm/px has at most ~100 k
  * non-overlapping 224 px tissue patches, so 1 M patches on one slide means a stride far below the
- * patch size; a stride under 1/8 of the patch puts each pixel in more than 64 patches.
+ * patch size; a stride under 1/8 of the patch puts each pixel in more than 64 patches. These only
+ * warn; a slide over GRID_LIMITS.maxPatchesPerSlide (grid/defaults.ts) fails before its grid is laid.
  */
 export const PLAUSIBLE_PLAN = Object.freeze({ maxPatchesPerSlide: 1_000_000, minStrideFraction: 1 / 8 });
 

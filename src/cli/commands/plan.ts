@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
 import { estimateCost, strideConcern, type PlanSlide } from '../../plan/index.js';
-import { GRID_DEFAULTS } from '../../grid/index.js';
+import { GRID_DEFAULTS, GRID_LIMITS } from '../../grid/index.js';
 import { TISSUE_DEFAULTS } from '../../tissue/index.js';
 import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
@@ -22,6 +22,7 @@ interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
   level?: number;
   stride?: number;
   'min-tissue': number;
+  'max-grid-patches': number;
   'slide-mpp'?: number;
   'mask-mpp': number;
   'reject-ink': boolean;
@@ -73,6 +74,11 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       .option('level', { type: 'number', describe: 'Read patches at this pyramid level instead of --mpp' })
       .option('stride', { type: 'number', describe: 'Step between patches in target pixels (default: patch size)' })
       .option('min-tissue', { type: 'number', default: GRID_DEFAULTS.minTissue, describe: 'Minimum tissue fraction of a patch (0-1)' })
+      .option('max-grid-patches', {
+        type: 'number',
+        default: GRID_LIMITS.maxPatchesPerSlide,
+        describe: 'A slide whose grid would have more patches fails before its grid is laid (GRID_TOO_LARGE); raise to override',
+      })
       .option('slide-mpp', { type: 'number', describe: 'µm/px at level 0 for slides that record none' })
       .option('mask-mpp', { type: 'number', default: TISSUE_DEFAULTS.maskMpp, describe: 'Resolution of the tissue mask, µm/px' })
       .option('reject-ink', {
@@ -164,6 +170,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         concurrency: argv.concurrency,
         isDryRun: argv['dry-run'],
         isForced: argv.force,
+        maxGridPatches: argv['max-grid-patches'],
         onSlideDone: (s, done, total) => progress?.update(done, total, s.name),
       });
       progress?.stop();

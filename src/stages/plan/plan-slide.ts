@@ -5,7 +5,7 @@ import { basename, extname, join } from 'node:path';
 import { WsiHpcError } from '../../errors.js';
 import { openSlide, type SlideInfo } from '../../slide/index.js';
 import { localizeTissue, maskToGeoJson, drawQc, encodeRgbPng, encodeMaskPng, type LocalizedTissue } from '../../tissue/index.js';
-import { encodeGrid, planGrid, resolveLevel, type PatchGrid } from '../../grid/index.js';
+import { assertGridWithinLimit, encodeGrid, estimateGrid, planGrid, resolveLevel, type PatchGrid } from '../../grid/index.js';
 import { slideIdFor, type PlanParams, type PlanSlide, type PlanSlideInfo, type PlanTissue, type PlanGrid } from '../../plan/index.js';
 import { relativeToRun, type RunPaths } from '../../run/paths.js';
 import { writeFileAtomic } from '../../util/atomic.js';
@@ -16,6 +16,8 @@ export interface PlanSlideContext {
   paths: RunPaths;
   params: PlanParams;
   isDryRun: boolean;
+  /** Patches one slide may have (GRID_LIMITS.maxPatchesPerSlide unless --max-grid-patches), checked before the grid is laid. */
+  maxGridPatches: number;
 }
 
 export function describeInfo(info: SlideInfo): PlanSlideInfo {
@@ -132,7 +134,11 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
       ctx.params.grid,
     );
     const m = tissue.mask;
-    const grid = planGrid({ width: info.width, height: info.height }, m, choice, ctx.params.grid);
+    const extent = { width: info.width, height: info.height };
+    // Counted from the mask first: laying an absurd grid (--stride 1) took hours and gigabytes.
+    const estimate = estimateGrid(extent, m, choice, ctx.params.grid);
+    assertGridWithinLimit(estimate, ctx.params.grid, ctx.maxGridPatches, path);
+    const grid = planGrid(extent, m, choice, ctx.params.grid, estimate.maxPatches);
     const gridBytes = encodeGrid(grid);
     const p = ctx.paths;
     if (!ctx.isDryRun) {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { OptionError } from '../../errors.js';
 import { cpus } from 'node:os';
 import pLimit from 'p-limit';
-import { normalizeGridOptions, type GridOptions } from '../../grid/index.js';
+import { GRID_LIMITS, normalizeGridOptions, type GridOptions } from '../../grid/index.js';
 import { normalizeTissueOptions, type TissueOptions } from '../../tissue/index.js';
 import {
   PLAN_SCHEMA_VERSION,
@@ -41,6 +41,8 @@ export interface PlanRunOptions {
   isDryRun?: boolean;
   /** Replan every slide even when unchanged. */
   isForced?: boolean;
+  /** Patches one slide may have before it fails with GRID_TOO_LARGE. @default GRID_LIMITS.maxPatchesPerSlide */
+  maxGridPatches?: number;
   shards?: ShardOptions;
   pack?: PackOptions;
   /** `macenko` to normalize stains at inference. @default 'none' */
@@ -92,6 +94,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   }
   const concurrency = expectPositiveInt('concurrency', options.concurrency ?? PLAN_DEFAULTS.concurrency);
   const isDryRun = options.isDryRun ?? false;
+  const maxGridPatches = expectPositiveInt('maxGridPatches', options.maxGridPatches ?? GRID_LIMITS.maxPatchesPerSlide);
   const { slides: slidesIn, skipped } = await discoverSlideFiles(options.inputs);
   const paths = runPaths(options.out);
   // Only what changes a slide's grid decides whether a slide can be reused.
@@ -132,7 +135,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
           results[i] = prev as PlanSlide;
           reused.push((prev as PlanSlide).id);
         } else {
-          results[i] = await planSlide(path, { paths, params, isDryRun });
+          results[i] = await planSlide(path, { paths, params, isDryRun, maxGridPatches });
         }
         done++;
         options.onSlideDone?.(results[i], done, slidesIn.length);
