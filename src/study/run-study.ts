@@ -1,14 +1,15 @@
-// `study`: runs plan -> pack -> infer -> merge locally for each configuration on a sample of slides
-// (run-config.ts: measured, or reused with its stored timings and flagged so), scores accuracy against
-// the annotations (patch and slide ROC AUC, CAMELYON16 FROC via evaluate), extrapolates to a cohort on
-// a cluster, and writes study.json, study.csv and the accuracy-vs-cost frontier (SVG and PNG).
+// `study`: checks every model first (validate-models.ts), then runs plan -> pack -> infer -> merge
+// locally for each configuration on a sample of slides (run-config.ts: measured, or reused with its
+// stored timings and flagged so), scores accuracy against the annotations (patch and slide ROC AUC,
+// CAMELYON16 FROC via evaluate), extrapolates to a cohort on a cluster, and writes study.json,
+// study.csv and the accuracy-vs-cost frontier (SVG and PNG).
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { WsiHpcError } from '../errors.js';
 import { type AnnotationGroups, normalizeAnnotationGroups } from '../geometry/index.js';
 import { readModelCard } from '../model/index.js';
-import { discoverSlides, readPlan } from '../plan/index.js';
+import { discoverSlideFiles, readPlan, type SkippedEntry } from '../plan/index.js';
 import { runPaths } from '../run/paths.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { expectPositiveInt } from '../util/is.js';
@@ -18,6 +19,7 @@ import { evaluateRun } from './evaluate.js';
 import { extrapolate, type ClusterSize } from './extrapolate.js';
 import { renderFrontierSvg } from './plot.js';
 import { runConfig, type StageTiming } from './run-config.js';
+import { studyModels, validateStudyModels } from './validate-models.js';
 
 export interface StudyOptions {
   slides: string[];
@@ -67,6 +69,8 @@ export interface StudyResult {
   table: StudyRow[];
   /** Per configuration, the measured (or reused) seconds of each stage. */
   stages: Record<string, StageTiming[]>;
+  /** Entries of the SLIDES folders and globs that discovery did not take, with the reason. */
+  skipped: SkippedEntry[];
   files: { json: string; csv: string; svg: string; png: string };
 }
 
@@ -136,9 +140,12 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     cores: expectPositiveInt('cores', o.cores ?? STUDY_DEFAULTS.cores),
   };
   const configs = expandConfigs(parseVary(o.vary));
-  const slides = (await discoverSlides(o.slides)).slice(0, sample);
+  const discovery = await discoverSlideFiles(o.slides);
+  const slides = discovery.slides.slice(0, sample);
   if (!slides.length) throw new WsiHpcError('INVALID_OPTION', 'No slides to study');
   const groups = normalizeAnnotationGroups(o.groups);
+  // Before any configuration plans: a model infer would refuse fails the study now, not after plan and pack.
+  await validateStudyModels(studyModels(configs, o.model));
   const table: StudyRow[] = [];
   const stages: Record<string, StageTiming[]> = {};
   for (const cfg of configs) {
@@ -167,7 +174,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   await writeFileAtomic(files.csv, csv(table));
   await writeFileAtomic(
     files.json,
-    `${JSON.stringify({ schemaVersion: 1, cluster, sampleSlides: slides, groups, configs, table, stages }, null, 1)}\n`,
+    `${JSON.stringify({ schemaVersion: 1, cluster, sampleSlides: slides, skipped: discovery.skipped, groups, configs, table, stages }, null, 1)}\n`,
   );
-  return { out, cluster, table, stages, files };
+  return { out, cluster, table, stages, skipped: discovery.skipped, files };
 }

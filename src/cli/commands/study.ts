@@ -18,6 +18,12 @@ interface StudyArgs extends OutputFlags, AnnotationGroupArgs {
 
 const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '-');
 
+// What slide discovery left out of the SLIDES folders and globs, one line per entry with the reason (as `plan` says it).
+function skippedSummary(skipped: ReadonlyArray<{ path: string; detail: string }>): string {
+  const lines = skipped.map((e) => `  ${e.path}: ${e.detail}`).join('\n');
+  return `study: skipped ${skipped.length} folder entr${skipped.length === 1 ? 'y' : 'ies'}:\n${lines}`;
+}
+
 export const studyCommand: CommandModule<object, StudyArgs> = {
   command: 'study <slides..>',
   describe: 'Throughput/accuracy trade-off study: run each configuration on a sample, score it, extrapolate its cost',
@@ -53,6 +59,7 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
         onLog: (m) => log(argv, m),
         onWarning: warn,
       });
+      if (r.skipped.length > 0) log(argv, skippedSummary(r.skipped));
       if (argv.json) return printJson(r);
       process.stdout.write(
         formatTable(
