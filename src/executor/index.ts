@@ -4,7 +4,7 @@ export type { SubmitOptions, SubmitResult } from './submit.js';
 export { runStatus } from './status.js';
 export type { RunStatus, StageStatus, TaskStatus, TaskPhase } from './status.js';
 export { resubmitRun } from './resubmit.js';
-export type { ResubmitResult } from './resubmit.js';
+export type { ResubmitCause, ResubmitResult } from './resubmit.js';
 export { planLocalRun, runLocal } from './local.js';
 export type { LocalRunOptions, LocalRunPlan, LocalRunResult } from './local.js';
 export { STAGE_DEFAULTS, normalizeStages, normalizeResources } from './options.js';

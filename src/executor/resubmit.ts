@@ -1,6 +1,7 @@
-// `resubmit`: only the tasks that failed, were cancelled, timed out, ran out of memory or left no
-// completion marker, on the same chunk grid (indices < MaxArraySize, `--array=i,j,k`), with their
-// dependants chained as submit chains them (resubmit-plan.ts). --dry-run prints, --test-only asks sbatch.
+// `resubmit`: only the tasks that failed, were cancelled, timed out, ran out of memory, left no
+// completion marker or whose output is missing or changed since its marker (status.ts), on the same chunk
+// grid (indices < MaxArraySize, `--array=i,j,k`), with their dependants chained as submit chains them
+// (resubmit-plan.ts). --dry-run prints, --test-only asks sbatch.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
@@ -11,7 +12,7 @@ import { readJobsFile, writeJobsFile } from './jobs-file.js';
 import { normalizeResources, normalizeStages } from './options.js';
 import { jobKey, planResubmitJobs } from './resubmit-plan.js';
 import { liveJobs, sbatch, sbatchTestOnly } from './slurm-commands.js';
-import { runStatus } from './status.js';
+import { runStatus, type TaskPhase } from './status.js';
 import { logArgs, renderStageScript, type SubmitOptions } from './submit.js';
 
 export interface ResubmittedJob {
@@ -29,8 +30,18 @@ export interface ResubmittedJob {
   testOnly?: string;
 }
 
+/** A task that is not done and why (status' phase and reason); dependants resubmitted with it are not listed. */
+export interface ResubmitCause {
+  stage: Stage;
+  task: number;
+  phase: TaskPhase;
+  reason?: string;
+}
+
 export interface ResubmitResult {
   tasks: Record<Stage, number[]>;
+  /** Why: the tasks of `tasks` that are not done themselves. */
+  causes: ResubmitCause[];
   jobs: ResubmittedJob[];
   limits: ClusterLimits;
   isDryRun: boolean;
@@ -76,7 +87,12 @@ export async function resubmitRun(o: SubmitOptions): Promise<ResubmitResult> {
     maxJobCount: o.limits?.maxJobCount ?? jobsFile.limits.maxJobCount,
   };
   const attempt = Math.max(0, ...jobsFile.jobs.map((j) => j.attempt)) + 1;
-  const result: ResubmitResult = { tasks, jobs: [], limits, isDryRun: Boolean(o.isDryRun), isTestOnly: Boolean(o.isTestOnly) };
+  const causes = status.stages.flatMap((st) =>
+    st.tasks
+      .filter((t) => t.phase !== 'done' && tasks[st.stage].includes(t.task))
+      .map((t): ResubmitCause => ({ stage: t.stage, task: t.task, phase: t.phase, ...(t.reason ? { reason: t.reason } : {}) })),
+  );
+  const result: ResubmitResult = { tasks, causes, jobs: [], limits, isDryRun: Boolean(o.isDryRun), isTestOnly: Boolean(o.isTestOnly) };
   const planned = planResubmitJobs(tasks, limits);
   const keys: string[] = [];
   for (const stage of STAGES) {

@@ -1,14 +1,17 @@
-// `status`: per stage and task, done/failed from the run's own markers first, then one batched
-// SLURM query (sacct, or scontrol + squeue without accounting) for the rest. Never one process per task.
+// `status`: per stage and task, done/failed/stale from the run's own markers first (a done marker counts
+// only while its output is there as recorded, output-present.ts), then one batched SLURM query (sacct,
+// or scontrol + squeue without accounting) for the rest. Never one process per task.
 import { join } from 'node:path';
 import { readPlan, type PlanFile } from '../plan/index.js';
 import { readMarker } from '../run/markers.js';
+import { describeOutputChange } from '../run/output-present.js';
 import { runPaths, type RunPaths } from '../run/paths.js';
 import { STAGES, type JobsFile, type Stage, type TaskState } from '../slurm/index.js';
 import { readJobsFile } from './jobs-file.js';
 import { queryJobStates } from './slurm-commands.js';
 
-export type TaskPhase = 'done' | 'failed' | 'running' | 'queued' | 'not-submitted' | 'unknown';
+/** `stale`: a done marker whose output is missing or changed since; the stage would redo it. */
+export type TaskPhase = 'done' | 'failed' | 'stale' | 'running' | 'queued' | 'not-submitted' | 'unknown';
 
 export interface TaskStatus {
   stage: Stage;
@@ -37,7 +40,15 @@ export interface RunStatus {
 
 const FAILED_STATES = /^(FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED)/;
 
-/** Done/failed per task from the shard markers (a task is done when every shard of it is). */
+/** The file a done marker of pack or infer vouches for. */
+function outputOf(paths: RunPaths, stage: Stage, shardId: string): string {
+  return stage === 'pack' ? paths.shard(shardId) : paths.predictions(shardId);
+}
+
+/**
+ * Done/failed/stale per task from the shard markers: a task is done when every shard of it is, and a
+ * done marker counts only while its output exists with the recorded size (the stages' own first check).
+ */
 async function markerPhase(
   plan: PlanFile,
   paths: RunPaths,
@@ -50,11 +61,15 @@ async function markerPhase(
     return m.status === 'done' ? { phase: 'done' } : { phase: 'failed', reason: m.error?.message };
   }
   let allDone = true;
+  let stale: string | null = null;
   for (const s of plan.tasks.pack[task].shards) {
-    const m = await readMarker(paths.marker(stage, plan.shards.list[s].id));
+    const id = plan.shards.list[s].id;
+    const m = await readMarker(paths.marker(stage, id));
     if (m?.planHash === plan.planHash && m.status === 'failed') return { phase: 'failed', reason: m.error?.message };
     if (!(m?.planHash === plan.planHash && m.status === 'done')) allDone = false;
+    else stale ??= await describeOutputChange(m, outputOf(paths, stage, id));
   }
+  if (stale) return { phase: 'stale', reason: stale };
   return { phase: allDone ? 'done' : null };
 }
 
@@ -97,7 +112,7 @@ export async function runStatus(run: string): Promise<RunStatus> {
         if (job.index !== null) t.arrayIndex = job.index;
         t.log = join(paths.logDir(stage), job.index === null ? `${job.jobId}.out` : `${job.jobId}_${job.index}.out`);
       }
-      if (!phase && job) pending.push(t);
+      if ((!phase || phase === 'stale') && job) pending.push(t);
       tasks.push(t);
     }
     stages.push({ stage, total: n, counts: countPhases(tasks), tasks });
@@ -112,6 +127,17 @@ export async function runStatus(run: string): Promise<RunStatus> {
     const byKey = new Map(q.states.map((s) => [`${s.jobId}:${s.index ?? ''}`, s]));
     for (const t of pending) {
       const s = byKey.get(`${t.jobId}:${t.arrayIndex ?? ''}`);
+      // A stale task may have been resubmitted: it shows as queued or running while its job is (unknown
+      // while sacct does not list a just-submitted task yet); once that job is over, the marker decides.
+      if (t.phase === 'stale') {
+        const live = s ? phaseOf(s) : q.source === 'sacct' ? 'unknown' : null;
+        if (live === 'queued' || live === 'running' || live === 'unknown') {
+          t.phase = live;
+          t.slurmState = s?.state;
+          t.exitCode = s?.exitCode ?? null;
+        }
+        continue;
+      }
       // Without accounting a finished job's record ages out (MinJobAge); gone and unmarked = failed.
       t.phase = !s && q.source === 'scontrol' ? 'failed' : phaseOf(s);
       if (!s && q.source === 'scontrol') t.reason = 'no SLURM record left and no completion marker';
@@ -127,7 +153,7 @@ export async function runStatus(run: string): Promise<RunStatus> {
 }
 
 function countPhases(tasks: TaskStatus[]): Record<TaskPhase, number> {
-  const c: Record<TaskPhase, number> = { done: 0, failed: 0, running: 0, queued: 0, 'not-submitted': 0, unknown: 0 };
+  const c: Record<TaskPhase, number> = { done: 0, failed: 0, stale: 0, running: 0, queued: 0, 'not-submitted': 0, unknown: 0 };
   for (const t of tasks) c[t.phase]++;
   return c;
 }

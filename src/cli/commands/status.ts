@@ -47,7 +47,7 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       while (argv.watch && !s.isFinished) {
         const total = s.stages.reduce((n, x) => n + x.total, 0);
         progress?.update(
-          s.stages.reduce((n, x) => n + x.counts.done + x.counts.failed, 0),
+          s.stages.reduce((n, x) => n + x.counts.done + x.counts.failed + x.counts.stale, 0),
           total,
         );
         await new Promise((r) => setTimeout(r, interval * 1000));
@@ -55,10 +55,12 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
         s = await runStatus(argv.run);
       }
       progress?.stop();
+      // Exit 1 for failed or stale tasks, with --json too.
+      if (s.stages.some((x) => x.counts.failed + x.counts.stale)) process.exitCode ??= 1;
       if (argv.json) return printJson(s);
       process.stdout.write(
         formatTable(
-          ['stage', 'tasks', 'done', 'running', 'queued', 'failed', 'not submitted'],
+          ['stage', 'tasks', 'done', 'running', 'queued', 'failed', 'stale', 'not submitted'],
           s.stages.map((x) => [
             x.stage,
             String(x.total),
@@ -66,11 +68,12 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
             String(x.counts.running),
             String(x.counts.queued + x.counts.unknown),
             String(x.counts.failed),
+            String(x.counts.stale),
             String(x.counts['not-submitted']),
           ]),
         ),
       );
-      const shown = s.stages.flatMap((x) => x.tasks).filter((t) => argv.tasks || t.phase === 'failed');
+      const shown = s.stages.flatMap((x) => x.tasks).filter((t) => argv.tasks || t.phase === 'failed' || t.phase === 'stale');
       if (shown.length) {
         process.stdout.write(
           `\n${formatTable(
@@ -88,7 +91,6 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
         );
       }
       process.stdout.write(`(states from ${s.source})\n`);
-      if (s.stages.some((x) => x.counts.failed)) process.exitCode ??= 1;
     } catch (err) {
       reportError(argv, err);
     }

@@ -190,7 +190,7 @@ export const submitCommand: CommandModule<object, SubmitArgs> = {
 
 export const resubmitCommand: CommandModule<object, SubmitArgs> = {
   command: 'resubmit <run>',
-  describe: 'Resubmit only the tasks that failed or left no completion marker, with their dependants',
+  describe: 'Resubmit only the tasks that failed, left no completion marker or whose output is missing or changed, with their dependants',
   builder: (y) =>
     submitOptions(y)
       .example('$0 resubmit run1 --model net.onnx', '')

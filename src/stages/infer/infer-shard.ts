@@ -1,7 +1,6 @@
 // Infers one shard through the unit-of-work skeleton (src/run/unit-of-work.ts: lock, temporary name,
 // verify, rename, marker): checks the shard is the plan's, streams it through the task's session
 // (reading batch k+1 while the model runs batch k), checks outputs are probabilities.
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WsiHpcError } from '../../errors.js';
 import { ShardReader, probabilitiesChecksum, readPredictions, writePredictions } from '../../hdf5/index.js';
@@ -9,6 +8,7 @@ import { WRAPPED_STAIN, type ModelCard } from '../../model/index.js';
 import type { PlanFile } from '../../plan/index.js';
 import { type Marker, readMarker } from '../../run/markers.js';
 import { runPaths } from '../../run/paths.js';
+import { isOutputPresent } from '../../run/output-present.js';
 import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
 import type { SessionChoice } from '../../runner/session.js';
 import type { Shard } from '../../shard/index.js';
@@ -63,8 +63,7 @@ export function expectedPredictionAttrs(shard: Shard, ctx: InferContext): Record
 async function isComplete(shard: Shard, marker: Marker, ctx: InferContext, file: string): Promise<boolean> {
   const r = marker.result ?? {};
   if (r.modelSha256 !== ctx.modelSha256 || r.cardSha256 !== ctx.cardSha256) return false;
-  const st = await stat(file).catch(() => null);
-  if (!st || st.size !== r.fileBytes) return false;
+  if (!(await isOutputPresent(marker, file))) return false;
   const pred = await readPredictions(file);
   const want = expectedPredictionAttrs(shard, ctx);
   if (Object.entries(want).some(([k, v]) => pred.attrs[k] !== v)) return false;

@@ -1,7 +1,6 @@
 // Packs one shard through the unit-of-work skeleton (src/run/unit-of-work.ts: lock, temporary
 // name, verify, rename, marker): reads its patches in grid order (each tile decoded once through
 // the slide's tile cache), overlapping reading the next batch with writing the current one.
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import pLimit from 'p-limit';
 import { WsiHpcError } from '../../errors.js';
@@ -10,6 +9,7 @@ import type { PlanFile, PlanSlide } from '../../plan/index.js';
 import type { Shard } from '../../shard/index.js';
 import type { Marker } from '../../run/markers.js';
 import { runPaths } from '../../run/paths.js';
+import { isOutputPresent } from '../../run/output-present.js';
 import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
 import { CONTENT_HASH, contentHasher } from '../../util/hash.js';
 import { openPatchSource, type PatchSource } from './patch-source.js';
@@ -52,8 +52,7 @@ export async function hashShardPatches(path: string, batch = 256): Promise<{ cou
 // Trust a done marker only if the shard file is there, has the recorded size and says it is this
 // plan's shard with the recorded patch count (and, with --verify, the recorded pixel checksum).
 async function isComplete(shard: Shard, marker: Marker, planHash: string, file: string, isVerifying: boolean): Promise<boolean> {
-  const st = await stat(file).catch(() => null);
-  if (!st || st.size !== marker.result?.fileBytes) return false;
+  if (!(await isOutputPresent(marker, file))) return false;
   const reader = await ShardReader.open(file);
   try {
     const a = reader.attrs;
