@@ -53,3 +53,25 @@ export async function writeMarkerUnlessNewer(path: string, marker: Omit<Marker, 
   }
   return { marker: await writeMarker(path, marker), isWritten: true };
 }
+
+/**
+ * The marker of one array task of a stage (`markers/<stage>/task-NNNNN.json`), written unless a newer
+ * attempt's done marker is there: a late instance (SLURM requeue) never replaces a finished one.
+ */
+export async function writeTaskMarker(
+  path: string,
+  stage: string,
+  task: number,
+  run: { isFailed: boolean; planHash: string; startedAt: Date; result: Record<string, unknown> },
+): Promise<void> {
+  await writeMarkerUnlessNewer(path, {
+    stage,
+    unit: `task-${task}`,
+    status: run.isFailed ? 'failed' : 'done',
+    planHash: run.planHash,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    seconds: (Date.now() - run.startedAt.getTime()) / 1000,
+    result: run.result,
+  });
+}

@@ -1,29 +1,16 @@
 // No option is accepted and ignored: `run --executor local` refuses SLURM-only options, `run --dry-run`
 // runs nothing, `run --executor slurm` passes --threads to its infer tasks, `status --interval` must be
 // positive, and `--dry-run` with `--test-only` is refused. Each refusal exits 2 and leaves the run as it was.
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SLURM_ONLY_OPTIONS } from '../../src/cli/commands/run.js';
-import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { cli, hashTree, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let run: string;
 let model: string;
-
-async function hashTree(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    const file = join(e.parentPath, e.name);
-    out[relative(dir, file)] = createHash('sha256')
-      .update(await readFile(file))
-      .digest('hex');
-  }
-  return out;
-}
 
 beforeAll(async () => {
   tmp = await makeTempDir('run-options');

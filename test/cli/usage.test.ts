@@ -1,11 +1,9 @@
 // Usage errors stop every command before it does anything: an unknown option, a missing required
 // argument, an option without its value or a number that is not one exits 2 with "error: ..." and
 // a --help pointer (or {"error":...} with --json), no stack trace, and an existing run folder unchanged.
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { cli, hashTree, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -13,19 +11,6 @@ let slides: string;
 let run: string;
 let model: string;
 let annotations: string;
-
-/** Every file under `dir` with the sha256 of its bytes. */
-async function hashTree(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    const file = join(e.parentPath, e.name);
-    out[relative(dir, file)] = createHash('sha256')
-      .update(await readFile(file))
-      .digest('hex');
-  }
-  return out;
-}
 
 beforeAll(async () => {
   tmp = await makeTempDir('usage');

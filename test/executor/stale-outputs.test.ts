@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ResubmitResult, RunStatus, TaskStatus } from '../../src/executor/index.js';
 import type { PlanFile } from '../../src/plan/index.js';
-import { lockCluster, requireCluster } from '../fixtures/cluster.js';
+import { lockCluster, requireCluster, waitRunFinished } from '../fixtures/cluster.js';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
@@ -102,14 +102,7 @@ describe.runIf(env)('resubmit on the local cluster', () => {
   }, 900_000);
   afterAll(() => releaseCluster?.());
 
-  async function waitFinished(run: string, timeoutS = 600): Promise<RunStatus> {
-    for (let t = 0; t < timeoutS; t += 2) {
-      const s = parseJson<RunStatus>(await sl(['status', run, '--json']));
-      if (s.isFinished) return s;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-    throw new Error(`run ${run} did not finish in ${timeoutS} s`);
-  }
+  const waitFinished = (run: string, timeoutS = 600) => waitRunFinished(env ?? {}, run, timeoutS);
 
   test('resubmit --dry-run lists exactly the tasks with a missing or changed output, and their dependants', async () => {
     const { run, plan } = await planRun('run-slurm');

@@ -10,7 +10,7 @@ import { readPredictions } from '../../src/hdf5/index.js';
 import type { RunStatus } from '../../src/executor/index.js';
 import type { PlanFile } from '../../src/plan/index.js';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
-import { lockCluster, requireCluster, restartCluster } from '../fixtures/cluster.js';
+import { lockCluster, requireCluster, waitRunFinished, restartCluster } from '../fixtures/cluster.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
 const env = requireCluster();
@@ -21,14 +21,7 @@ let model: string;
 
 const sl = (args: string[]) => cli(args, { env: env ?? {} });
 
-async function waitFinished(run: string, timeoutS = 600): Promise<RunStatus> {
-  for (let t = 0; t < timeoutS; t += 2) {
-    const s = parseJson<RunStatus>(await sl(['status', run, '--json']));
-    if (s.isFinished) return s;
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  throw new Error(`run ${run} did not finish in ${timeoutS} s`);
-}
+const waitFinished = (run: string, timeoutS = 600) => waitRunFinished(env ?? {}, run, timeoutS);
 
 const submitArgs = ['--cpus-per-task', '1', '--mem-gb', '0.5', '--time', '00:10:00'];
 

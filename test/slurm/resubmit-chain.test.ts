@@ -6,7 +6,7 @@ import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PlanFile } from '../../src/plan/index.js';
-import { lockCluster, requireCluster, SLURM_STATE_DIR } from '../fixtures/cluster.js';
+import { lockCluster, requireCluster, waitRunFinished, SLURM_STATE_DIR } from '../fixtures/cluster.js';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
@@ -27,14 +27,7 @@ async function hashTree(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-async function waitFinished(run: string, timeoutS = 600) {
-  for (let t = 0; t < timeoutS; t += 2) {
-    const s = parseJson(await sl(['status', run, '--json']));
-    if (s.isFinished) return s;
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  throw new Error(`run ${run} did not finish in ${timeoutS} s`);
-}
+const waitFinished = (run: string, timeoutS = 600) => waitRunFinished(env ?? {}, run, timeoutS);
 
 let releaseCluster: (() => void) | undefined;
 // The other cluster test file may hold the cluster for minutes: wait for it in a hook of its own.

@@ -6,7 +6,7 @@ import { WsiHpcError } from '../../errors.js';
 import { readModelCard, validateModelForInfer, wrapModel } from '../../model/index.js';
 import { readPlan, type PlanFile } from '../../plan/index.js';
 import { transferMatrix } from '../../stain/index.js';
-import { writeMarkerUnlessNewer } from '../../run/markers.js';
+import { writeTaskMarker } from '../../run/markers.js';
 import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
 import { runPaths } from '../../run/paths.js';
 import { resolveTaskId } from '../../run/task-id.js';
@@ -133,15 +133,10 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     patchesPerSecond,
   };
   if (task !== null) {
-    // A late instance of the task (SLURM requeue) does not replace the marker of a newer, finished one.
-    await writeMarkerUnlessNewer(paths.marker('infer', `task-${String(task).padStart(5, '0')}`), {
-      stage: 'infer',
-      unit: `task-${task}`,
-      status: failed ? 'failed' : 'done',
+    await writeTaskMarker(paths.marker('infer', `task-${String(task).padStart(5, '0')}`), 'infer', task, {
+      isFailed: failed > 0,
       planHash: plan.planHash,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds: (Date.now() - startedAt.getTime()) / 1000,
+      startedAt,
       result: { ...result, shards: shards.map((s) => ({ shard: s.shard, status: s.status, error: s.error })) },
     });
   }

@@ -1,10 +1,9 @@
 // The `pack` stage: packs the shards of one array task (the form SLURM runs), or every shard
 // of the run locally. Shards already complete and verified are skipped; failures are recorded
 // per shard and the other shards still complete.
-import { join } from 'node:path';
 import { readPlan } from '../../plan/index.js';
 import { resolveTaskId } from '../../run/task-id.js';
-import { writeMarkerUnlessNewer } from '../../run/markers.js';
+import { writeTaskMarker } from '../../run/markers.js';
 import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
 import { runPaths } from '../../run/paths.js';
 import { expectPositiveInt } from '../../util/is.js';
@@ -67,15 +66,10 @@ export async function runPack(options: PackRunOptions): Promise<PackRunResult> {
   // Shards not reached after a stop signal count as failed, so the task is resubmitted.
   const failed = results.filter((r) => r.status === 'failed').length + (shardIndexes.length - results.length);
   if (task !== null) {
-    // A late instance of the task (SLURM requeue) does not replace the marker of a newer, finished one.
-    await writeMarkerUnlessNewer(join(paths.root, 'markers', 'pack', `task-${String(task).padStart(5, '0')}.json`), {
-      stage: 'pack',
-      unit: `task-${task}`,
-      status: failed ? 'failed' : 'done',
+    await writeTaskMarker(paths.marker('pack', `task-${String(task).padStart(5, '0')}`), 'pack', task, {
+      isFailed: failed > 0,
       planHash: plan.planHash,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds: (Date.now() - startedAt.getTime()) / 1000,
+      startedAt,
       result: { shards: results.map((r) => ({ shard: r.shard, status: r.status, patches: r.patches, error: r.error })) },
     });
   }
