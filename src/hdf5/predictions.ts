@@ -97,8 +97,15 @@ export async function readPredictions(path: string): Promise<Predictions> {
     });
   };
   try {
-    type Ds = { shape: number[]; value: unknown } | null;
-    const get = (name: string) => (f.get(name) as unknown as Ds) ?? missing(`no /${name} dataset`);
+    // A truncated file keeps its signature but HDF5 cannot open it (a dead handle) or its datasets.
+    if (!((f as unknown as { file_id: bigint }).file_id >= 0n)) missing('HDF5 cannot open it (truncated or damaged?)');
+    type Ds = { shape: number[] | null; value: unknown } | null;
+    const get = (name: string) => {
+      const ds = (f.get(name) as unknown as Ds) ?? missing(`no /${name} dataset`);
+      return Array.isArray(ds.shape)
+        ? (ds as { shape: number[]; value: unknown })
+        : missing(`/${name} is unreadable (truncated or damaged?)`);
+    };
     const ds = get('probabilities');
     if (ds.shape.length !== 2) missing(`/probabilities has shape [${ds.shape.join(', ')}], expected [N, C]`);
     const attrs: Record<string, string | number> = {};

@@ -67,6 +67,8 @@ const keepBrokenLinks: FileSystemAdapter = {
     statCb(path, (err, st) => done(null, err ? BROKEN_LINK : st))) as unknown as FileSystemAdapter['stat'],
 };
 
+const SPECIAL_FILE = 'not a regular file (FIFO, socket or device)';
+
 /** `null` when `path` is a slide to plan, else why it is skipped. */
 async function classifyEntry(path: string): Promise<SkippedEntry | null> {
   let st: Stats;
@@ -81,7 +83,7 @@ async function classifyEntry(path: string): Promise<SkippedEntry | null> {
       : 'a directory (folders are not searched recursively; pass it as its own argument)';
     return { path, reason: 'directory', detail };
   }
-  if (!st.isFile()) return { path, reason: 'special-file', detail: 'not a regular file (FIFO, socket or device)' };
+  if (!st.isFile()) return { path, reason: 'special-file', detail: SPECIAL_FILE };
   return isSlideName(path) ? null : unsupported(path);
 }
 
@@ -103,7 +105,9 @@ async function classifyInput(input: string, found: Set<string>, skipped: Map<str
     return matches.length === 0 ? `\`${input}\`` : null;
   }
   if (!st.isDirectory()) {
-    found.add(resolve(input));
+    // A FIFO or device named on its own would block (or stream forever) when read: skip it with the reason.
+    if (!st.isFile()) skipped.set(resolve(input), { path: resolve(input), reason: 'special-file', detail: SPECIAL_FILE });
+    else found.add(resolve(input));
     return null;
   }
   let names: string[];

@@ -15,7 +15,7 @@ import { CAMELYON16_EVALUATION } from './evaluation-mask.js';
 import { froc, type FrocResult, type SlideTruth } from './froc.js';
 import { rocAuc } from './metrics.js';
 import { labelPatches, readAnnotationsFor } from './patch-labels.js';
-import { describeIncompleteShards, findIncompleteShards, type IncompleteShard } from './run-completeness.js';
+import { describeIncompleteShards, describeUnusableShards, findIncompleteShards, type IncompleteShard } from './run-completeness.js';
 import { CAMELYON16_L0_MPP, evaluationMaskForSlide } from './slide-truth.js';
 
 export interface EvaluateOptions {
@@ -72,7 +72,9 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   }
   const paths = runPaths(o.run);
   const plan = await readPlan(paths.plan);
-  const incompleteShards = await findIncompleteShards(plan, paths);
+  // Predictions read back but rejected (swapped, truncated, another model) count as missing too.
+  const { bySlide, unusable } = await collectProbabilities(plan, paths);
+  const incompleteShards = [...(await findIncompleteShards(plan, paths)), ...describeUnusableShards(plan, unusable)];
   if (incompleteShards.length > 0 && !o.isPartial) {
     throw new WsiHpcError(
       'RUN_INCOMPLETE',
@@ -89,7 +91,6 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
     warnings.push(m);
     o.onWarning?.(m);
   };
-  const { bySlide } = await collectProbabilities(plan, paths);
   const allScores: number[] = [];
   const allLabels: number[] = [];
   const slides: SlideEvaluation[] = [];

@@ -12,6 +12,7 @@ import {
   isInAnnotationSet,
   parseAnnotationText,
 } from '../geometry/index.js';
+import { assertRegularFile } from '../util/regular-file.js';
 
 export interface SlideAnnotations {
   /** The annotation file found, or null (a normal slide). */
@@ -30,12 +31,16 @@ export async function readAnnotationsFor(
   const stem = basename(slidePath, extname(slidePath));
   for (const ext of ANNOTATION_EXTENSIONS) {
     const file = join(dir, `${stem}${ext}`);
-    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      // Only a missing file means "try the next extension"; anything else (EACCES, EISDIR) is an error.
-      if (err.code === 'ENOENT') return null;
-      throw err;
-    });
-    if (text === null) continue;
+    // Only a missing file means "try the next extension"; a directory, FIFO or device there is an error.
+    const isPresent = await assertRegularFile(file, 'MASK_INVALID', 'annotation').then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return false;
+        throw err;
+      },
+    );
+    if (!isPresent) continue;
+    const text = await readFile(file, 'utf8');
     const set = parseAnnotationText(text, file, groups);
     return { file, set, warning: describeUnknownGroups(file, set, groups) };
   }

@@ -6,7 +6,7 @@ import type { RunPaths } from '../run/paths.js';
 
 export interface IncompleteShard {
   shard: string;
-  /** `not inferred`, `failed: <message>` or `inferred for another plan`. */
+  /** `not inferred`, `failed: <message>`, `inferred for another plan` or `predictions not usable: <why>`. */
   reason: string;
   slides: string[];
 }
@@ -22,6 +22,17 @@ export async function findIncompleteShards(plan: PlanFile, paths: RunPaths): Pro
     if (reason) out.push({ shard: shard.id, reason, slides: [...new Set(shard.segments.map((g) => g.slideId))] });
   }
   return out;
+}
+
+/** Shards whose infer marker says done but whose predictions file was rejected when read (`unusable`). */
+export function describeUnusableShards(plan: PlanFile, unusable: ReadonlyMap<string, string>): IncompleteShard[] {
+  return plan.shards.list
+    .filter((shard) => unusable.has(shard.id))
+    .map((shard) => ({
+      shard: shard.id,
+      reason: `predictions not usable: ${unusable.get(shard.id)}`,
+      slides: [...new Set(shard.segments.map((g) => g.slideId))],
+    }));
 }
 
 /** One line per shard, for an error message: `shard-0001 (not inferred; slides a, b)`. */

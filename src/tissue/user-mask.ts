@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { WsiHpcError } from '../errors.js';
 import { ANNOTATION_GROUP_DEFAULTS, type AnnotationGroups, parseAnnotationText, rasterizeAnnotationSet } from '../geometry/index.js';
 import type { BinaryMask, UserMaskMode } from './types.js';
+import { assertRegularFile } from '../util/regular-file.js';
 
 export interface MaskGeometry {
   width: number;
@@ -27,6 +28,7 @@ export async function readUserMask(
   const ext = extname(file).toLowerCase();
   let data: Uint8Array;
   try {
+    await assertRegularFile(file, 'MASK_INVALID', 'mask');
     if (ext === '.png') data = await readPngMask(file, geometry);
     else if (ext === '.xml' || ext === '.geojson' || ext === '.json') data = await readPolygonMask(file, geometry, groups);
     else {

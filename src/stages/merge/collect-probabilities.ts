@@ -12,6 +12,8 @@ export interface CollectedProbabilities {
   bySlide: Map<string, Float32Array>;
   /** Slide id → why it is incomplete (a shard not inferred, or predictions that do not match). */
   missing: Map<string, string>;
+  /** Shard id → why its predictions were rejected although its infer marker says done for this plan. */
+  unusable: Map<string, string>;
   /** The model of the merged predictions (one for all shards). */
   model: PredictionSource | null;
 }
@@ -19,6 +21,7 @@ export interface CollectedProbabilities {
 export async function collectProbabilities(plan: PlanFile, paths: RunPaths): Promise<CollectedProbabilities> {
   const bySlide = new Map<string, Float32Array>();
   const missing = new Map<string, string>();
+  const unusable = new Map<string, string>();
   const sources: PredictionSource[] = [];
   const accepted: Array<{ pred: Awaited<ReturnType<typeof readPredictions>> }> = [];
   for (const s of plan.slides) if (s.grid) bySlide.set(s.id, new Float32Array(s.grid.count).fill(Number.NaN));
@@ -38,6 +41,7 @@ export async function collectProbabilities(plan: PlanFile, paths: RunPaths): Pro
       accepted.push({ pred });
     } catch (err) {
       if (!(err instanceof WsiHpcError)) throw err;
+      unusable.set(shard.id, `${err.code}: ${err.message}`);
       reject(`${shard.id} not usable: ${err.code}: ${err.message}`);
     }
   }
@@ -50,5 +54,5 @@ export async function collectProbabilities(plan: PlanFile, paths: RunPaths): Pro
       if (target) target[pred.gridIndex[i]] = pred.probabilities[i * pred.classes + pos];
     }
   }
-  return { bySlide, missing, model: sources[0] ?? null };
+  return { bySlide, missing, unusable, model: sources[0] ?? null };
 }

@@ -101,7 +101,8 @@ export async function findUserMask(masksDir: string | null, slidePath: string): 
   for (const ext of USER_MASK_EXTENSIONS) {
     const candidate = join(masksDir, `${stem}${ext}`);
     const st = await stat(candidate).catch(() => null);
-    if (st?.isFile()) return { path: candidate, sizeBytes: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
+    // A directory, FIFO or device under the mask's name is taken too: reading it fails the slide with the reason.
+    if (st) return { path: candidate, sizeBytes: st.isFile() ? st.size : 0, mtimeMs: Math.trunc(st.mtimeMs) };
   }
   return null;
 }

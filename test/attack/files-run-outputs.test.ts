@@ -1,0 +1,90 @@
+// Hostile files inside a finished run and beside it: predictions swapped between shards or truncated,
+// and annotation entries that are a directory, a FIFO or /dev/zero. Each is exit 1 with a message naming
+// the file, never a score over fewer patches with exit 0, a hang or "(internal error: please report)".
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, rename, symlink, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { writeTinyModel } from '../fixtures/models.js';
+
+let tmp: { dir: string; cleanup: () => Promise<void> };
+let base: string;
+let annotations: string;
+let n = 0;
+
+beforeAll(async () => {
+  tmp = await makeTempDir('attack-run-outputs');
+  const slides = join(tmp.dir, 'slides');
+  await makeCohort(slides, 3, 3000, 2500, 5);
+  annotations = join(slides, 'annotations');
+  base = join(tmp.dir, 'base');
+  expect((await cli(['plan', slides, '--out', base, '--patches-per-shard', '30', '-q'])).exitCode).toBe(0);
+  const model = await writeTinyModel(tmp.dir);
+  expect((await cli(['run', base, '--model', model, '-q'])).exitCode).toBe(0);
+}, 120_000);
+afterAll(() => tmp?.cleanup());
+
+async function copyRun(): Promise<string> {
+  const run = join(tmp.dir, `run-${n++}`);
+  await cp(base, run, { recursive: true });
+  return run;
+}
+
+test('evaluate refuses predictions swapped between two shards (RUN_INCOMPLETE naming both) instead of scoring fewer patches', async () => {
+  const run = await copyRun();
+  const [a, b] = [join(run, 'predictions/shard-00000.h5'), join(run, 'predictions/shard-00001.h5')];
+  await rename(a, `${a}.tmp`);
+  await rename(b, a);
+  await rename(`${a}.tmp`, b);
+  const r = await cli(['evaluate', run, '--annotations', annotations, '--json']);
+  expect(r.exitCode).toBe(1);
+  const err = parseJson(r).error;
+  expect(err.code).toBe('RUN_INCOMPLETE');
+  expect(err.message).toContain('shard-00000 (predictions not usable: PREDICTIONS_MISMATCH');
+  expect(err.message).toContain('shard id is `shard-00001` in the file, `shard-00000` in the plan');
+  // --partial scores the rest and says which shards are left out.
+  const p = await cli(['evaluate', run, '--annotations', annotations, '--partial', '--json']);
+  expect(p.exitCode).toBe(0);
+  expect(
+    parseJson(p)
+      .incompleteShards.map((s: { shard: string }) => s.shard)
+      .sort(),
+  ).toEqual(['shard-00000', 'shard-00001']);
+});
+
+test('a truncated predictions file is a PREDICTIONS_MISMATCH naming it in merge and evaluate, not an internal error', async () => {
+  const run = await copyRun();
+  const file = join(run, 'predictions/shard-00001.h5');
+  await truncate(file, 5000);
+  const e = await cli(['evaluate', run, '--annotations', annotations]);
+  expect(e.exitCode).toBe(1);
+  expect(String(e.stderr)).not.toContain('internal error');
+  expect(String(e.stderr)).toContain(`${file}: HDF5 cannot open it (truncated or damaged?)`);
+  const m = await cli(['merge', run, '--json']);
+  expect(m.exitCode).toBe(1);
+  expect(String(m.stderr)).not.toContain('internal error');
+  const incomplete = parseJson(m).slides.filter((s: { status: string }) => s.status === 'incomplete');
+  expect(incomplete.length).toBeGreaterThan(0);
+  expect(incomplete[0].reason).toContain('shard-00001 not usable: PREDICTIONS_MISMATCH');
+});
+
+test.each([
+  ['a directory', 'a directory', (f: string) => mkdir(f)],
+  ['a FIFO (it must not hang)', 'a FIFO (named pipe)', async (f: string) => execFileSync('mkfifo', [f])],
+  ['a symlink to /dev/zero', 'a device', (f: string) => symlink('/dev/zero', f)],
+])(
+  'evaluate with an annotation that is %s: exit 1 naming the file',
+  async (_name, kind, make) => {
+    const dir = join(tmp.dir, `ann-${n++}`);
+    await cp(annotations, dir, { recursive: true });
+    const file = join(dir, 'slide-002.xml');
+    await make(file);
+    const r = await cli(['evaluate', base, '--annotations', dir, '--json']);
+    expect(r.exitCode).toBe(1);
+    const err = parseJson(r).error;
+    expect(err.code).toBe('MASK_INVALID');
+    expect(err.message).toBe(`${file}: the annotation is ${kind}, not a regular file`);
+  },
+  30_000,
+);
