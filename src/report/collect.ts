@@ -5,6 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { WsiHpcError } from '../errors.js';
 import { readPlan, type PlanFile, type PlanSlide } from '../plan/index.js';
+import { readMarker } from '../run/markers.js';
 import { runPaths, type RunPaths } from '../run/paths.js';
 import type { JobsFile } from '../slurm/index.js';
 import { TOOL_VERSION } from '../version.js';
@@ -17,8 +18,13 @@ async function readTextIfExists(path: string): Promise<string | null> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    throw new WsiHpcError('PLAN_INVALID', `${path}: cannot read it (${code ?? (err as Error).message})`, {
+      file: path,
+      cause: err,
+      hint: 'Remove or restore it (a run file must be a regular, readable file), then rerun the command',
+    });
   }
 }
 
@@ -40,11 +46,11 @@ export function flattenParams(value: unknown, prefix = ''): Array<[string, strin
   return [[prefix, value === null || value === undefined ? '–' : typeof value === 'string' ? value : JSON.stringify(value)]];
 }
 
-async function collectSlide(s: PlanSlide, paths: RunPaths, scores: ReportScores | null): Promise<ReportSlide> {
+async function collectSlide(s: PlanSlide, paths: RunPaths, scores: ReportScores | null, isMerged: boolean): Promise<ReportSlide> {
   const [qc, mask, heatmap] = await Promise.all([
     embedImage(paths.qc(s.id), 'jpeg'),
     embedImage(paths.mask(s.id), 'png'),
-    embedImage(paths.heatmap(s.id, 'png'), 'jpeg'),
+    isMerged ? embedImage(paths.heatmap(s.id, 'png'), 'jpeg') : null,
   ]);
   return {
     id: s.id,
@@ -64,12 +70,14 @@ async function collectSlide(s: PlanSlide, paths: RunPaths, scores: ReportScores 
 }
 
 async function collectRun(plan: PlanFile, paths: RunPaths): Promise<ReportRun> {
-  const scoresText = await readTextIfExists(paths.scores);
+  // scores.csv and heatmaps left by a merge of another plan (the folder was replanned) are not this plan's.
+  const isMerged = (await readMarker(paths.marker('merge', 'merge')))?.planHash === plan.planHash;
+  const scoresText = isMerged ? await readTextIfExists(paths.scores) : null;
   const scores = scoresText === null ? new Map<string, ReportScores>() : parseScoresCsv(scoresText);
   const jobs = await readJsonIfExists<JobsFile>(paths.jobs);
   // Each slide decodes and re-encodes three pictures; a few at a time keeps memory flat on big cohorts.
   const limit = pLimit(4);
-  const slides = await Promise.all(plan.slides.map((s) => limit(() => collectSlide(s, paths, scores.get(s.id) ?? null))));
+  const slides = await Promise.all(plan.slides.map((s) => limit(() => collectSlide(s, paths, scores.get(s.id) ?? null, isMerged))));
   return {
     planHash: plan.planHash,
     paramsHash: plan.paramsHash,

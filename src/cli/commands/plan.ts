@@ -12,6 +12,7 @@ import { SHARD_DEFAULTS, parseSize } from '../../shard/index.js';
 import { PACK_DEFAULTS } from '../../stages/plan/pack-params.js';
 import { formatBytes } from '../format.js';
 import { ensureWritableDir } from '../../run/disk-space.js';
+import { checkRunFolderForPlan } from '../../run/run-folder-guard.js';
 import { planConcernsFor } from '../../run/plan-concerns.js';
 
 interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
@@ -138,6 +139,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       if (strideWarning) warn(strideWarning.message);
       // A run folder that cannot be written fails now, not after every slide has been read.
       if (!argv['dry-run']) await ensureWritableDir(argv.out);
+      await checkRunFolderForPlan(argv.out);
       const progress = shouldShowProgress(argv) ? createProgress('planning') : null;
       const result = await runPlan({
         inputs: argv.slides,

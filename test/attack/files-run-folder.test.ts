@@ -1,0 +1,92 @@
+// `plan --out` aimed at the wrong place (a file, a path under a file, `/`, the slides folder, a folder of
+// someone's files) is a usage error before anything is written; `report` on a replanned run folder does
+// not show the scores and heatmaps of the old plan, and a run file that is a directory is named, not a crash.
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { cli, hashTree, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { writeTinyModel } from '../fixtures/models.js';
+
+let tmp: { dir: string; cleanup: () => Promise<void> };
+let slides: string;
+let base: string;
+
+beforeAll(async () => {
+  tmp = await makeTempDir('attack-run-folder');
+  slides = join(tmp.dir, 'slides');
+  await makeCohort(slides, 2, 3000, 2500, 5);
+  base = join(tmp.dir, 'base');
+  expect((await cli(['plan', slides, '--out', base, '-q'])).exitCode).toBe(0);
+  const model = await writeTinyModel(tmp.dir);
+  expect((await cli(['run', base, '--model', model, '-q'])).exitCode).toBe(0);
+}, 120_000);
+afterAll(() => tmp?.cleanup());
+
+test.each([
+  ['a file', async () => writeFile(join(tmp.dir, 'a-file'), 'x').then(() => join(tmp.dir, 'a-file')), 'it is a file, not a folder'],
+  ['a path under a file', async () => join(tmp.dir, 'a-file', 'run'), 'a-file is a file, not a folder'],
+  ['the slides folder', async () => slides, 'it has no plan.json and holds files wsi-hpc did not write (annotations, cohort.json'],
+  [
+    'a folder of other files',
+    async () => {
+      const d = join(tmp.dir, 'mine');
+      await mkdir(d, { recursive: true });
+      await writeFile(join(d, 'thesis.tex'), 'mine');
+      return d;
+    },
+    'it has no plan.json and holds files wsi-hpc did not write (thesis.tex)',
+  ],
+])(
+  'plan --out %s is a usage error (exit 2) and writes nothing',
+  async (_name, make, problem) => {
+    const out = await make();
+    const before = await hashTree(tmp.dir);
+    const r = await cli(['plan', slides, '--out', out, '--json']);
+    expect(r.exitCode).toBe(2);
+    const err = parseJson(r).error;
+    expect(err.code).toBe('INVALID_OPTION');
+    expect(err.message).toContain(`Expected \`--out\` to be a run folder, received \`${out}\`: `);
+    expect(err.message).toContain(problem);
+    expect(await hashTree(tmp.dir)).toEqual(before);
+  },
+  30_000,
+);
+
+test('plan --out / is refused before anything is written there', async () => {
+  const before = (await readdir('/')).sort();
+  const r = await cli(['plan', slides, '--out', '/', '--dry-run', '--json']);
+  expect(r.exitCode).toBe(2);
+  expect(parseJson(r).error.message).toContain('received `/`: it has no plan.json');
+  expect((await readdir('/')).sort()).toEqual(before);
+});
+
+test('plan into an empty folder, and again into the run folder it made, still works', async () => {
+  const out = join(tmp.dir, 'empty');
+  await mkdir(out);
+  expect((await cli(['plan', slides, '--out', out, '-q'])).exitCode).toBe(0);
+  expect((await cli(['plan', slides, '--out', out, '-q'])).exitCode).toBe(0);
+}, 60_000);
+
+test('report on a run folder replanned with other parameters shows no scores or heatmaps of the old plan', async () => {
+  const run = join(tmp.dir, 'replanned');
+  await cp(base, run, { recursive: true });
+  const old = await readFile(join(run, 'scores.csv'), 'utf8');
+  const oldMax = `<dt>max</dt><dd>${Number(old.split('\n')[1].split(',')[4]).toFixed(3)}</dd>`;
+  expect((await cli(['plan', slides, '--out', run, '--patch-size', '112', '--force', '-q'])).exitCode).toBe(0);
+  expect((await cli(['report', run, '-q'])).exitCode).toBe(0);
+  const html = await readFile(join(run, 'report.html'), 'utf8');
+  expect(html).not.toContain(oldMax);
+  // The same report of the merged run does show them (the check above can fail).
+  expect((await cli(['report', base, '-q'])).exitCode).toBe(0);
+  expect(await readFile(join(base, 'report.html'), 'utf8')).toContain(oldMax);
+}, 60_000);
+
+test('report names a scores.csv that is a directory instead of an internal error', async () => {
+  const run = join(tmp.dir, 'scores-dir');
+  await cp(base, run, { recursive: true });
+  await rm(join(run, 'scores.csv'));
+  await mkdir(join(run, 'scores.csv'));
+  const r = await cli(['report', run, '--json']);
+  expect(r.exitCode).toBe(1);
+  expect(parseJson(r).error.message).toBe(`${join(run, 'scores.csv')}: cannot read it (EISDIR)`);
+});
