@@ -90,3 +90,25 @@ test('report names a scores.csv that is a directory instead of an internal error
   expect(r.exitCode).toBe(1);
   expect(parseJson(r).error.message).toBe(`${join(run, 'scores.csv')}: cannot read it (EISDIR)`);
 });
+
+test('plan with other parameters into a finished run is refused (exit 2, nothing changed) unless --force', async () => {
+  const run = join(tmp.dir, 'finished');
+  await cp(base, run, { recursive: true });
+  const before = await hashTree(run);
+  for (const change of [
+    ['--patch-size', '112'],
+    ['--patches-per-shard', '7'],
+  ]) {
+    const r = await cli(['plan', slides, '--out', run, ...change, '--json']);
+    expect(r.exitCode).toBe(2);
+    const err = parseJson(r).error;
+    expect(err.message).toBe(
+      `\`--out ${run}\` holds a run planned with other parameters whose work is done (pack 1/1, infer 1/1, merge 1/1): planning it again would replace plan.json and redo all of it`,
+    );
+    expect(err.hint).toContain('pass --force to replace the old run');
+  }
+  expect(await hashTree(run)).toEqual(before);
+  // The same parameters reuse it; --force replaces it on purpose.
+  expect((await cli(['plan', slides, '--out', run, '-q'])).exitCode).toBe(0);
+  expect((await cli(['plan', slides, '--out', run, '--patch-size', '112', '--force', '-q'])).exitCode).toBe(0);
+}, 60_000);

@@ -19,6 +19,7 @@ import {
   type SkippedEntry,
 } from '../../plan/index.js';
 import { runPaths } from '../../run/paths.js';
+import { checkReplan } from '../../run/run-folder-guard.js';
 import { hashJson, sha256 } from '../../util/hash.js';
 import { expectPositiveInt, expectPositiveNumber } from '../../util/is.js';
 import { TOOL_VERSION } from '../../version.js';
@@ -101,6 +102,8 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   const { shards: _shards, pack: _pack, ...slideParams } = params;
   const paramsHash = hashJson({ slideParams, version: PLAN_SCHEMA_VERSION });
   const previous = options.isForced ? null : await readPlanIfExists(paths.plan);
+  // A finished run is not replaced by a plan of other parameters unless --force says so.
+  await checkReplan(options.out, previous, params, false);
   const prevById = new Map((previous?.paramsHash === paramsHash ? previous.slides : []).map((s) => [s.path, s]));
 
   const results: PlanSlide[] = new Array(slidesIn.length);
