@@ -2,6 +2,7 @@
 // uint32 LE count N), then int32 LE x,y pairs (2N values, level 0), then float32 LE tissue
 // fractions (N values). Encoding and decoding are pure; the stage writes the bytes.
 import { WsiHpcError } from '../errors.js';
+import { sha256 } from '../util/hash.js';
 
 export const GRID_MAGIC = 'WSIGRID1';
 export const GRID_FILE_VERSION = 1;
@@ -49,4 +50,15 @@ export function decodeGrid(bytes: Uint8Array, file = 'grid'): GridRecords {
   for (let i = 0; i < 2 * n; i++) coords[i] = view.getInt32(16 + i * 4, true);
   for (let i = 0; i < n; i++) tissue[i] = view.getFloat32(16 + 8 * n + i * 4, true);
   return { coords, tissue };
+}
+
+/** decodeGrid after checking the bytes against the plan's checksum: a grid swapped or edited since planning is refused. */
+export function decodePlannedGrid(bytes: Uint8Array, file: string, expectedSha256: string): GridRecords {
+  if (sha256(bytes) !== expectedSha256) {
+    throw new WsiHpcError('PLAN_INVALID', `${file}: grid file changed since planning (checksum mismatch)`, {
+      file,
+      hint: 'Restore it, or plan the run again with `wsi-hpc plan ... --force` (its shards are then redone)',
+    });
+  }
+  return decodeGrid(bytes, file);
 }

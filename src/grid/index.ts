@@ -6,6 +6,6 @@ export { planGrid, gridGeometry, integralImage, coverage } from './plan-grid.js'
 export type { SlideExtent, GridGeometry } from './plan-grid.js';
 export { estimateGrid, assertGridWithinLimit, gridFileBytes } from './estimate-grid.js';
 export type { GridEstimate } from './estimate-grid.js';
-export { encodeGrid, decodeGrid, GRID_MAGIC, GRID_FILE_VERSION } from './grid-file.js';
+export { encodeGrid, decodeGrid, decodePlannedGrid, GRID_MAGIC, GRID_FILE_VERSION } from './grid-file.js';
 export type { GridRecords } from './grid-file.js';
 export type { GridOptions, GridConfig, LevelChoice, PatchGrid, GridMask } from './types.js';

@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 import { type AnnotationGroups, normalizeAnnotationGroups } from '../geometry/index.js';
-import { decodeGrid } from '../grid/index.js';
+import { decodePlannedGrid } from '../grid/index.js';
 import { buildHeatmap } from '../heatmap/index.js';
 import { readPlan } from '../plan/index.js';
 import { runPaths } from '../run/paths.js';
@@ -98,7 +98,8 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   for (const s of plan.slides) {
     const probs = bySlide.get(s.id);
     if (!s.grid || !probs) continue;
-    const grid = decodeGrid(await readFile(join(paths.root, s.grid.file)));
+    const gridFile = join(paths.root, s.grid.file);
+    const grid = decodePlannedGrid(await readFile(gridFile), gridFile, s.grid.sha256);
     const ann = await readAnnotationsFor(annotationsDir, s.path, groups);
     if (ann.warning) warn(ann.warning);
     const labels = labelPatches(grid.coords, s.grid.footprintLevel0, ann.set);

@@ -2,7 +2,7 @@
 // and annotation entries that are a directory, a FIFO or /dev/zero. Each is exit 1 with a message naming
 // the file, never a score over fewer patches with exit 0, a hang or "(internal error: please report)".
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, rename, symlink, truncate } from 'node:fs/promises';
+import { cp, mkdir, readdir, rename, symlink, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
@@ -88,3 +88,22 @@ test.each([
   },
   30_000,
 );
+
+test('grid files swapped between slides after inference: merge and evaluate refuse them (PLAN_INVALID naming the grid) instead of wrong heatmaps with exit 0', async () => {
+  const run = await copyRun();
+  const grids = (await readdir(join(run, 'grids'))).sort();
+  const [a, b] = [join(run, 'grids', grids[0]), join(run, 'grids', grids[2])];
+  await rename(a, `${a}.tmp`);
+  await rename(b, a);
+  await rename(`${a}.tmp`, b);
+  for (const args of [
+    ['merge', run, '--json'],
+    ['evaluate', run, '--annotations', annotations, '--json'],
+  ]) {
+    const r = await cli(args);
+    expect(r.exitCode).toBe(1);
+    const err = parseJson(r).error;
+    expect(err.code).toBe('PLAN_INVALID');
+    expect(err.message).toMatch(/grids\/slide-00[13]-[0-9a-f]{8}\.grid: grid file changed since planning \(checksum mismatch\)$/);
+  }
+});

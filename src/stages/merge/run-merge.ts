@@ -3,7 +3,7 @@
 // Slides whose shards are not all inferred are reported, not merged half-way.
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { decodeGrid } from '../../grid/index.js';
+import { decodePlannedGrid } from '../../grid/index.js';
 import { readFile } from 'node:fs/promises';
 import { buildHeatmap, encodeNpyFloat32, overlayHeatmap, slideScores, type SlideScores } from '../../heatmap/index.js';
 import { readPlan, type PlanFile, type PlanSlide } from '../../plan/index.js';
@@ -127,7 +127,8 @@ async function mergeSlide(s: PlanSlide, p: Float32Array | undefined, missing: st
     return { ...base, status: 'failed', reason: s.error?.message ?? 'not planned' };
   if (missing) return { ...base, status: 'incomplete', reason: missing };
   const { paths } = ctx;
-  const grid = decodeGrid(await readFile(join(paths.root, s.grid.file)));
+  const gridFile = join(paths.root, s.grid.file);
+  const grid = decodePlannedGrid(await readFile(gridFile), gridFile, s.grid.sha256);
   const heatmap = buildHeatmap({
     width: s.info.width,
     height: s.info.height,
