@@ -41,6 +41,13 @@ function usageMessage(msg: string, args: readonly string[]): string {
     const names = missing[1].split(', ').map((n) => `\`${n.length === 1 ? '-' : '--'}${n}\``);
     return `Missing required option${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
   }
+  // yargs: "Invalid values:\n  Argument: device, Given: "tpu", Choices: "auto", "cpu", "cuda"" (one line per option).
+  if (/^Invalid values:/.test(msg)) {
+    const lines = [...msg.matchAll(/Argument: ([\w-]+), Given: (.+), Choices: (.+)/g)].map(
+      ([, name, given, choices]) => `Expected \`${name.length === 1 ? '-' : '--'}${name}\` to be one of ${choices}, received ${given}`,
+    );
+    if (lines.length) return lines.join('; ');
+  }
   if (/^Did you mean /.test(msg)) return `Unknown command \`${args.find((a) => !a.startsWith('-')) ?? ''}\`. ${msg}`;
   return msg;
 }

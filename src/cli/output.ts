@@ -2,10 +2,13 @@
 // human text otherwise; logs and warnings on stderr; errors mapped to exit codes.
 import { WsiHpcError } from '../errors.js';
 import { describeFsError } from '../util/fs-errors.js';
+import { withFlagNames } from './flag-names.js';
 
 export interface OutputFlags {
   json?: boolean;
   quiet?: boolean;
+  /** yargs' command words (`['plan']`): library option names in errors are mapped to that command's flags. */
+  _?: ReadonlyArray<string | number>;
 }
 
 export function printJson(value: unknown): void {
@@ -30,7 +33,8 @@ function exitCodeFor(e: WsiHpcError | null): number {
  * become FS_* errors naming the path; anything else unexpected prints its message and asks for a report
  * (the stack only with WSI_HPC_DEBUG=1).
  */
-export function reportError(flags: OutputFlags, err: unknown): void {
+export function reportError(flags: OutputFlags, thrown: unknown): void {
+  const err = withFlagNames(thrown, flags._?.[0] === undefined ? undefined : String(flags._[0]));
   const e = err instanceof WsiHpcError ? err : describeFsError(err);
   const message = e ? e.message : `${err instanceof Error ? err.message : String(err)} (internal error: please report)`;
   if (flags.json) {

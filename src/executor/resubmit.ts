@@ -28,6 +28,8 @@ export interface ResubmittedJob {
   jobId?: string;
   /** What `sbatch --test-only` said (nothing submitted). */
   testOnly?: string;
+  /** `sbatch --test-only` would not take this job. */
+  isTestOnlyRefused?: boolean;
 }
 
 /** A task that is not done and why (status' phase and reason); dependants resubmitted with it are not listed. */
@@ -124,7 +126,9 @@ export async function resubmitRun(o: SubmitOptions): Promise<ResubmitResult> {
     await mkdir(paths.logDir(job.stage), { recursive: true });
     await writeFile(job.scriptPath, job.script, { mode: 0o755 });
     if (o.isTestOnly) {
-      job.testOnly = await sbatchTestOnly(job.args.filter((a) => !a.startsWith('--dependency')));
+      const t = await sbatchTestOnly(job.args.filter((a) => !a.startsWith('--dependency')));
+      job.testOnly = t.message;
+      job.isTestOnlyRefused = t.isRefused;
       continue;
     }
     job.args = job.args.map((a) => a.replace(/\{([^}]+)\}/g, (_, key: string) => ids.get(key) ?? ''));

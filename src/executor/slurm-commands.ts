@@ -48,10 +48,10 @@ export async function sbatch(args: string[], retries = 5, delayMs = 1000): Promi
   }
 }
 
-/** sbatch --test-only: what the scheduler would do, nothing submitted. */
-export async function sbatchTestOnly(args: string[]): Promise<string> {
+/** sbatch --test-only: what the scheduler would do (and whether it would take the job), nothing submitted. */
+export async function sbatchTestOnly(args: string[]): Promise<{ message: string; isRefused: boolean }> {
   const r = await run('sbatch', ['--test-only', ...args]);
-  return (r.stderr || r.stdout).trim();
+  return { message: (r.stderr || r.stdout).trim(), isRefused: r.exitCode !== 0 };
 }
 
 export async function readClusterLimits(overrides: Partial<ClusterLimits> = {}): Promise<ClusterLimits> {

@@ -59,7 +59,8 @@ export interface PlannedSubmission {
 export interface SubmitResult {
   limits: ClusterLimits;
   tasks: number;
-  submissions: Array<PlannedSubmission & { jobId?: string; testOnly?: string }>;
+  /** testOnly: what `sbatch --test-only` said; isTestOnlyRefused: it would not take the job. */
+  submissions: Array<PlannedSubmission & { jobId?: string; testOnly?: string; isTestOnlyRefused?: boolean }>;
   jobsFile: string | null;
   isDryRun: boolean;
 }
@@ -176,7 +177,9 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
     await writeFile(p.scriptPath, p.script, { mode: 0o755 });
     const args = p.args.map((a) => a.replace(/\{(\w+):(\d+)\}/g, (_, s: string, c: string) => ids.get(`${s}:${c}`) ?? ''));
     if (o.isTestOnly) {
-      p.testOnly = await sbatchTestOnly(args.filter((a) => !a.startsWith('--dependency')));
+      const t = await sbatchTestOnly(args.filter((a) => !a.startsWith('--dependency')));
+      p.testOnly = t.message;
+      p.isTestOnlyRefused = t.isRefused;
       continue;
     }
     const { jobId } = await sbatch(args);

@@ -1,4 +1,5 @@
 // POSIX shell quoting: every value placed in a generated script goes through here. Pure.
+import { OptionError } from '../errors.js';
 
 /** Quote `value` as one shell word: single quotes, with embedded single quotes as '\''. */
 export function shellQuote(value: string): string {
@@ -10,8 +11,9 @@ export function shellQuote(value: string): string {
 /** A value for an `#SBATCH --opt=value` line, which sbatch splits itself: refuse what it can't hold. */
 export function validateDirectiveValue(name: string, value: string): string {
   if (/[\s'"\\`$\n]/.test(value)) {
-    throw new Error(
-      `#SBATCH --${name} value \`${value}\` contains whitespace, quotes, \`$\` or backslashes; pass it on the sbatch command line instead`,
+    throw new OptionError(
+      `Expected \`--${name}\` to be one word without whitespace, quotes, \`$\` or backslashes (it goes on an #SBATCH line), received \`${value}\``,
+      `Give the ${name} name as SLURM lists it`,
     );
   }
   return value;

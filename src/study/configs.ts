@@ -21,12 +21,16 @@ export function parseVary(specs: string[]): Map<Variable, string[]> {
     if (!m) throw new OptionError(`Expected \`--vary NAME=V1,V2,...\`, received \`${spec}\``);
     const name = m[1] as Variable;
     if (!VARIABLES.includes(name)) throw new OptionError(`Unknown study variable \`${m[1]}\`; valid variables are ${VARIABLES.join(', ')}`);
-    const values = m[2]
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean);
-    if (name !== 'model' && values.some((v) => !(Number(v) > 0)))
-      throw new OptionError(`Expected positive numbers for \`${name}\`, received \`${m[2]}\``);
+    if (out.has(name)) throw new OptionError(`\`--vary ${name}\` was given twice; give its values once as \`--vary ${name}=V1,V2\``);
+    const values = m[2].split(',').map((v) => v.trim());
+    if (values.some((v) => v === '')) throw new OptionError(`Expected \`--vary ${name}\` values without empty items, received \`${m[2]}\``);
+    // Strides, batches and threads are counts; mpp any positive number.
+    const isCount = name === 'stride' || name === 'batch' || name === 'threads';
+    if (name !== 'model' && values.some((v) => !(Number(v) > 0) || (isCount && !Number.isInteger(Number(v)))))
+      throw new OptionError(`Expected positive ${isCount ? 'integers' : 'numbers'} for \`--vary ${name}\`, received \`${m[2]}\``);
+    const keys = values.map((v) => (name === 'model' ? v : String(Number(v))));
+    const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (twice !== undefined) throw new OptionError(`\`--vary ${name}\` lists \`${twice}\` twice, received \`${m[2]}\``);
     out.set(name, values);
   }
   return out;
@@ -50,5 +54,10 @@ export function expandConfigs(vary: Map<Variable, string[]>): StudyConfig[] {
       })),
     );
   }
+  // Two models with the same file name would share a configuration folder.
+  const names = configs.map((c) => c.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined)
+    throw new OptionError(`Two \`--vary\` configurations are both named \`${twice}\`; give models distinct file names`);
   return configs.map((c) => ({ ...c, name: c.name || 'default' }));
 }

@@ -45,22 +45,27 @@ function throwIfAny(problems: string[]): void {
   if (problems.length > 1) throw new OptionError(`${problems.length} invalid options:\n  ${problems.join('\n  ')}`);
 }
 
+// The per-slide fields a cohort passes to every slide: checked by the cohort too, so a dry run refuses them.
+function checkSlideFields(problems: string[], o: Pick<SynthSlideConfig, 'width' | 'height' | 'mppX' | 'tileSize' | 'quality'>): void {
+  checkInt(problems, 'width', o.width, 64, MAX_SIDE_PX);
+  checkInt(problems, 'height', o.height, 64, MAX_SIDE_PX);
+  if (typeof o.mppX !== 'number' || !(o.mppX >= 0.05 && o.mppX <= 20)) {
+    problems.push(`Expected \`mppX\` to be a number from 0.05 to 20 microns per pixel, received ${describe(o.mppX)}`);
+  }
+  checkInt(problems, 'tileSize', o.tileSize, 64, 2048);
+  if (o.tileSize % 16 !== 0) problems.push(`Expected \`tileSize\` to be a multiple of 16, received ${describe(o.tileSize)}`);
+  checkInt(problems, 'quality', o.quality, 1, 100);
+}
+
 /** Fill in defaults, check every option (all problems reported at once) and freeze. */
 export function normalizeSynthSlideOptions(options: SynthSlideOptions): Readonly<SynthSlideConfig> {
   const merged = { ...SYNTH_DEFAULTS, ...stripUndefined(options) };
   const problems: string[] = [];
   if (typeof merged.path !== 'string' || merged.path === '')
     problems.push(`Expected \`path\` to be a file path, received ${describe(merged.path)}`);
-  checkInt(problems, 'width', merged.width, 64, MAX_SIDE_PX);
-  checkInt(problems, 'height', merged.height, 64, MAX_SIDE_PX);
-  if (typeof merged.mppX !== 'number' || !(merged.mppX >= 0.05 && merged.mppX <= 20)) {
-    problems.push(`Expected \`mppX\` to be a number from 0.05 to 20 microns per pixel, received ${describe(merged.mppX)}`);
-  }
+  checkSlideFields(problems, merged);
   checkOneOf(problems, 'flavour', merged.flavour, ['generic', 'aperio']);
   checkInt(problems, 'seed', merged.seed, 0, 2 ** 32 - 1);
-  checkInt(problems, 'tileSize', merged.tileSize, 64, 2048);
-  if (merged.tileSize % 16 !== 0) problems.push(`Expected \`tileSize\` to be a multiple of 16, received ${describe(merged.tileSize)}`);
-  checkInt(problems, 'quality', merged.quality, 1, 100);
   checkOneOf(problems, 'chromaSubsampling', merged.chromaSubsampling, ['4:2:0', '4:4:4']);
   checkOneOf(problems, 'bigTiff', merged.bigTiff, ['auto', 'always', 'never']);
   checkInt(problems, 'concurrency', merged.concurrency, 1, 64);
@@ -84,6 +89,8 @@ export function normalizeSynthCohortOptions(options: SynthCohortOptions): Readon
   checkInt(problems, 'slides', merged.slides, 1, 10_000);
   checkOneOf(problems, 'flavour', merged.flavour, ['mixed', 'generic', 'aperio']);
   checkInt(problems, 'seed', merged.seed, 0, 2 ** 32 - 1);
+  checkSlideFields(problems, merged);
+  checkInt(problems, 'concurrency', merged.concurrency, 1, 64);
   throwIfAny(problems);
   return Object.freeze({
     outDir: options.outDir,

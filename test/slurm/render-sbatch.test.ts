@@ -101,6 +101,6 @@ describe('renderSbatch', () => {
         setup: '',
         logDir: '/',
       }),
-    ).toThrowError(/#SBATCH --partition value `gpu \$\(x\)` contains whitespace/);
+    ).toThrowError(/Expected `--partition` to be one word without whitespace.*received `gpu \$\(x\)`/);
   });
 });

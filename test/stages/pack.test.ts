@@ -181,6 +181,6 @@ describe('wsi-hpc pack', () => {
   test('an unknown codec is refused at plan time with the allowed ones', async () => {
     const r = await cli(['plan', slides, '--out', join(tmp.dir, 'lzf'), '--compression', 'lzf']);
     expect(r.exitCode).toBe(2);
-    expect(String(r.stderr)).toContain('Expected `compression` to be none, gzip or gzip:LEVEL with LEVEL 1-9, received `lzf`');
+    expect(String(r.stderr)).toContain('Expected `--compression` to be none, gzip or gzip:LEVEL with LEVEL 1-9, received `lzf`');
   });
 });

@@ -173,7 +173,7 @@ describe('plan options and errors', () => {
   test('an invalid option value is exit 2 with the expected message', async () => {
     const r = await cli(['plan', slidesDir, '--out', join(tmp.dir, 'bad'), '--stride', '0']);
     expect(r.exitCode).toBe(2);
-    expect(String(r.stderr)).toContain('Expected `stridePx` to be a positive integer, received `0` (number)');
+    expect(String(r.stderr)).toContain('Expected `--stride` to be a positive integer, received `0` (number)');
   });
 
   test('--level reads patches at a pyramid level and scales the footprint', async () => {

@@ -9,7 +9,7 @@ describe('study configurations', () => {
   });
   test.each([
     ['speed=1,2', 'Unknown study variable `speed`; valid variables are stride, mpp, batch, threads, model'],
-    ['stride=0,224', 'Expected positive numbers for `stride`, received `0,224`'],
+    ['stride=0,224', 'Expected positive integers for `--vary stride`, received `0,224`'],
     ['stride', 'Expected `--vary NAME=V1,V2,...`, received `stride`'],
   ])('%s is refused', (spec, message) => expect(() => parseVary([spec])).toThrowError(message));
 });

@@ -78,6 +78,6 @@ test('the CLI exits 2 with every bad option named', async () => {
   expect(r.exitCode).toBe(2);
   const { error } = JSON.parse(r.stdout) as { error: { code: string; message: string } };
   expect(error.code).toBe('INVALID_OPTION');
-  expect(error.message).toContain('Expected `width` to be an integer from 64 to 1000000, received `10` (number)');
-  expect(error.message).toContain('Expected `quality` to be an integer from 1 to 100, received `0` (number)');
+  expect(error.message).toContain('Expected `--width` to be an integer from 64 to 1000000, received `10` (number)');
+  expect(error.message).toContain('Expected `--quality` to be an integer from 1 to 100, received `0` (number)');
 });

@@ -21,6 +21,8 @@ const inspectCommand: CommandModule<object, InspectArgs> = {
       const { inspectModel, readModelBytes, readModelCard } = await import('../../model/index.js');
       const bytes = await readModelBytes(argv.model);
       const card = await readModelCard(argv.model, argv.card).catch((err) => {
+        // A card named with --card must be read, as `infer` requires; a missing card beside the model is only noted.
+        if (argv.card !== undefined) throw err;
         process.stderr.write(`warning: ${(err as Error).message}\n`);
         return null;
       });

@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
 import { estimateCost, strideConcern, type PlanSlide } from '../../plan/index.js';
-import { GRID_DEFAULTS, GRID_LIMITS } from '../../grid/index.js';
+import { GRID_DEFAULTS, GRID_LIMITS, normalizeGridOptions } from '../../grid/index.js';
 import { TISSUE_DEFAULTS } from '../../tissue/index.js';
 import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
@@ -134,6 +134,15 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           'Add --stain-norm macenko, or leave out --stain-target',
         );
       const { runPlan } = await import('../../stages/plan/index.js');
+      const grid = {
+        patchSizePx: argv['patch-size'],
+        targetMpp: argv.mpp,
+        level: argv.level,
+        stridePx: argv.stride,
+        minTissue: argv['min-tissue'],
+      };
+      // Grid options are refused before the stride warning below (`--stride 1.5` is an error, not a concern).
+      normalizeGridOptions(grid);
       // A tiny stride is known before any slide is read: say so now, since laying its grids takes long.
       const strideWarning = strideConcern(argv['patch-size'], argv.stride ?? argv['patch-size']);
       if (strideWarning) warn(strideWarning.message);
@@ -144,13 +153,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       const result = await runPlan({
         inputs: argv.slides,
         out: argv.out,
-        grid: {
-          patchSizePx: argv['patch-size'],
-          targetMpp: argv.mpp,
-          level: argv.level,
-          stridePx: argv.stride,
-          minTissue: argv['min-tissue'],
-        },
+        grid,
         tissue: {
           maskMpp: argv['mask-mpp'],
           rejectInk: argv['reject-ink'],
@@ -180,6 +183,16 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       // Before anything costs hours: shards larger than the free space, implausible patch counts or stride.
       const concerns = await planConcernsFor(plan, argv.out);
       for (const c of concerns) if (c.kind !== 'stride') warn(`${c.message}; \`wsi-hpc submit\` refuses this plan without --force`);
+      for (const s of plan.slides) {
+        const g = s.grid;
+        if (s.status !== 'planned' || !g || g.count > 0 || !s.info) continue;
+        // A patch larger than the slide (`--mpp 1e12`) or a threshold no patch meets: say so instead of a silent 0.
+        const why =
+          g.footprintLevel0 > Math.min(s.info.width, s.info.height)
+            ? `a patch covers ${g.footprintLevel0} px of level 0, more than the ${s.info.width}x${s.info.height} slide; lower --mpp or --patch-size`
+            : 'no patch has enough tissue; check --min-tissue, the tissue mask or --masks';
+        warn(`${s.name}: 0 patches planned: ${why}`);
+      }
       const failed = plan.slides.filter((s) => s.status === 'failed');
       if (argv.json) {
         printJson({

@@ -1,5 +1,8 @@
 // `wsi-hpc report RUN`: thin handler over renderReport; prints the page's path.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { OptionError } from '../../errors.js';
 import { log, printJson, reportError, type OutputFlags } from '../output.js';
 
 interface ReportArgs extends OutputFlags {
@@ -18,6 +21,12 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .example('$0 report run1 --out /tmp/run1.html --json', 'Elsewhere; print {path, bytes, slides, ...}'),
   handler: async (argv) => {
     try {
+      const outStat = argv.out === undefined ? null : await stat(argv.out).catch(() => null);
+      if (argv.out !== undefined && outStat?.isDirectory())
+        throw new OptionError(
+          `Expected \`--out\` to be the path of an HTML file, received \`${argv.out}\`, a folder`,
+          `Give a file name, e.g. --out ${join(argv.out, 'report.html')}`,
+        );
       const { renderReport } = await import('../../report/index.js');
       const result = await renderReport(argv.run, { out: argv.out });
       if (argv.json) printJson(result);

@@ -3,7 +3,15 @@
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
 import { log, printJson, reportError, warn } from '../output.js';
-import { printSubmitResult, submitOptions, toSubmitOptions, validateStageOptions, type SubmitArgs } from './submit.js';
+import {
+  printSubmitResult,
+  reportTestOnlyRefusals,
+  submitOptions,
+  toSubmitOptions,
+  validateStageOptions,
+  validateSubmitValues,
+  type SubmitArgs,
+} from './submit.js';
 
 interface RunArgs extends SubmitArgs {
   executor: 'local' | 'slurm';
@@ -42,6 +50,7 @@ async function runSlurm(argv: RunArgs): Promise<void> {
   // --threads reaches the infer tasks as `infer --threads N` (else they follow $SLURM_CPUS_PER_TASK).
   const inferArgs = [...options.inferArgs, ...(argv.threads === undefined ? [] : ['--threads', String(argv.threads)])];
   const r = await submitRun({ ...options, inferArgs });
+  reportTestOnlyRefusals(r.submissions);
   if (argv.json) return printJson(r);
   printSubmitResult(r);
   if (!r.isDryRun && r.jobsFile) log(argv, `watch with wsi-hpc status ${argv.run} --watch`);
@@ -49,6 +58,7 @@ async function runSlurm(argv: RunArgs): Promise<void> {
 
 async function runHere(argv: RunArgs): Promise<void> {
   validateStageOptions(argv);
+  validateSubmitValues(argv);
   const stages = argv.stages ? [argv.stages] : undefined;
   if (argv['dry-run']) {
     const { planLocalRun } = await import('../../executor/index.js');

@@ -17,6 +17,15 @@ interface StatusArgs extends OutputFlags {
 /** Polling of `status --watch`, seconds. */
 export const WATCH_DEFAULTS = Object.freeze({ intervalS: 5, maxIntervalS: 60 });
 
+// setTimeout fires at once past 2^31-1 ms (about 24.8 days): a longer interval would poll sacct in a busy loop.
+const MAX_WATCH_S = Math.floor((2 ** 31 - 1) / 1000);
+
+function watchSeconds(flag: string, v: number): number {
+  expectPositiveNumber(flag, v);
+  if (v > MAX_WATCH_S) throw new OptionError(`Expected \`${flag}\` to be at most ${MAX_WATCH_S} seconds (24 days), received \`${v}\``);
+  return v;
+}
+
 export const statusCommand: CommandModule<object, StatusArgs> = {
   command: 'status <run>',
   describe: 'Per stage and task: queued, running, done or failed, with exit codes and log paths',
@@ -39,8 +48,8 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       const given = (['interval', 'max-interval'] as const).filter((k) => argv[k] !== undefined);
       if (given.length && !argv.watch)
         throw new OptionError(`\`--${given[0]}\` applies to \`--watch\``, `Add --watch, or leave out --${given[0]}`);
-      const maxInterval = expectPositiveNumber('--max-interval', argv['max-interval'] ?? WATCH_DEFAULTS.maxIntervalS);
-      let interval = expectPositiveNumber('--interval', argv.interval ?? WATCH_DEFAULTS.intervalS);
+      const maxInterval = watchSeconds('--max-interval', argv['max-interval'] ?? WATCH_DEFAULTS.maxIntervalS);
+      let interval = watchSeconds('--interval', argv.interval ?? WATCH_DEFAULTS.intervalS);
       const { runStatus } = await import('../../executor/index.js');
       const progress = argv.watch && shouldShowProgress(argv) ? createProgress('tasks done') : null;
       let s = await runStatus(argv.run);

@@ -3,6 +3,9 @@ import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import type { ResubmitResult, SubmitResult } from '../../executor/index.js';
 import { OptionError } from '../../errors.js';
+import { normalizeResources, normalizeStages } from '../../executor/options.js';
+import { validateDirectiveValue } from '../../slurm/quote.js';
+import { expectPositiveInt } from '../../util/is.js';
 import { printJson, reportError, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
 
@@ -77,6 +80,8 @@ const STAGE_OPTIONS = {
 
 export function validateStageOptions(a: Partial<Record<keyof typeof STAGE_OPTIONS | 'stages', unknown>>): void {
   if (a.stages === undefined) return;
+  // An unknown stage is the error to report, not the options it would leave out.
+  normalizeStages([String(a.stages)]);
   const stages = String(a.stages)
     .split(',')
     .map((s) => s.trim());
@@ -89,14 +94,57 @@ export function validateStageOptions(a: Partial<Record<keyof typeof STAGE_OPTION
   }
 }
 
+/** Counts every stage can be given, checked under the flag the user typed (`--pack-cpus`, not `cpusPerTask`). */
+const POSITIVE_INTS = [
+  'batch-size',
+  'threads',
+  'cpus-per-task',
+  'pack-cpus',
+  'infer-cpus',
+  'throttle',
+  'max-array-size',
+  'max-job-count',
+] as const;
+const NON_NEGATIVE_INTS = ['gpus', 'infer-gpus'] as const;
+const DIRECTIVES = ['partition', 'account', 'qos', 'constraint'] as const;
+
+/** The values submit, resubmit and run check before anything is read or submitted; numbers keep their flag names. */
+export function validateSubmitValues(a: Partial<SubmitArgs> & { threads?: number }): void {
+  for (const k of POSITIVE_INTS) if (a[k] !== undefined) expectPositiveInt(`--${k}`, a[k]);
+  for (const k of NON_NEGATIVE_INTS) {
+    const v = a[k];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0))
+      throw new OptionError(`Expected \`--${k}\` to be a non-negative integer, received \`${v}\` (number)`);
+  }
+  for (const k of DIRECTIVES) if (a[k] !== undefined) validateDirectiveValue(k, a[k]);
+  // --mem-gb and --time as the executor checks them (resubmit reads the run first); errors name the flags.
+  normalizeResources('pack', { memGb: a['mem-gb'], time: a.time });
+}
+
+// `--setup @FILE`: the file's text, or an error naming the option and the file.
+async function readSetup(setup: string | undefined): Promise<string | undefined> {
+  if (!setup?.startsWith('@')) return setup;
+  const file = setup.slice(1);
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new OptionError(
+      `\`--setup @${file}\`: cannot read ${file} (${why})`,
+      'Give --setup a readable file after @, or the snippet itself',
+    );
+  }
+}
+
 export async function toSubmitOptions(a: SubmitArgs) {
   validateStageOptions(a);
+  validateSubmitValues(a);
   if (a['dry-run'] && a['test-only'])
     throw new OptionError(
       '`--dry-run` and `--test-only` exclude each other',
       'Use --dry-run to print the scripts, --test-only to ask sbatch',
     );
-  const setup = a.setup?.startsWith('@') ? await readFile(a.setup.slice(1), 'utf8') : a.setup;
+  const setup = await readSetup(a.setup);
   return {
     run: a.run,
     model: a.model,
@@ -118,8 +166,18 @@ export async function toSubmitOptions(a: SubmitArgs) {
     isDryRun: a['dry-run'],
     isTestOnly: a['test-only'],
     isForced: a.force,
-    inferArgs: a['batch-size'] ? ['--batch-size', String(a['batch-size'])] : [],
+    inferArgs: a['batch-size'] === undefined ? [] : ['--batch-size', String(a['batch-size'])],
   };
+}
+
+/** `--test-only`: exit 1 and say so when sbatch would refuse a job (its reason is in the table and --json). */
+export function reportTestOnlyRefusals(jobs: ReadonlyArray<{ stage: string; isTestOnlyRefused?: boolean }>): void {
+  const refused = jobs.filter((j) => j.isTestOnlyRefused);
+  if (!refused.length) return;
+  process.stderr.write(
+    `error: sbatch --test-only refused ${refused.length} job(s) (${[...new Set(refused.map((j) => j.stage))].join(', ')}); see the test-only column for why\n`,
+  );
+  process.exitCode ??= 1;
 }
 
 /** Scripts and sbatch lines of a dry run, then one row per job. Shared by `submit` and `run --executor slurm`. */
@@ -182,6 +240,7 @@ export const submitCommand: CommandModule<object, SubmitArgs> = {
       const r = await submitRun(await toSubmitOptions(argv));
       if (argv.json) printJson(r);
       else printSubmitResult(r);
+      reportTestOnlyRefusals(r.submissions);
     } catch (err) {
       reportError(argv, err);
     }
@@ -201,6 +260,7 @@ export const resubmitCommand: CommandModule<object, SubmitArgs> = {
       const r = await resubmitRun(await toSubmitOptions(argv));
       if (argv.json) printJson(r);
       else printResubmitResult(r);
+      reportTestOnlyRefusals(r.jobs);
     } catch (err) {
       reportError(argv, err);
     }

@@ -93,6 +93,14 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   if (params.tissue.userMaskMode === 'replace' && !params.masksDir) {
     throw new OptionError('`--mask-mode replace` needs `--masks DIR` with one mask per slide');
   }
+  // A misspelt masks folder would otherwise plan every slide without its mask, with exit 0.
+  const masksStat = params.masksDir ? await stat(params.masksDir).catch(() => null) : null;
+  if (params.masksDir && !masksStat?.isDirectory()) {
+    throw new OptionError(
+      `Expected \`--masks\` to be a folder of masks, received \`${options.masksDir}\` (${masksStat ? 'not a folder' : 'no such folder'})`,
+      'Give the folder that holds <slide-stem>.xml|.geojson|.png masks',
+    );
+  }
   const concurrency = expectPositiveInt('concurrency', options.concurrency ?? PLAN_DEFAULTS.concurrency);
   const isDryRun = options.isDryRun ?? false;
   const maxGridPatches = expectPositiveInt('maxGridPatches', options.maxGridPatches ?? GRID_LIMITS.maxPatchesPerSlide);
