@@ -56,6 +56,8 @@ export interface Evaluation {
   froc: FrocResult & { maskDownsample: number; dilationUm: number; itcMajorAxisUm: number };
   groups: AnnotationGroups;
   incompleteShards: IncompleteShard[];
+  /** Slides that failed planning: not scored (only with isPartial). */
+  failedSlides: Array<{ name: string; reason: string }>;
   warnings: string[];
   slides: SlideEvaluation[];
 }
@@ -85,12 +87,28 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
       },
     );
   }
+  // A slide that failed planning has no patches at all: scoring the others silently would be a smaller cohort.
+  const failedSlides = plan.slides
+    .filter((s) => s.status !== 'planned')
+    .map((s) => ({ name: s.name, reason: s.error ? `${s.error.code}: ${s.error.message}` : s.status }));
+  const failedList = failedSlides.map((f) => `${f.name} (${f.reason})`).join('; ');
+  if (failedSlides.length > 0 && !o.isPartial) {
+    throw new WsiHpcError(
+      'RUN_INCOMPLETE',
+      `${o.run}: ${failedSlides.length} of ${plan.slides.length} slide(s) failed planning: ${failedList}`,
+      {
+        file: paths.root,
+        hint: `Fix or remove them and plan again (wsi-hpc plan ... --out ${o.run}), or pass --partial to score only the planned slides`,
+      },
+    );
+  }
   const incompleteSlides = new Set(incompleteShards.flatMap((s) => s.slides));
   const warnings: string[] = [];
   const warn = (m: string) => {
     warnings.push(m);
     o.onWarning?.(m);
   };
+  if (failedSlides.length > 0) warn(`--partial: ${failedSlides.length} slide(s) failed planning and are not scored: ${failedList}`);
   const allScores: number[] = [];
   const allLabels: number[] = [];
   const slides: SlideEvaluation[] = [];
@@ -168,6 +186,7 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
     },
     groups,
     incompleteShards,
+    failedSlides,
     warnings,
     slides,
   };

@@ -5,6 +5,7 @@ import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { writeTinyModel } from '../fixtures/models.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let slides: string;
@@ -45,3 +46,24 @@ test.each([
   },
   60_000,
 );
+
+test('evaluate refuses a run where a slide failed planning (RUN_INCOMPLETE naming it) unless --partial, which warns', async () => {
+  const broken = join(tmp.dir, 'slide-009.tif');
+  execFileSync('sh', ['-c', 'head -c 50000 "$1" > "$2"', 'sh', join(slides, 'slide-001.tif'), broken]);
+  const run = join(tmp.dir, 'run-failed-slide');
+  expect((await cli(['plan', slides, broken, '--out', run, '-q'])).exitCode).toBe(1);
+  const model = await writeTinyModel(tmp.dir);
+  expect((await cli(['run', run, '--model', model, '-q'])).exitCode).toBe(0);
+  const annotations = join(slides, 'annotations');
+  const r = await cli(['evaluate', run, '--annotations', annotations, '--json']);
+  expect(r.exitCode).toBe(1);
+  const err = parseJson(r).error;
+  expect(err.code).toBe('RUN_INCOMPLETE');
+  expect(err.message).toContain(`${run}: 1 of 3 slide(s) failed planning: slide-009.tif (SLIDE_TRUNCATED: ${broken}: `);
+  const p = await cli(['evaluate', run, '--annotations', annotations, '--partial', '--json']);
+  expect(p.exitCode).toBe(0);
+  const e = parseJson(p);
+  expect(e.failedSlides.map((f: { name: string }) => f.name)).toEqual(['slide-009.tif']);
+  expect(e.slides).toHaveLength(2);
+  expect(String(p.stderr)).toContain('--partial: 1 slide(s) failed planning and are not scored: slide-009.tif');
+}, 120_000);
