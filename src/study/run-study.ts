@@ -144,6 +144,13 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const slides = discovery.slides.slice(0, sample);
   if (!slides.length) throw new WsiHpcError('INVALID_OPTION', 'No slides to study');
   const groups = normalizeAnnotationGroups(o.groups);
+  // Scoring needs the annotations: a wrong folder fails now, not after the first configuration ran.
+  if (!(await stat(resolve(o.annotations)).catch(() => null))?.isDirectory()) {
+    throw new WsiHpcError('INVALID_OPTION', `Expected \`--annotations\` to be a folder of annotations, received \`${o.annotations}\``, {
+      file: resolve(o.annotations),
+      hint: 'Give the folder holding <slide stem>.xml or .geojson files',
+    });
+  }
   // Before any configuration plans: a model infer would refuse fails the study now, not after plan and pack.
   await validateStudyModels(studyModels(configs, o.model));
   const table: StudyRow[] = [];

@@ -68,6 +68,18 @@ describe('plan', () => {
     expect(await exists(out)).toBe(false);
   });
 
+  // Was: exit 0, the groups ignored (they select polygons of --masks files only).
+  test.each([
+    [['--tumour-groups', '_0'], '`--tumour-groups` applies to `--masks`'],
+    [['--exclude-groups', '_5'], '`--exclude-groups` applies to `--masks`'],
+  ])('%j without --masks is refused', async (args, message) => {
+    const out = join(tmp.dir, `plan-groups-${args[1]}`);
+    const r = await cli(['plan', slides, '--out', out, ...args]);
+    expectRefused(r, message);
+    expect(String(r.stderr)).toContain(`hint: Add --masks DIR, or leave out ${args[0]}`);
+    expect(await exists(out)).toBe(false);
+  });
+
   test('--masks naming a file, not a folder, is refused', async () => {
     const out = join(tmp.dir, 'plan-masks-file');
     const r = await cli(['plan', slides, '--out', out, '--masks', model]);
@@ -145,6 +157,16 @@ describe('study', () => {
     const out = join(tmp.dir, `study-${args.join('_').replace(/\W+/g, '-')}`);
     const r = await cli(['study', slides, '--annotations', join(slides, 'annotations'), '--model', model, '--out', out, ...args]);
     expectRefused(r, message);
+    expect(String(r.stderr)).not.toContain('configuration');
+    expect(await exists(out)).toBe(false);
+  });
+
+  // Was: the study folder created and the first configuration planned before evaluate refused the folder.
+  test('a missing --annotations folder is refused before the first configuration', async () => {
+    const out = join(tmp.dir, 'study-no-annotations');
+    const missing = join(tmp.dir, 'no-annotations');
+    const r = await cli(['study', slides, '--annotations', missing, '--model', model, '--out', out]);
+    expectRefused(r, `Expected \`--annotations\` to be a folder of annotations, received \`${missing}\``);
     expect(String(r.stderr)).not.toContain('configuration');
     expect(await exists(out)).toBe(false);
   });

@@ -7,6 +7,7 @@ import { TISSUE_DEFAULTS } from '../../tissue/index.js';
 import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
 import { type AnnotationGroupArgs, annotationGroupsFrom, withAnnotationGroupOptions } from '../annotation-group-options.js';
+import { ANNOTATION_GROUP_DEFAULTS } from '../../geometry/annotation-group-defaults.js';
 import { createProgress } from '../progress.js';
 import { SHARD_DEFAULTS, parseSize } from '../../shard/index.js';
 import { PACK_DEFAULTS } from '../../stages/plan/pack-params.js';
@@ -132,6 +133,13 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         throw new OptionError(
           '`--stain-target` applies to `--stain-norm macenko`',
           'Add --stain-norm macenko, or leave out --stain-target',
+        );
+      // Groups select polygons of --masks files; without masks a changed list would be ignored.
+      const groupFlags = (['tumour', 'exclude'] as const).filter((k) => argv[`${k}-groups`] !== ANNOTATION_GROUP_DEFAULTS[k].join(','));
+      if (groupFlags.length && argv.masks === undefined)
+        throw new OptionError(
+          `\`--${groupFlags[0]}-groups\` applies to \`--masks\``,
+          `Add --masks DIR, or leave out --${groupFlags[0]}-groups`,
         );
       const { runPlan } = await import('../../stages/plan/index.js');
       const grid = {
