@@ -158,6 +158,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   for (const cfg of configs) {
     o.onLog?.(`study: configuration ${cfg.name} on ${slides.length} slide(s)`);
     const r = await studyConfig(cfg, slides, o, groups, join(out, 'configs', cfg.name));
+    if (r.row.patchesPerSlide === 0)
+      o.onWarning?.(`study: ${cfg.name} planned 0 patches on the sample: it has no accuracy, and its cost is that of reading nothing`);
     if (r.row.reused) o.onLog?.(`study: ${cfg.name}: complete run found, reusing its timings measured ${r.row.measuredAt}`);
     const x = extrapolate(r.row.coreSecondsPerSlide, r.row.wallSecondsPerSlide, cluster);
     table.push({ ...r.row, cohortCoreHours: x.coreHours, cohortWallHours: x.wallHours });

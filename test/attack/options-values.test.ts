@@ -171,6 +171,26 @@ describe('study', () => {
     expect(await exists(out)).toBe(false);
   });
 
+  // Was: a row of 0 patches, cost 0.0 core-hours and exit 0 without a word: the "cheapest" configuration.
+  test('a configuration that plans 0 patches (--vary mpp=1e12) is named in a warning', async () => {
+    const out = join(tmp.dir, 'study-zero');
+    const r = await cli([
+      'study',
+      slides,
+      '--annotations',
+      join(slides, 'annotations'),
+      '--model',
+      model,
+      '--out',
+      out,
+      '--vary',
+      'mpp=1e12',
+      '-q',
+    ]);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(String(r.stderr)).toContain('warning: study: mpp-1e12 planned 0 patches on the sample: it has no accuracy');
+  });
+
   test('two models with the same file name are refused (they would share a configuration folder)', async () => {
     const other = join(tmp.dir, 'other');
     await mkdir(other, { recursive: true });
