@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'FS_READ_ONLY'
   | 'FS_NO_SPACE'
   | 'FS_PERMISSION'
+  | 'FS_NOT_A_FOLDER'
   | 'RESOURCE_LIMIT'
   | 'GRID_TOO_LARGE'
   | 'UNSAFE_PATH';

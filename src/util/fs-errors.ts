@@ -33,6 +33,17 @@ const BY_ERRNO: Record<string, Mapping> = {
     problem: 'permission denied',
     hint: (dir) => `Check the owner and mode of ${dir} (\`ls -ld ${dir}\`) and make it writable for this user (\`chmod u+w\`). ${KEEP}`,
   },
+  // mkdir of a run-folder path where a file stands (EEXIST is mapped for mkdir only), or a file in its path.
+  EEXIST: {
+    code: 'FS_NOT_A_FOLDER',
+    problem: 'a file stands where a folder is expected',
+    hint: (dir) => `Move or remove that file (the run keeps its files in folders of that name under ${dir}). ${KEEP}`,
+  },
+  ENOTDIR: {
+    code: 'FS_NOT_A_FOLDER',
+    problem: 'a part of the path is a file, not a folder',
+    hint: (dir) => `Move or remove the file that stands in the path under ${dir}. ${KEEP}`,
+  },
   EPERM: {
     code: 'FS_PERMISSION',
     problem: 'operation not permitted',
@@ -77,7 +88,8 @@ export function describeFsError(err: unknown, path?: string, action?: string): W
   if (typeof err !== 'object' || err === null) return null;
   const e = realMkdirCause(err as NodeJS.ErrnoException) as NodeJS.ErrnoException & { dest?: string };
   const errno = errnoCode(e);
-  const mapping = errno ? BY_ERRNO[errno] : undefined;
+  // EEXIST from open(wx) or rename is the caller's to handle (locks); only mkdir's means a file is in the way.
+  const mapping = errno && !(errno === 'EEXIST' && e.syscall !== 'mkdir') ? BY_ERRNO[errno] : undefined;
   if (!errno || !mapping) return null;
   const given = path ?? e.path ?? e.dest;
   const file = given ? resolve(given) : 'a file of the run';

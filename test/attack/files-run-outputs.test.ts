@@ -2,7 +2,7 @@
 // and annotation entries that are a directory, a FIFO or /dev/zero. Each is exit 1 with a message naming
 // the file, never a score over fewer patches with exit 0, a hang or "(internal error: please report)".
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, readdir, rename, symlink, truncate } from 'node:fs/promises';
+import { cp, mkdir, readdir, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
@@ -106,4 +106,20 @@ test('grid files swapped between slides after inference: merge and evaluate refu
     expect(err.code).toBe('PLAN_INVALID');
     expect(err.message).toMatch(/grids\/slide-00[13]-[0-9a-f]{8}\.grid: grid file changed since planning \(checksum mismatch\)$/);
   }
+});
+
+test.each([
+  ['markers/infer', 'infer'],
+  ['heatmaps', 'merge'],
+])('a file where the run folder %s should be: %s exits 1 with FS_NOT_A_FOLDER naming it, not an internal error', async (folder, stage) => {
+  const run = await copyRun();
+  await rm(join(run, folder), { recursive: true });
+  if (stage === 'infer') await rm(join(run, 'predictions'), { recursive: true });
+  await writeFile(join(run, folder), 'x');
+  const r = await cli([stage, run, ...(stage === 'infer' ? ['--model', join(tmp.dir, 'tiny-nchw-224.onnx')] : []), '--json']);
+  expect(r.exitCode).toBe(1);
+  const err = parseJson(r).error;
+  expect(err.code).toBe('FS_NOT_A_FOLDER');
+  expect(err.message).toContain(`Could not write ${join(run, folder)}`);
+  expect(err.message).toContain('a file stands where a folder is expected (mkdir, EEXIST)');
 });
