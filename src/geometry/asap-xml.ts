@@ -55,7 +55,12 @@ function toPolygon(annotation: AsapAnnotation, index: number): Polygon {
   const ring: Point[] = ordered.map((c) => [parseNumber(c.X), parseNumber(c.Y)]);
   const label = annotation.Name ?? `#${index}`;
   if (ring.length < 3 || ring.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) {
-    throw new WsiHpcError('MASK_INVALID', `ASAP annotation "${label}" needs at least 3 numeric coordinates, found ${ring.length}`);
+    const numeric = ring.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)).length;
+    const bad = ring.length - numeric;
+    throw new WsiHpcError(
+      'MASK_INVALID',
+      `ASAP annotation "${label}" needs at least 3 numeric coordinates, found ${ring.length}${bad > 0 ? ` of which ${bad} not finite numbers (X/Y must be numbers such as 1234.5)` : ''}`,
+    );
   }
   const polygon: Polygon = { rings: [ring] };
   if (annotation.Name !== undefined) polygon.name = annotation.Name;

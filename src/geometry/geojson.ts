@@ -34,12 +34,15 @@ function collect(node: GeoJsonObject, meta: Pick<Polygon, 'name' | 'group'>, out
   if (node === null || typeof node !== 'object') throw invalid(`expected a GeoJSON object, received ${JSON.stringify(node)}`);
   switch (node.type) {
     case 'FeatureCollection':
+      if (node.features !== undefined && !Array.isArray(node.features)) throw invalid('FeatureCollection "features" must be an array');
       for (const feature of node.features ?? []) collect(feature, {}, out);
       return;
     case 'Feature':
       if (node.geometry) collect(node.geometry, featureMeta(node), out);
       return;
     case 'GeometryCollection':
+      if (node.geometries !== undefined && !Array.isArray(node.geometries))
+        throw invalid('GeometryCollection "geometries" must be an array');
       for (const geometry of node.geometries ?? []) collect(geometry, meta, out);
       return;
     case 'Polygon':
