@@ -142,6 +142,12 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
       );
     }
     const mask = evaluationMaskForSlide(ann.set, width, height, mpp);
+    // An annotation file that marks no tumour on its slide (polygons outside it, none at all) is likely a mistake.
+    if (ann.file && (mask?.count ?? 0) === 0 && !labels.includes(1)) {
+      warn(
+        `${ann.file}: no tumour area inside the slide (${width}x${height} level-0 px), so ${s.name} counts as normal; check that the polygons use level-0 pixel coordinates and the tumour groups (${groups.tumour.join(',')})`,
+      );
+    }
     const heatmap = buildHeatmap({
       width,
       height,

@@ -123,3 +123,28 @@ test.each([
   expect(err.message).toContain(`Could not write ${join(run, folder)}`);
   expect(err.message).toContain('a file stands where a folder is expected (mkdir, EEXIST)');
 });
+
+test('evaluate warns when an annotation file marks no tumour inside its slide (polygons off the slide) instead of a silent normal slide', async () => {
+  const dir = join(tmp.dir, `ann-${n++}`);
+  await cp(annotations, dir, { recursive: true });
+  const file = join(dir, 'slide-003.xml');
+  const off = [
+    [-500, -500],
+    [-100, -500],
+    [-100, -100],
+  ]
+    .map(([x, y], i) => `<Coordinate Order="${i}" X="${x}" Y="${y}"/>`)
+    .join('');
+  await writeFile(
+    file,
+    `<?xml version="1.0"?><ASAP_Annotations><Annotations><Annotation Name="T" Type="Polygon" PartOfGroup="_0"><Coordinates>${off}</Coordinates></Annotation></Annotations></ASAP_Annotations>`,
+  );
+  const r = await cli(['evaluate', base, '--annotations', dir, '--json']);
+  expect(r.exitCode).toBe(0);
+  const e = parseJson(r);
+  expect(e.warnings).toContain(
+    `${file}: no tumour area inside the slide (3000x2500 level-0 px), so slide-003.tif counts as normal; check that the polygons use level-0 pixel coordinates and the tumour groups (_0,_1,Tumor,metastases)`,
+  );
+  // The untouched annotation of slide-001 gives no such warning.
+  expect(e.warnings.some((w: string) => w.includes('slide-001'))).toBe(false);
+});
