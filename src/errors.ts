@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'FS_NO_SPACE'
   | 'FS_PERMISSION'
   | 'FS_NOT_A_FOLDER'
+  | 'FS_NOT_A_FILE'
   | 'RESOURCE_LIMIT'
   | 'GRID_TOO_LARGE'
   | 'UNSAFE_PATH';

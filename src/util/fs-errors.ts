@@ -44,6 +44,12 @@ const BY_ERRNO: Record<string, Mapping> = {
     problem: 'a part of the path is a file, not a folder',
     hint: (dir) => `Move or remove the file that stands in the path under ${dir}. ${KEEP}`,
   },
+  // A folder where a run file (marker, shard, scores.csv) should be, e.g. made by hand.
+  EISDIR: {
+    code: 'FS_NOT_A_FILE',
+    problem: 'a folder stands where a file is expected',
+    hint: (dir) => `Move or remove that folder from ${dir}. ${KEEP}`,
+  },
   EPERM: {
     code: 'FS_PERMISSION',
     problem: 'operation not permitted',
@@ -96,7 +102,7 @@ export function describeFsError(err: unknown, path?: string, action?: string): W
   let dir = given ? dirname(file) : resolve('.');
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   const syscall = e.syscall ? `${e.syscall}, ` : '';
-  const verb = action ?? (mapping.code === 'FS_PERMISSION' ? 'access' : 'write');
+  const verb = action ?? (mapping.code === 'FS_PERMISSION' ? 'access' : mapping.code === 'FS_NOT_A_FILE' ? 'use' : 'write');
   return new WsiHpcError(mapping.code, `Could not ${verb} ${file}: ${mapping.problem} (${syscall}${errno})`, {
     file,
     hint: mapping.hint(dir),

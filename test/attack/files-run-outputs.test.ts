@@ -148,3 +148,17 @@ test('evaluate warns when an annotation file marks no tumour inside its slide (p
   // The untouched annotation of slide-001 gives no such warning.
   expect(e.warnings.some((w: string) => w.includes('slide-001'))).toBe(false);
 });
+
+test('a marker that is a directory fails its shard with FS_NOT_A_FILE naming it (was INTERNAL with a raw EISDIR)', async () => {
+  const run = await copyRun();
+  const marker = join(run, 'markers/pack/shard-00001.json');
+  await rm(marker);
+  await mkdir(marker);
+  const r = await cli(['pack', run, '--json']);
+  expect(r.exitCode).toBe(1);
+  const failed = parseJson(r).shards.filter((s: { status: string }) => s.status === 'failed');
+  expect(failed).toHaveLength(1);
+  expect(failed[0].error.code).toBe('FS_NOT_A_FILE');
+  expect(failed[0].error.message).toContain(`Could not use ${marker}: a folder stands where a file is expected (rename, EISDIR)`);
+  expect(failed[0].error.hint).toContain('Move or remove that folder');
+});
