@@ -2,7 +2,7 @@
 // and annotation entries that are a directory, a FIFO or /dev/zero. Each is exit 1 with a message naming
 // the file, never a score over fewer patches with exit 0, a hang or "(internal error: please report)".
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, readdir, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rename, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
@@ -161,4 +161,20 @@ test('a marker that is a directory fails its shard with FS_NOT_A_FILE naming it 
   expect(failed[0].error.code).toBe('FS_NOT_A_FILE');
   expect(failed[0].error.message).toContain(`Could not use ${marker}: a folder stands where a file is expected (rename, EISDIR)`);
   expect(failed[0].error.hint).toContain('Move or remove that folder');
+});
+
+test('a shard whose pixels were zeroed after pack (same size) fails infer with SHARD_CORRUPT instead of being inferred', async () => {
+  const run = await copyRun();
+  const shard = join(run, 'shards/shard-00001.h5');
+  const { size } = await stat(shard);
+  await truncate(shard, Math.floor(size / 2));
+  await truncate(shard, size);
+  await rm(join(run, 'markers/infer/shard-00001.json'));
+  const model = join(tmp.dir, 'tiny-nchw-224.onnx');
+  const r = await cli(['infer', run, '--model', model, '--json']);
+  expect(r.exitCode).toBe(1);
+  const failed = parseJson(r).shards.filter((s: { status: string }) => s.status === 'failed');
+  expect(failed.map((s: { shard: string }) => s.shard)).toEqual(['shard-00001']);
+  expect(failed[0].error.code).toBe('SHARD_CORRUPT');
+  expect(failed[0].error.message).toBe(`${shard}: patch pixels differ from those pack wrote (checksum mismatch)`);
 });

@@ -13,6 +13,7 @@ import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
 import type { SessionChoice } from '../../runner/session.js';
 import type { Shard } from '../../shard/index.js';
 import { validateProbabilities, validateShardAttrs } from './check-outputs.js';
+import { CONTENT_HASH, contentHasher } from '../../util/hash.js';
 
 export interface InferContext {
   plan: PlanFile;
@@ -167,14 +168,24 @@ async function predictShard(shard: Shard, ctx: InferContext, tmp: string): Promi
       probabilities.set(data, start * classes);
       ctx.onPatches?.(b);
     };
+    // The pixels are hashed as they are read and checked against pack's checksum: a shard whose bytes
+    // changed since packing (same size, so its done marker still looks valid) is not inferred.
+    const hasher = packed.result?.checksumAlgorithm === CONTENT_HASH ? await contentHasher() : null;
     let pending: Promise<void> | null = null;
     for (let start = 0; start < n; start += ctx.batchSize) {
       // Reading the next batch (synchronous HDF5) overlaps the model running the previous one.
       const batch = r.readPatches(start, ctx.batchSize);
+      hasher?.update(batch.pixels);
       if (pending) await pending;
       pending = run(start, batch.pixels);
     }
     if (pending) await pending;
+    if (hasher && hasher.digest() !== packed.result?.checksum) {
+      throw new WsiHpcError('SHARD_CORRUPT', `${shardFile}: patch pixels differ from those pack wrote (checksum mismatch)`, {
+        file: shardFile,
+        hint: `The shard was changed or damaged after packing: delete it and its pack marker, then run \`wsi-hpc pack ${ctx.runRoot}\` again`,
+      });
+    }
     await writePredictions(tmp, {
       probabilities,
       classes,
