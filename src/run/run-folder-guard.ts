@@ -2,10 +2,11 @@
 // folder must be empty or a run folder, so that a run never lands in `/`, a slides folder or someone's data;
 // a finished run is not replaced by a plan of other parameters without --force.
 import { readdir, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { OptionError } from '../errors.js';
 import type { PlanFile } from '../plan/types.js';
 import { hashJson } from '../util/hash.js';
+import { describeNonRegular } from '../util/regular-file.js';
 import { readMarker } from './markers.js';
 import { runPaths, type RunPaths } from './paths.js';
 
@@ -52,7 +53,11 @@ export async function checkRunFolderForPlan(out: string): Promise<void> {
   }
   if (!st.isDirectory()) throw notARunFolder(out, 'it is a file, not a folder');
   const entries = await readdir(out);
-  if (entries.includes('plan.json')) return;
+  if (entries.includes('plan.json')) {
+    const plan = await stat(join(out, 'plan.json'));
+    if (!plan.isFile()) throw notARunFolder(out, `${join(out, 'plan.json')} is ${describeNonRegular(plan)}, not a plan file`);
+    return;
+  }
   const foreign = entries.filter((name) => !name.startsWith('.') && !RUN_ENTRIES.has(name));
   if (foreign.length > 0) {
     const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, ... (${foreign.length} in all)` : '');

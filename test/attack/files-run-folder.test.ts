@@ -112,3 +112,13 @@ test('plan with other parameters into a finished run is refused (exit 2, nothing
   expect((await cli(['plan', slides, '--out', run, '-q'])).exitCode).toBe(0);
   expect((await cli(['plan', slides, '--out', run, '--patch-size', '112', '--force', '-q'])).exitCode).toBe(0);
 }, 60_000);
+
+test('plan into a run folder whose plan.json is a directory names it (exit 2) instead of "a file of the run"', async () => {
+  const run = join(tmp.dir, 'plan-dir');
+  await mkdir(join(run, 'plan.json'), { recursive: true });
+  const r = await cli(['plan', slides, '--out', run, '--json']);
+  expect(r.exitCode).toBe(2);
+  expect(parseJson(r).error.message).toBe(
+    `Expected \`--out\` to be a run folder, received \`${run}\`: ${join(run, 'plan.json')} is a directory, not a plan file`,
+  );
+});
