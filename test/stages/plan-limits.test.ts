@@ -106,7 +106,7 @@ describe('plan refuses an absurd grid before laying it', () => {
     expect(r.exitCode).toBe(2);
     expect(parseJson<{ error: { code: string; message: string } }>(r).error).toMatchObject({
       code: 'INVALID_OPTION',
-      message: expect.stringContaining('maxGridPatches'),
+      message: expect.stringContaining('Expected `--max-grid-patches` to be a positive integer'),
     });
     expect(existsSync(run)).toBe(false);
   });
