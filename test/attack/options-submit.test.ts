@@ -2,11 +2,11 @@
 // (`--pack-cpus`, not `cpusPerTask`) before anything is read or submitted, #SBATCH values that sbatch
 // would split are refused as usage errors, shell text in --setup is written into the script and never
 // run by --dry-run, and `--test-only` exits 1 when sbatch would refuse a job.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli, hashTree, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
-import { lockCluster, requireCluster } from '../fixtures/cluster.js';
+import { cli, hashTree, makeCohort, makeTempDir, parseJson, pathExists } from '../fixtures/index.js';
+import { holdClusterDuringSuite, requireCluster } from '../fixtures/cluster.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -26,11 +26,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => tmp?.cleanup());
 
-const exists = (p: string) =>
-  stat(p).then(
-    () => true,
-    () => false,
-  );
+const exists = pathExists;
 
 const refusals: Array<[string[], string]> = [
   // Was: 0 silently dropped (the default batch used); 1.5 and -1 passed on to every infer task.
@@ -108,11 +104,7 @@ describe('--setup is shell text for the task, never run by a dry run', () => {
 
 describe('submit --test-only on the local cluster', () => {
   const env = requireCluster();
-  let release: (() => void) | undefined;
-  beforeAll(async () => {
-    if (env) release = await lockCluster(850_000);
-  }, 900_000);
-  afterAll(() => release?.());
+  holdClusterDuringSuite(env);
 
   // Was: exit 0, the refusal only in the table's test-only column (and none at all for a --json reader).
   test('a job sbatch would refuse makes --test-only exit 1, naming the stage; nothing is submitted', async () => {

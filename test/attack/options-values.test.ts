@@ -1,10 +1,10 @@
 // Hostile option values on every stage command: each is refused with exit 2 and a message naming the
 // flag the user typed (not the library's field name), before anything is read or written; or, where the
 // value is legal but selects nothing, the result says so.
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli, hashTree, makeCohort, makeTempDir } from '../fixtures/index.js';
+import { cli, hashTree, makeCohort, makeTempDir, pathExists } from '../fixtures/index.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -23,11 +23,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => tmp?.cleanup());
 
-const exists = (p: string) =>
-  stat(p).then(
-    () => true,
-    () => false,
-  );
+const exists = pathExists;
 
 /** Exit 2, the message on stderr, no stack trace (cli() checks) and no warning printed before it. */
 function expectRefused(r: { exitCode?: number; stderr: unknown }, message: string) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ResubmitResult, RunStatus, TaskStatus } from '../../src/executor/index.js';
 import type { PlanFile } from '../../src/plan/index.js';
-import { lockCluster, requireCluster, waitRunFinished } from '../fixtures/cluster.js';
+import { holdClusterDuringSuite, requireCluster, waitRunFinished } from '../fixtures/cluster.js';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
@@ -95,12 +95,7 @@ describe('status after a local run', () => {
 });
 
 describe.runIf(env)('resubmit on the local cluster', () => {
-  let releaseCluster: (() => void) | undefined;
-  // A cluster test file may hold the cluster for minutes: wait for it in a hook of its own.
-  beforeAll(async () => {
-    releaseCluster = await lockCluster(850_000);
-  }, 900_000);
-  afterAll(() => releaseCluster?.());
+  holdClusterDuringSuite(env);
 
   const waitFinished = (run: string, timeoutS = 600) => waitRunFinished(env ?? {}, run, timeoutS);
 

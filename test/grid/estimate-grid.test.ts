@@ -10,6 +10,7 @@ import {
   type GridMask,
   type LevelChoice,
 } from '../../src/grid/index.js';
+import { mask } from './masks.js';
 import { WsiHpcError } from '../../src/errors.js';
 
 const choiceAt = (readSizePx: number, downsample = 1): LevelChoice => ({
@@ -21,12 +22,6 @@ const choiceAt = (readSizePx: number, downsample = 1): LevelChoice => ({
   resampled: false,
   upsampled: false,
 });
-
-function mask(width: number, height: number, scale: number, fill: (x: number, y: number) => number): GridMask {
-  const data = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = fill(x, y);
-  return { width, height, data, scaleX: scale, scaleY: scale };
-}
 
 /** Seeded blobs and specks: several tissue pieces with holes, like a thresholded thumbnail. */
 function blobs(width: number, height: number, scale: number, seed: number): GridMask {

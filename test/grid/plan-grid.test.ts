@@ -1,13 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import {
-  coverage,
-  integralImage,
-  normalizeGridOptions,
-  planGrid,
-  resolveLevel,
-  type GridMask,
-  type LevelChoice,
-} from '../../src/grid/index.js';
+import { coverage, integralImage, normalizeGridOptions, planGrid, resolveLevel, type LevelChoice } from '../../src/grid/index.js';
+import { mask } from './masks.js';
 
 const level0 = (readSizePx: number): LevelChoice => ({
   level: 0,
@@ -18,12 +11,6 @@ const level0 = (readSizePx: number): LevelChoice => ({
   resampled: false,
   upsampled: false,
 });
-
-function mask(width: number, height: number, scale: number, fill: (x: number, y: number) => number): GridMask {
-  const data = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = fill(x, y);
-  return { width, height, data, scaleX: scale, scaleY: scale };
-}
 
 describe('planGrid', () => {
   test.each([

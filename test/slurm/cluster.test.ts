@@ -10,7 +10,7 @@ import { readPredictions } from '../../src/hdf5/index.js';
 import type { RunStatus } from '../../src/executor/index.js';
 import type { PlanFile } from '../../src/plan/index.js';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
-import { lockCluster, requireCluster, waitRunFinished, restartCluster } from '../fixtures/cluster.js';
+import { holdClusterDuringSuite, requireCluster, waitRunFinished, restartCluster } from '../fixtures/cluster.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
 const env = requireCluster();
@@ -25,11 +25,7 @@ const waitFinished = (run: string, timeoutS = 600) => waitRunFinished(env ?? {},
 
 const submitArgs = ['--cpus-per-task', '1', '--mem-gb', '0.5', '--time', '00:10:00'];
 
-let releaseCluster: (() => void) | undefined;
-// The other cluster test file may hold the cluster for minutes: wait for it in a hook of its own.
-beforeAll(async () => {
-  if (env) releaseCluster = await lockCluster(850_000);
-}, 900_000);
+holdClusterDuringSuite(env);
 beforeAll(async () => {
   if (!env) return;
   tmp = await makeTempDir('slurm');
@@ -40,10 +36,7 @@ beforeAll(async () => {
   await rename(join(slides, first), join(slides, `${HOSTILE}.tif`));
   model = await writeTinyModel(tmp.dir);
 }, 300_000);
-afterAll(() => {
-  releaseCluster?.();
-  return tmp?.cleanup();
-});
+afterAll(() => tmp?.cleanup());
 
 describe.runIf(env)('SLURM orchestration on the local cluster', () => {
   test('a run split across arrays (MaxArraySize 8) completes and equals the local executor, hostile names inert', async () => {

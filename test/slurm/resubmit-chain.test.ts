@@ -1,13 +1,12 @@
 // On the real local SLURM cluster (MaxArraySize 8): resubmit chains infer on pack with aftercorr like
 // submit (an infer task whose pack is fine runs in its own job, without waiting), --dry-run and
 // --test-only submit nothing, and status finds the jobs through sacct in a zone west of UTC.
-import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PlanFile } from '../../src/plan/index.js';
-import { lockCluster, requireCluster, waitRunFinished, SLURM_STATE_DIR } from '../fixtures/cluster.js';
-import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { holdClusterDuringSuite, requireCluster, waitRunFinished, SLURM_STATE_DIR } from '../fixtures/cluster.js';
+import { cli, hashTree, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
 const env = requireCluster();
@@ -16,33 +15,15 @@ let model: string;
 const submitArgs = ['--cpus-per-task', '1', '--mem-gb', '0.5', '--time', '00:10:00'];
 const sl = (args: string[], extra: Record<string, string> = {}) => cli(args, { env: { ...(env ?? {}), ...extra } });
 
-async function hashTree(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile())
-      out[relative(dir, join(e.parentPath, e.name))] = createHash('sha256')
-        .update(await readFile(join(e.parentPath, e.name)))
-        .digest('hex');
-  }
-  return out;
-}
-
 const waitFinished = (run: string, timeoutS = 600) => waitRunFinished(env ?? {}, run, timeoutS);
 
-let releaseCluster: (() => void) | undefined;
-// The other cluster test file may hold the cluster for minutes: wait for it in a hook of its own.
-beforeAll(async () => {
-  if (env) releaseCluster = await lockCluster(850_000);
-}, 900_000);
+holdClusterDuringSuite(env);
 beforeAll(async () => {
   if (!env) return;
   tmp = await makeTempDir('resubmit-chain');
   model = await writeTinyModel(tmp.dir);
 }, 120_000);
-afterAll(() => {
-  releaseCluster?.();
-  return tmp?.cleanup();
-});
+afterAll(() => tmp?.cleanup());
 
 interface Job {
   stage: string;
