@@ -9,3 +9,5 @@ export type { GridEstimate } from './estimate-grid.js';
 export { encodeGrid, decodeGrid, decodePlannedGrid, GRID_MAGIC, GRID_FILE_VERSION } from './grid-file.js';
 export type { GridRecords } from './grid-file.js';
 export type { GridOptions, GridConfig, LevelChoice, PatchGrid, GridMask } from './types.js';
+export { groupWindows, positionsPerWindow, windowSidePx, autoWindowPositions, AUTO_WINDOW_SIDE_PX } from './windows.js';
+export type { SlideWindows, WindowGridShape } from './windows.js';

@@ -3,7 +3,7 @@
 import { open } from 'node:fs/promises';
 import { WsiHpcError } from '../errors.js';
 import { loadH5 } from './h5.js';
-import { DATASETS, READABLE_FILTERS, SHARD_LAYOUT_VERSION } from './layout.js';
+import { DATASETS, READABLE_FILTERS, SHARD_LAYOUT_VERSION, WINDOW_LAYOUT_VERSION } from './layout.js';
 
 type H5File = InstanceType<Awaited<ReturnType<typeof loadH5>>['File']>;
 interface H5Dataset {
@@ -49,13 +49,31 @@ export interface ShardBatch {
   pixels: Uint8Array;
 }
 
+/** The tables of a window shard (see WindowShardMeta in layout.ts), read back. */
+export interface WindowTables {
+  positions: number;
+  sidePx: number;
+  coords: Int32Array;
+  slideIndex: Int32Array;
+  mask: Uint8Array;
+  positionWindow: Int32Array;
+  positionOffset: Int32Array;
+}
+
+const asNumber = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
+
 export class ShardReader {
   private constructor(
     private readonly file: H5File,
     readonly path: string,
+    /** Patches (or, in a window shard, kept positions): what infer predicts. */
     readonly count: number,
     readonly patchSizePx: number,
     readonly attrs: Record<string, unknown>,
+    readonly kind: 'patches' | 'windows',
+    /** Pixel units stored: patches, or windows; and their edge in pixels. */
+    readonly units: number,
+    readonly unitSizePx: number,
   ) {}
 
   static async open(path: string): Promise<ShardReader> {
@@ -73,29 +91,53 @@ export class ShardReader {
       file.close();
       throw new WsiHpcError('SHARD_CORRUPT', `${path}: ${msg}`, { file: path, hint });
     };
-    const patches = file.get(DATASETS.patches) as unknown as H5Dataset | null;
-    if (patches?.shape?.length !== 4 || patches.shape[3] !== 3) fail('no /patches dataset of shape [N, H, W, 3]');
+    const windows = file.get(DATASETS.windows) as unknown as H5Dataset | null;
+    const kind = windows ? 'windows' : 'patches';
+    const patches = windows ?? (file.get(DATASETS.patches) as unknown as H5Dataset | null);
+    if (patches?.shape?.length !== 4 || patches.shape[3] !== 3) fail(`no /${kind} dataset of shape [N, H, W, 3]`);
     const p = patches as H5Dataset;
     for (const f of p.filters) {
       if (!READABLE_FILTERS.has(f.id)) {
         fail(
-          `/patches uses HDF5 filter ${f.id} (${f.name || 'unknown'}), which this reader cannot decode (it would read as zeros)`,
+          `/${kind} uses HDF5 filter ${f.id} (${f.name || 'unknown'}), which this reader cannot decode (it would read as zeros)`,
           'Repack without that filter, e.g. h5repack -f NONE in.h5 out.h5, or with gzip: h5repack -f GZIP=4',
         );
       }
     }
     const attrs: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(file.attrs as Record<string, { value: unknown }>)) attrs[k] = v.value;
-    if (attrs.layout_version !== SHARD_LAYOUT_VERSION) {
-      fail(`shard layout version ${String(attrs.layout_version)} is not supported (expected ${SHARD_LAYOUT_VERSION})`);
+    const version = kind === 'windows' ? WINDOW_LAYOUT_VERSION : SHARD_LAYOUT_VERSION;
+    if (attrs.layout_version !== version) {
+      fail(`shard layout version ${String(attrs.layout_version)} is not supported for /${kind} (expected ${version})`);
     }
     const shape = p.shape as number[];
-    return new ShardReader(file, path, shape[0], shape[1], attrs);
+    if (kind === 'patches') return new ShardReader(file, path, shape[0], shape[1], attrs, kind, shape[0], shape[1]);
+    const positions = (file.get(DATASETS.windowIndex) as unknown as H5Dataset | null)?.shape?.[0];
+    const patchSize = asNumber(attrs.patch_size);
+    if (positions === undefined || !Number.isInteger(patchSize) || asNumber(attrs.window_size) !== shape[1]) {
+      fail('window shard without /window_index or with window_size/patch_size attributes that disagree with /windows');
+    }
+    return new ShardReader(file, path, positions as number, patchSize, attrs, kind, shape[0], shape[1]);
   }
 
+  /** Tables of a window shard: window origins, slides and masks, and each kept position's window and offset. */
+  readWindowTables(): WindowTables {
+    const value = (name: string) => (this.file.get(name) as unknown as H5Dataset).value;
+    return {
+      positions: asNumber(this.attrs.window_positions),
+      sidePx: this.unitSizePx,
+      coords: Int32Array.from(value(DATASETS.windowCoords) as BigInt64Array, (x) => Number(x)),
+      slideIndex: value(DATASETS.windowSlideIndex) as Int32Array,
+      mask: value(DATASETS.windowMask) as Uint8Array,
+      positionWindow: value(DATASETS.windowIndex) as Int32Array,
+      positionOffset: value(DATASETS.windowOffset) as Int32Array,
+    };
+  }
+
+  /** Pixel units [start, start + count): patches, or windows in a window shard. */
   readPatches(start: number, count: number): ShardBatch {
-    const end = Math.min(this.count, start + count);
-    const ds = this.file.get(DATASETS.patches) as unknown as H5Dataset;
+    const end = Math.min(this.units, start + count);
+    const ds = this.file.get(this.kind === 'windows' ? DATASETS.windows : DATASETS.patches) as unknown as H5Dataset;
     const pixels = ds.slice([[start, end]]) as Uint8Array;
     return { start, count: end - start, pixels };
   }

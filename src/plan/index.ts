@@ -11,6 +11,7 @@ export type {
   PlanTotals,
   PlanShards,
   PackParams,
+  WindowParams,
 } from './types.js';
 export { readPlan, readPlanIfExists, writePlan, parsePlan, summarizeSlides } from './plan-file.js';
 export { validatePlan, isInsideRun } from './validate-plan.js';

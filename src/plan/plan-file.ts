@@ -15,6 +15,7 @@ export function summarizeSlides(slides: PlanSlide[], shards: Shard[] = []): Plan
     patches: slides.reduce((n, s) => n + (s.grid?.count ?? 0), 0),
     shards: shards.length,
     bytes: shards.reduce((n, s) => n + s.expectedBytes, 0),
+    ...(shards.some((s) => s.windows !== undefined) ? { windows: shards.reduce((n, s) => n + (s.windows ?? 0), 0) } : {}),
   };
 }
 

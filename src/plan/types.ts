@@ -20,6 +20,17 @@ export interface PlanParams {
   pack: PackParams;
   /** Macenko stain normalization applied at inference, or null. */
   stain: StainParams | null;
+  /** Window layout (shards hold k x k-position windows instead of patches), or null for patches. */
+  windows?: WindowParams | null;
+}
+
+export interface WindowParams {
+  /** k: positions per window side. */
+  positions: number;
+  /** Window side at the patch resolution: patch + (k - 1) * stride. */
+  sidePx: number;
+  /** Why this k: `--window-positions` or the planner's choice. */
+  source: 'option' | 'auto';
 }
 
 export interface PackParams {
@@ -33,6 +44,8 @@ export interface PlanShards {
   /** Patches per shard aimed at, and the balance achieved (largest / mean). */
   targetPatches: number;
   maxOverMean: number;
+  /** Window plans: largest shard's bytes / mean. */
+  bytesMaxOverMean?: number;
   list: Shard[];
 }
 
@@ -88,6 +101,8 @@ export interface PlanGrid {
   rows: number;
   isResampled: boolean;
   isUpsampled: boolean;
+  /** Window plans: windows kept on this slide (derived from the grid file and k; see grid/windows.ts). */
+  windows?: { count: number };
 }
 
 export interface PlanSlide {
@@ -116,8 +131,10 @@ export interface PlanTotals {
   failed: number;
   patches: number;
   shards: number;
-  /** Bytes of patch pixels over all shards. */
+  /** Bytes of patch (or window) pixels over all shards. */
   bytes: number;
+  /** Window plans: windows over all shards. */
+  windows?: number;
 }
 
 export interface PlanFile {

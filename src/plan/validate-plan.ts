@@ -37,8 +37,9 @@ class Problems {
   }
 }
 
-// Slides: ids (unique, safe) and the run-relative files they name. Returns grid counts of planned slides by id.
-function checkSlides(slides: unknown[], p: Problems): Map<string, number> {
+// Slides: ids (unique, safe) and the run-relative files they name. Returns grid counts (window plans:
+// window counts) of planned slides by id.
+function checkSlides(slides: unknown[], p: Problems, isWindowPlan: boolean): Map<string, number> {
   const counts = new Map<string, number>();
   const seen = new Set<string>();
   for (const [i, s] of slides.entries()) {
@@ -66,14 +67,24 @@ function checkSlides(slides: unknown[], p: Problems): Map<string, number> {
     for (const k of ['patchSizePx', 'readSizePx', 'stridePx'] as const) {
       if (!(isCount(s.grid[k]) && s.grid[k] > 0)) p.add(`${at}.grid.${k}`, s.grid[k], 'is not a positive integer');
     }
-    if (typeof s.id === 'string' && isCount(s.grid.count)) counts.set(s.id, s.grid.count);
+    const units = isWindowPlan ? (isObj(s.grid.windows) ? s.grid.windows.count : undefined) : s.grid.count;
+    if (isWindowPlan) p.count(`${at}.grid.windows.count`, units);
+    if (typeof s.id === 'string' && isCount(units)) counts.set(s.id, units);
   }
   return counts;
 }
 
-// Segments of one shard: planned slides, within their grids, offsets running; returns the patches they hold.
-function checkSegments(segments: unknown[], at: string, gridCounts: Map<string, number>, p: Problems): number {
+// Segments of one shard: planned slides, within their grids (or window lists), offsets running;
+// returns the patches (or windows) they hold, and in a window plan the kept positions.
+function checkSegments(
+  segments: unknown[],
+  at: string,
+  gridCounts: Map<string, number>,
+  p: Problems,
+  isWindowPlan: boolean,
+): { units: number; positions: number } {
   let offset = 0;
+  let positions = 0;
   for (const [j, seg] of segments.entries()) {
     const sat = `${at}.segments[${j}]`;
     if (!isObj(seg)) {
@@ -85,15 +96,21 @@ function checkSegments(segments: unknown[], at: string, gridCounts: Map<string, 
     for (const k of ['start', 'end', 'offset'] as const) p.count(`${sat}.${k}`, seg[k]);
     if (!isCount(seg.start) || !isCount(seg.end) || !isCount(seg.offset)) continue;
     if (seg.start > seg.end) p.add(`${sat}.start`, seg.start, `is after end ${seg.end}`);
-    if (count !== undefined && seg.end > count) p.add(`${sat}.end`, seg.end, `is past the slide's ${count} grid patches`);
-    if (seg.offset !== offset) p.add(`${sat}.offset`, seg.offset, `is not ${offset}, the patches of the segments before it`);
+    const what = isWindowPlan ? 'windows' : 'grid patches';
+    if (count !== undefined && seg.end > count) p.add(`${sat}.end`, seg.end, `is past the slide's ${count} ${what}`);
+    if (seg.offset !== offset) p.add(`${sat}.offset`, seg.offset, `is not ${offset}, the ${what} of the segments before it`);
     offset = seg.offset + Math.max(0, seg.end - seg.start);
+    if (!isWindowPlan) continue;
+    p.count(`${sat}.positions`, seg.positions);
+    if (seg.positionOffset !== positions)
+      p.add(`${sat}.positionOffset`, seg.positionOffset, `is not ${positions}, the positions before it`);
+    if (isCount(seg.positions)) positions += seg.positions;
   }
-  return offset;
+  return { units: offset, positions };
 }
 
 // Shards: index = position, safe unique ids, consistent counts.
-function checkShards(shards: unknown[], gridCounts: Map<string, number>, p: Problems): void {
+function checkShards(shards: unknown[], gridCounts: Map<string, number>, p: Problems, isWindowPlan: boolean): void {
   const ids = new Set<string>();
   for (const [i, shard] of shards.entries()) {
     const at = `shards.list[${i}]`;
@@ -111,8 +128,14 @@ function checkShards(shards: unknown[], gridCounts: Map<string, number>, p: Prob
       p.add(`${at}.segments`, shard.segments, 'is not a list');
       continue;
     }
-    const held = checkSegments(shard.segments, at, gridCounts, p);
-    if (isCount(shard.patches) && held !== shard.patches) p.add(`${at}.patches`, shard.patches, `is not ${held}, the sum of its segments`);
+    const held = checkSegments(shard.segments, at, gridCounts, p, isWindowPlan);
+    if (isWindowPlan) {
+      if (shard.windows !== held.units) p.add(`${at}.windows`, shard.windows, `is not ${held.units}, the sum of its segments`);
+      if (isCount(shard.patches) && held.positions !== shard.patches)
+        p.add(`${at}.patches`, shard.patches, `is not ${held.positions}, the positions of its segments`);
+    } else if (isCount(shard.patches) && held.units !== shard.patches) {
+      p.add(`${at}.patches`, shard.patches, `is not ${held.units}, the sum of its segments`);
+    }
   }
 }
 
@@ -147,9 +170,16 @@ function checkTasks(tasks: unknown, shardCount: number, p: Problems): void {
 export function validatePlan(plan: Obj, file: string): void {
   const p = new Problems();
   const slides = Array.isArray(plan.slides) ? plan.slides : [];
-  const gridCounts = checkSlides(slides, p);
+  const windows = isObj(plan.params) ? plan.params.windows : undefined;
+  const isWindowPlan = isObj(windows);
+  if (isWindowPlan) {
+    for (const k of ['positions', 'sidePx'] as const) {
+      if (!(isCount(windows[k]) && windows[k] > 0)) p.add(`params.windows.${k}`, windows[k], 'is not a positive integer');
+    }
+  }
+  const gridCounts = checkSlides(slides, p, isWindowPlan);
   const shards = isObj(plan.shards) ? plan.shards.list : undefined;
-  if (Array.isArray(shards)) checkShards(shards, gridCounts, p);
+  if (Array.isArray(shards)) checkShards(shards, gridCounts, p, isWindowPlan);
   else p.add('shards.list', shards, 'is not a list');
   checkTasks(plan.tasks, Array.isArray(shards) ? shards.length : 0, p);
   if (isObj(plan.totals)) for (const [k, v] of Object.entries(plan.totals)) p.count(`totals.${k}`, v);

@@ -38,12 +38,18 @@ export function planShards(slides: readonly SlidePatches[], cfg: ShardConfig): S
     }
     shards.push({ index, id: shardId(index), patches: offset, segments, expectedBytes: bytes });
   }
-  const tasks: TaskSpec[] = [];
-  for (let t = 0; t * cfg.shardsPerTask < shards.length; t++) {
-    const first = t * cfg.shardsPerTask;
-    tasks.push({ task: t, shards: shards.slice(first, first + cfg.shardsPerTask).map((s) => s.index) });
-  }
+  const tasks = assignTasks(shards, cfg.shardsPerTask);
   const mean = count === 0 ? 0 : total / count;
   const max = Math.max(0, ...shards.map((s) => s.patches));
   return { config: cfg, targetPatches, shards, tasks, maxOverMean: mean === 0 ? 1 : max / mean };
+}
+
+/** Array tasks: task t takes shards [t*perTask, (t+1)*perTask). */
+export function assignTasks(shards: readonly Shard[], shardsPerTask: number): TaskSpec[] {
+  const tasks: TaskSpec[] = [];
+  for (let t = 0; t * shardsPerTask < shards.length; t++) {
+    const first = t * shardsPerTask;
+    tasks.push({ task: t, shards: shards.slice(first, first + shardsPerTask).map((s) => s.index) });
+  }
+  return tasks;
 }

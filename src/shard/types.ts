@@ -24,24 +24,37 @@ export interface SlidePatches {
   patchBytes: number;
 }
 
-/** A run of one slide's patches inside a shard. */
+/** A run of one slide's patches (or, in a window plan, of its windows) inside a shard. */
 export interface ShardSegment {
   slideId: string;
-  /** Grid indices [start, end) of the slide's patches. */
+  /** Grid indices [start, end) of the slide's patches; in a window plan, indices of its windows. */
   start: number;
   end: number;
-  /** Index in the shard of the segment's first patch. */
+  /** Index in the shard of the segment's first patch (window plan: first window). */
   offset: number;
+  /** Window plans only: kept positions of these windows, and the index in the shard of the first. */
+  positions?: number;
+  positionOffset?: number;
 }
 
 export interface Shard {
   index: number;
   /** Stable name, e.g. "shard-00042". */
   id: string;
+  /** Patches predicted: stored patches, or in a window plan the kept positions of its windows. */
   patches: number;
+  /** Window plans only: windows stored. */
+  windows?: number;
   segments: ShardSegment[];
   /** Bytes of patch pixels (the file is slightly larger: coordinates and metadata). */
   expectedBytes: number;
+}
+
+/** What window shard planning needs of each planned slide, in plan order. */
+export interface SlideWindowCounts {
+  slideId: string;
+  /** Kept positions of each of the slide's windows, in window order. */
+  positionsPerWindow: ArrayLike<number>;
 }
 
 export interface TaskSpec {
@@ -57,4 +70,6 @@ export interface ShardPlan {
   tasks: TaskSpec[];
   /** Balance: largest shard's patches / mean patches per shard. */
   maxOverMean: number;
+  /** Window plans: largest shard's windows (bytes) / mean. */
+  bytesMaxOverMean?: number;
 }

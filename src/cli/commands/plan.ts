@@ -11,6 +11,7 @@ import { ANNOTATION_GROUP_DEFAULTS } from '../../geometry/annotation-group-defau
 import { createProgress } from '../progress.js';
 import { SHARD_DEFAULTS, parseSize } from '../../shard/index.js';
 import { PACK_DEFAULTS } from '../../stages/plan/pack-params.js';
+import { LAYOUTS, resolveWindowParams, type LayoutChoice } from '../../stages/plan/window-params.js';
 import { formatBytes } from '../format.js';
 import { ensureWritableDir } from '../../run/disk-space.js';
 import { checkRunFolderForPlan } from '../../run/run-folder-guard.js';
@@ -37,6 +38,8 @@ interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
   'shards-per-task': number;
   compression: string;
   'chunk-patches': number;
+  layout: LayoutChoice;
+  'window-positions'?: number;
   'stain-norm': 'none' | 'macenko';
   'stain-target': string;
   concurrency?: number;
@@ -112,6 +115,15 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         default: PACK_DEFAULTS.chunkPatches,
         describe: 'Patches per HDF5 chunk (see docs/FORMAT.md)',
       })
+      .option('layout', {
+        choices: LAYOUTS,
+        default: 'auto' as const,
+        describe: 'Shard layout: patches, or k x k-position windows (auto: windows when --stride is below --patch-size)',
+      })
+      .option('window-positions', {
+        type: 'number',
+        describe: 'k, positions per window side (window = patch + (k-1) x stride px); default: windows of about 1024 px',
+      })
       .option('stain-norm', {
         choices: ['none', 'macenko'] as const,
         default: 'none' as const,
@@ -126,7 +138,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       .option('dry-run', { type: 'boolean', default: false, describe: 'Compute and print everything, write nothing' })
       .option('force', { type: 'boolean', default: false, describe: 'Replan slides even when unchanged' })
       .example('$0 plan slides/ --out run1 --mpp 0.5 --patch-size 224', 'Plan every slide in slides/ at 20x')
-      .example('$0 plan "cohort/*.svs" --out run1 --stride 112 --dry-run', 'Half-overlapping patches, show only'),
+      .example('$0 plan "cohort/*.svs" --out run1 --stride 112 --dry-run', 'Half-overlapping patches, show only')
+      .example('$0 plan slides/ --out run16 --stride 16 --window-positions 56', 'Stride-16 heatmaps: shards hold 1104 px tissue windows'),
   handler: async (argv) => {
     try {
       if (argv['stain-norm'] === 'none' && argv['stain-target'] !== 'builtin')
@@ -152,8 +165,10 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       // Grid options are refused before the stride warning below (`--stride 1.5` is an error, not a concern).
       normalizeGridOptions(grid);
       // A tiny stride is known before any slide is read: say so now, since laying its grids takes long.
+      // Window plans store each pixel about once, so only a patch layout warns.
       const strideWarning = strideConcern(argv['patch-size'], argv.stride ?? argv['patch-size']);
-      if (strideWarning) warn(strideWarning.message);
+      const windows = resolveWindowParams(normalizeGridOptions(grid), argv.layout, argv['window-positions']);
+      if (strideWarning && !windows) warn(strideWarning.message);
       // A run folder that cannot be written fails now, not after every slide has been read.
       if (!argv['dry-run']) await ensureWritableDir(argv.out);
       await checkRunFolderForPlan(argv.out);
@@ -177,6 +192,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           shardsPerTask: argv['shards-per-task'],
         },
         pack: { compression: argv.compression, chunkPatches: argv['chunk-patches'] },
+        layout: argv.layout,
+        windowPositions: argv['window-positions'],
         stainNorm: argv['stain-norm'],
         stainTarget: argv['stain-target'],
         slideMpp: argv['slide-mpp'],

@@ -13,6 +13,7 @@ import { isOutputPresent } from '../../run/output-present.js';
 import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
 import { CONTENT_HASH, contentHasher } from '../../util/hash.js';
 import { openPatchSource, type PatchSource } from './patch-source.js';
+import { writeWindowShard } from './window-shard.js';
 
 export interface PackContext {
   plan: PlanFile;
@@ -37,12 +38,13 @@ export interface PackShardResult {
   error?: { code: string; message: string; hint?: string };
 }
 
-/** The content checksum of a shard: SHA-256 over its patch pixels in order. */
-export async function hashShardPatches(path: string, batch = 256): Promise<{ count: number; checksum: string }> {
+/** The content checksum of a shard: xxh128 over its patch (or window) pixels in order; count = patches or kept positions. */
+export async function hashShardPatches(path: string, batchBytes = 40 * 2 ** 20): Promise<{ count: number; checksum: string }> {
   const reader = await ShardReader.open(path);
   try {
     const h = await contentHasher();
-    for (let s = 0; s < reader.count; s += batch) h.update(reader.readPatches(s, batch).pixels);
+    const batch = Math.max(1, Math.floor(batchBytes / (reader.unitSizePx ** 2 * 3)));
+    for (let s = 0; s < reader.units; s += batch) h.update(reader.readPatches(s, batch).pixels);
     return { count: reader.count, checksum: h.digest() };
   } finally {
     reader.close();
@@ -57,6 +59,7 @@ async function isComplete(shard: Shard, marker: Marker, planHash: string, file: 
   try {
     const a = reader.attrs;
     if (a.plan_hash !== planHash || a.shard_id !== shard.id || reader.count !== shard.patches || a.count !== shard.patches) return false;
+    if (reader.units !== (shard.windows ?? shard.patches)) return false;
   } finally {
     reader.close();
   }
@@ -140,6 +143,18 @@ async function writeShard(
       return sources.get(s.id) as Promise<PatchSource>;
     };
     const segSources = await Promise.all(shard.segments.map((g) => open(bySlide.get(g.slideId) as PlanSlide)));
+    if (ctx.plan.params.windows) {
+      return await writeWindowShard({
+        shard,
+        plan: ctx.plan,
+        tmp,
+        sources: segSources,
+        slides,
+        slideMeta,
+        readConcurrency: ctx.readConcurrency,
+        onPositions: ctx.onPatches,
+      });
+    }
     const n = shard.patches;
     const coords = new Int32Array(2 * n);
     const slideIndex = new Int32Array(n);

@@ -21,6 +21,15 @@ export interface PatchSource {
    * (patch size squared x 3 bytes): libvips bands when it can open the file.
    */
   rangeReader(start: number, end: number): (index: number, into: Uint8Array) => Promise<void>;
+  /**
+   * A reader for square regions at the grid's level whose level-0 top-left corners are `origins`, asked
+   * for in that (row-major) order: `size` level pixels on a side, resampled to `outSize` when the grid is.
+   */
+  regionReader(
+    origins: Array<[number, number]>,
+    size: number,
+    outSize: number,
+  ): (origin: [number, number], into: Uint8Array) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,53 +96,62 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
   const hasBands = await canReadBands(slide.path, info.ifd, info.width, info.height);
   // libtiff decodes damaged JPEG tiles as grey without an error: the band path checks each tile's bytes.
   const verifier = hasBands ? await JpegTileVerifier.open(slide.path, level, info.ifd) : null;
-  const at = (index: number): [number, number] => [
-    Math.round(grid.coords[2 * index] / downsample),
-    Math.round(grid.coords[2 * index + 1] / downsample),
-  ];
-  const finish = async (pixels: Uint8Array): Promise<Uint8Array> => {
+  // Regions read at `level`, `size` level pixels on a side, resampled to `outSize` when planned so.
+  const finish = async (pixels: Uint8Array, size: number, outSize: number): Promise<Uint8Array> => {
     if (!isResampled) return pixels;
-    const out = await sharp(pixels, { raw: { width: readSizePx, height: readSizePx, channels: 3 } })
-      .resize(patchSizePx, patchSizePx, { kernel: 'lanczos3' })
+    const out = await sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
+      .resize(outSize, outSize, { kernel: 'lanczos3' })
       .raw()
       .toBuffer();
     return new Uint8Array(out.buffer, out.byteOffset, out.length);
   };
+  const toLevel = ([x0, y0]: [number, number]): [number, number] => [Math.round(x0 / downsample), Math.round(y0 / downsample)];
+  const origin = (index: number): [number, number] => [grid.coords[2 * index], grid.coords[2 * index + 1]];
   const readPatch = async (index: number) => {
-    const [x, y] = at(index);
-    return finish((await reader.readRegion(level, x, y, readSizePx, readSizePx)).data);
+    const [x, y] = toLevel(origin(index));
+    return finish((await reader.readRegion(level, x, y, readSizePx, readSizePx)).data, readSizePx, patchSizePx);
+  };
+  const regionReader = (origins: Array<[number, number]>, size: number, outSize: number) => {
+    if (!hasBands) {
+      return async (origin: [number, number], into: Uint8Array) => {
+        const [x, y] = toLevel(origin);
+        into.set(await finish((await reader.readRegion(level, x, y, size, size)).data, size, outSize));
+      };
+    }
+    const bands = new BandReader(
+      {
+        file: slide.path,
+        page: info.ifd,
+        width: info.width,
+        height: info.height,
+        tileWidth: info.tileWidth,
+        tileHeight: info.tileHeight,
+        ...(verifier ? { checkTiles: (row: number, col0: number, col1: number) => verifier.check(row, col0, col1) } : {}),
+      },
+      size,
+      origins.map(toLevel),
+    );
+    return async (origin: [number, number], into: Uint8Array) => {
+      const [x, y] = toLevel(origin);
+      // Unresampled regions are cut straight into the batch buffer: no per-region allocation.
+      if (!isResampled) {
+        await bands.read(x, y, into);
+        return;
+      }
+      into.set(await finish(await bands.read(x, y), size, outSize));
+    };
   };
   return {
     slide,
     grid,
     readPatch,
     rangeReader(start, end) {
-      if (!hasBands) return async (index, into) => into.set(await readPatch(index));
-      const positions: Array<[number, number]> = [];
-      for (let i = start; i < end; i++) positions.push(at(i));
-      const bands = new BandReader(
-        {
-          file: slide.path,
-          page: info.ifd,
-          width: info.width,
-          height: info.height,
-          tileWidth: info.tileWidth,
-          tileHeight: info.tileHeight,
-          ...(verifier ? { checkTiles: (row: number, col0: number, col1: number) => verifier.check(row, col0, col1) } : {}),
-        },
-        readSizePx,
-        positions,
-      );
-      return async (index, into) => {
-        const [x, y] = at(index);
-        // Unresampled patches are cut straight into the batch buffer: no per-patch allocation.
-        if (!isResampled) {
-          await bands.read(x, y, into);
-          return;
-        }
-        into.set(await finish(await bands.read(x, y)));
-      };
+      const origins: Array<[number, number]> = [];
+      for (let i = start; i < end; i++) origins.push(origin(i));
+      const read = regionReader(origins, readSizePx, patchSizePx);
+      return (index, into) => read(origin(index), into);
     },
+    regionReader,
     close: async () => {
       await verifier?.close();
       await reader.close();

@@ -18,6 +18,8 @@ export interface PlanSlideContext {
   isDryRun: boolean;
   /** Patches one slide may have (GRID_LIMITS.maxPatchesPerSlide unless --max-grid-patches), checked before the grid is laid. */
   maxGridPatches: number;
+  /** Called with the kept positions (level-0 x, y pairs) once the grid is laid. */
+  onGrid?: (coords: Int32Array) => void;
 }
 
 export function describeInfo(info: SlideInfo): PlanSlideInfo {
@@ -141,6 +143,7 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
     assertGridWithinLimit(estimate, ctx.params.grid, ctx.maxGridPatches, path);
     const grid = planGrid(extent, m, choice, ctx.params.grid, estimate.maxPatches);
     const gridBytes = encodeGrid(grid);
+    ctx.onGrid?.(grid.coords);
     const p = ctx.paths;
     if (!ctx.isDryRun) {
       const qc = drawQc(tissue.thumbnail.image, m, {

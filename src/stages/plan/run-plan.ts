@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { OptionError } from '../../errors.js';
 import { cpus } from 'node:os';
 import pLimit from 'p-limit';
-import { GRID_LIMITS, normalizeGridOptions, type GridOptions } from '../../grid/index.js';
+import { GRID_LIMITS, decodeGrid, groupWindows, normalizeGridOptions, positionsPerWindow, type GridOptions } from '../../grid/index.js';
 import { normalizeTissueOptions, type TissueOptions } from '../../tissue/index.js';
 import {
   PLAN_SCHEMA_VERSION,
@@ -23,7 +23,8 @@ import { checkReplan } from '../../run/run-folder-guard.js';
 import { hashJson, sha256 } from '../../util/hash.js';
 import { expectPositiveInt, expectPositiveNumber } from '../../util/is.js';
 import { TOOL_VERSION } from '../../version.js';
-import { normalizeShardOptions, planShards, type ShardOptions } from '../../shard/index.js';
+import { normalizeShardOptions, planShards, planWindowShards, type ShardOptions } from '../../shard/index.js';
+import { resolveWindowParams, type LayoutChoice } from './window-params.js';
 import { normalizePackParams, type PackOptions } from './pack-params.js';
 import { resolveStainTarget } from './stain-target.js';
 import { findUserMask, planSlide } from './plan-slide.js';
@@ -46,6 +47,10 @@ export interface PlanRunOptions {
   maxGridPatches?: number;
   shards?: ShardOptions;
   pack?: PackOptions;
+  /** `windows` stores k x k-position windows, `patches` every patch; `auto`: windows when the stride is below the patch. */
+  layout?: LayoutChoice;
+  /** k of a window layout (positions per window side). @default the planner's choice (grid/windows.ts) */
+  windowPositions?: number;
   /** `macenko` to normalize stains at inference. @default 'none' */
   stainNorm?: 'none' | 'macenko';
   /** `builtin` (Macenko's reference H&E) or an image whose stains are the target. */
@@ -65,18 +70,20 @@ export interface PlanRunResult {
 
 export const PLAN_DEFAULTS = Object.freeze({ concurrency: Math.max(1, Math.min(2, cpus().length)) });
 
-async function isReusable(prev: PlanSlide | undefined, path: string, root: string, masksDir: string | null): Promise<boolean> {
-  if (prev?.status !== 'planned' || !prev.grid || !prev.outputs) return false;
+/** The slide's grid file when the slide can be reused unchanged from the earlier plan, else null. */
+async function reusableGrid(prev: PlanSlide | undefined, path: string, root: string, masksDir: string | null): Promise<Uint8Array | null> {
+  if (prev?.status !== 'planned' || !prev.grid || !prev.outputs) return null;
   const mask = await findUserMask(masksDir, path);
-  if (JSON.stringify(mask ?? null) !== JSON.stringify(prev.userMask ?? null)) return false;
+  if (JSON.stringify(mask ?? null) !== JSON.stringify(prev.userMask ?? null)) return null;
   const st = await stat(path).catch(() => null);
-  if (!st || st.size !== prev.sizeBytes || Math.trunc(st.mtimeMs) !== prev.mtimeMs) return false;
+  if (!st || st.size !== prev.sizeBytes || Math.trunc(st.mtimeMs) !== prev.mtimeMs) return null;
   try {
     for (const rel of Object.values(prev.outputs)) await access(join(root, rel));
-    return sha256(await readFile(join(root, prev.grid.file))) === prev.grid.sha256;
+    const bytes = await readFile(join(root, prev.grid.file));
+    return sha256(bytes) === prev.grid.sha256 ? bytes : null;
   } catch {
     // A missing or unreadable output means the slide must be planned again.
-    return false;
+    return null;
   }
 }
 
@@ -89,7 +96,9 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     shards: normalizeShardOptions(options.shards),
     pack: normalizePackParams(options.pack),
     stain: await resolveStainTarget(options.stainNorm ?? 'none', options.stainTarget ?? 'builtin'),
+    windows: null,
   };
+  params.windows = resolveWindowParams(params.grid, options.layout ?? 'auto', options.windowPositions);
   if (params.tissue.userMaskMode === 'replace' && !params.masksDir) {
     throw new OptionError('`--mask-mode replace` needs `--masks DIR` with one mask per slide');
   }
@@ -107,7 +116,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   const { slides: slidesIn, skipped } = await discoverSlideFiles(options.inputs);
   const paths = runPaths(options.out);
   // Only what changes a slide's grid decides whether a slide can be reused.
-  const { shards: _shards, pack: _pack, ...slideParams } = params;
+  const { shards: _shards, pack: _pack, windows: _windows, ...slideParams } = params;
   const paramsHash = hashJson({ slideParams, version: PLAN_SCHEMA_VERSION });
   const previous = options.isForced ? null : await readPlanIfExists(paths.plan);
   // A finished run is not replaced by a plan of other parameters unless --force says so.
@@ -116,12 +125,29 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
 
   const results: PlanSlide[] = new Array(slidesIn.length);
   const reused: string[] = [];
+  // Window plans: kept positions per window of each planned slide (derived from its grid, not stored).
+  const windowCounts = new Map<string, Int32Array>();
+  const win = params.windows;
+  const noteWindows = (slide: PlanSlide, coords: Int32Array): PlanSlide => {
+    if (!win || !slide.grid) return slide;
+    const g = slide.grid;
+    const windows = groupWindows({ coords, strideLevel0: g.strideLevel0, cols: g.cols, rows: g.rows }, win.positions);
+    windowCounts.set(slide.id, positionsPerWindow(windows));
+    return { ...slide, grid: { ...g, windows: { count: windows.count } } };
+  };
   const build = (slides: PlanSlide[]): PlanFile => {
     const patchBytes = params.grid.patchSizePx ** 2 * 3;
-    const sharded = planShards(
-      slides.filter((s) => s.status === 'planned' && s.grid).map((s) => ({ slideId: s.id, count: s.grid?.count ?? 0, patchBytes })),
-      params.shards,
-    );
+    const planned = slides.filter((s) => s.status === 'planned' && s.grid);
+    const sharded = win
+      ? planWindowShards(
+          planned.map((s) => ({ slideId: s.id, positionsPerWindow: windowCounts.get(s.id) ?? new Int32Array(0) })),
+          params.shards,
+          win.sidePx ** 2 * 3,
+        )
+      : planShards(
+          planned.map((s) => ({ slideId: s.id, count: s.grid?.count ?? 0, patchBytes })),
+          params.shards,
+        );
     const planHash = hashJson({ params, grids: slides.map((s) => s.grid?.sha256 ?? null), shards: sharded.shards });
     return {
       schemaVersion: PLAN_SCHEMA_VERSION,
@@ -131,7 +157,12 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
       planHash,
       slides,
       totals: summarizeSlides(slides, sharded.shards),
-      shards: { targetPatches: sharded.targetPatches, maxOverMean: sharded.maxOverMean, list: sharded.shards },
+      shards: {
+        targetPatches: sharded.targetPatches,
+        maxOverMean: sharded.maxOverMean,
+        ...(sharded.bytesMaxOverMean === undefined ? {} : { bytesMaxOverMean: sharded.bytesMaxOverMean }),
+        list: sharded.shards,
+      },
       tasks: { pack: sharded.tasks },
     };
   };
@@ -142,11 +173,15 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     slidesIn.map((path, i) =>
       limit(async () => {
         const prev = prevById.get(path);
-        if (await isReusable(prev, path, paths.root, params.masksDir)) {
-          results[i] = prev as PlanSlide;
+        const gridBytes = await reusableGrid(prev, path, paths.root, params.masksDir);
+        if (gridBytes) {
+          const { windows: _stale, ...grid } = (prev as PlanSlide).grid as NonNullable<PlanSlide['grid']>;
+          results[i] = noteWindows({ ...(prev as PlanSlide), grid }, win ? decodeGrid(gridBytes).coords : new Int32Array(0));
           reused.push((prev as PlanSlide).id);
         } else {
-          results[i] = await planSlide(path, { paths, params, isDryRun, maxGridPatches });
+          let coords: Int32Array = new Int32Array(0);
+          const planned = await planSlide(path, { paths, params, isDryRun, maxGridPatches, onGrid: (c) => (coords = c) });
+          results[i] = noteWindows(planned, coords);
         }
         done++;
         options.onSlideDone?.(results[i], done, slidesIn.length);
