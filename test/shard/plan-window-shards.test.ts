@@ -91,7 +91,7 @@ describe('planWindowShards', () => {
         Array.from({ length: 200 + 50 * i }, () => 1 + Math.floor(r() * 196)),
       ),
     );
-    const total = input.reduce((n, s) => n + s.positionsPerWindow.reduce((a, b) => a + b, 0), 0);
+    const total = input.reduce((n, s) => n + Array.from(s.positionsPerWindow).reduce((a, b) => a + b, 0), 0);
     const plan = planWindowShards(input, normalizeShardOptions({ patchesPerShard: 5000 }), W);
     expectConsistent(plan, input, W);
     expect(plan.shards.length).toBe(Math.ceil(total / 5000));
