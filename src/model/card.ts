@@ -11,6 +11,25 @@ function isTriple(v: unknown): v is [number, number, number] {
   return Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
 }
 
+const DENSE_KEYS = ['allowed', 'totalStride'];
+
+// `dense: {"allowed": true, "totalStride": 32}`: whether `infer --method auto` may go dense, and the stride the owner states.
+function denseProblems(dense: unknown): string[] {
+  if (typeof dense !== 'object' || dense === null || Array.isArray(dense))
+    return [`dense must be an object like {"allowed": true, "totalStride": 32}, got ${JSON.stringify(dense)}`];
+  const d = dense as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof d.allowed !== 'boolean') problems.push(`dense.allowed must be true or false, got ${JSON.stringify(d.allowed) ?? 'nothing'}`);
+  if (d.totalStride !== undefined && !(Number.isInteger(d.totalStride) && (d.totalStride as number) > 0))
+    problems.push(`dense.totalStride must be a positive integer (input pixels), got ${JSON.stringify(d.totalStride)}`);
+  const unknown = Object.keys(d).filter((k) => !DENSE_KEYS.includes(k));
+  if (unknown.length > 0)
+    problems.push(
+      `dense has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `\`${k}\``).join(', ')} (valid: allowed, required; totalStride, optional)`,
+    );
+  return problems;
+}
+
 /** Collects every problem and throws once, naming the file. */
 export function validateModelCard(value: unknown, file: string): ModelCard {
   const c = value as Partial<ModelCard>;
@@ -36,6 +55,7 @@ export function validateModelCard(value: unknown, file: string): ModelCard {
     problems.push('output.positiveIndex must be a non-negative integer');
   if (c.output && (!Array.isArray(c.output.labels) || c.output.labels.length <= (c.output.positiveIndex ?? 0)))
     problems.push('output.labels must name every class, including positiveIndex');
+  if (c.dense !== undefined) problems.push(...denseProblems(c.dense));
   if (problems.length > 0) {
     throw new WsiHpcError('MODEL_INVALID', `${file}: invalid model card:\n  - ${problems.join('\n  - ')}`, {
       file,

@@ -8,6 +8,8 @@ export { MODEL_CARD_VERSION } from './types.js';
 export type { ModelCard } from './types.js';
 export { inspectModel } from './inspect.js';
 export type { ModelInspection, TensorSummary } from './inspect.js';
+export { describeDenseSupport, chooseMethod } from './dense-support.js';
+export type { DenseSupport } from './dense-support.js';
 export { readModelBytes, decodeModelFile } from './read-model.js';
 export { validateModelForInfer } from './validate-for-infer.js';
 export type { ValidateForInferOptions } from './validate-for-infer.js';

@@ -1,5 +1,7 @@
-// `model inspect`: what the ONNX graph and the model card each say, and where they disagree.
+// `model inspect`: what the ONNX graph and the model card each say, where they disagree, and
+// whether the model converts to dense (dense-support.ts).
 import type onnxProto from 'onnx-proto';
+import { describeDenseSupport, type DenseSupport } from './dense-support.js';
 import { onnx } from './onnx-builder.js';
 import { decodeModelFile } from './read-model.js';
 import type { ModelCard } from './types.js';
@@ -19,6 +21,8 @@ export interface ModelInspection {
   ops: Record<string, number>;
   parameters: number;
   card: ModelCard | null;
+  /** What dense conversion makes of the model (needs the card's input, output and patch size); null without a card. */
+  dense: DenseSupport | null;
   disagreements: string[];
 }
 
@@ -49,6 +53,8 @@ export function inspectModel(bytes: Uint8Array, card: ModelCard | null, file = '
   const ops: Record<string, number> = {};
   for (const n of g?.node ?? []) ops[n.opType ?? '?'] = (ops[n.opType ?? '?'] ?? 0) + 1;
   const disagreements = card ? compareCardToGraph(card, inputs, outputs, g?.node ?? []) : [];
+  const dense = card ? describeDenseSupport(bytes, card, file) : null;
+  if (dense?.cardTotalStrideMismatch) disagreements.push(dense.cardTotalStrideMismatch);
   return {
     opsets: (model.opsetImport ?? []).map((o) => ({ domain: o.domain || 'ai.onnx', version: Number(o.version) })),
     producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(),
@@ -58,6 +64,7 @@ export function inspectModel(bytes: Uint8Array, card: ModelCard | null, file = '
     ops,
     parameters: (g?.initializer ?? []).reduce((n, t) => n + elementCount(t), 0),
     card,
+    dense,
     disagreements,
   };
 }

@@ -2,6 +2,17 @@
 import type { CommandModule } from 'yargs';
 import { printJson, reportError, type OutputFlags } from '../output.js';
 import { withRequiredValues } from '../options.js';
+import type { DenseSupport } from '../../model/index.js';
+
+// One line on dense inference: converts or why not, total stride, replaced head, what the card allows.
+function denseLine(d: DenseSupport | null): string {
+  if (d === null) return 'dense: unknown (no model card: conversion needs its input, output and patch size)';
+  const card = d.allowedByCard
+    ? 'the card allows dense (dense.allowed)'
+    : 'the card does not allow dense for --method auto (dense.allowed)';
+  if (!d.converts) return `dense: does not convert: ${d.reason}; ${card}`;
+  return `dense: converts, total stride ${d.totalStride} px, replaced head ${d.replacedHead}; ${card}`;
+}
 
 interface InspectArgs extends OutputFlags {
   model: string;
@@ -27,6 +38,8 @@ const inspectCommand: CommandModule<object, InspectArgs> = {
         return null;
       });
       const r = inspectModel(bytes, card, argv.model);
+      // Disagreements exit 1 with or without --json: scripts read the JSON and the exit code alike.
+      if (r.disagreements.length) process.exitCode ??= 1;
       if (argv.json) return printJson(r);
       const t = (x: { name: string; dtype: string; shape: Array<number | string> }) => `${x.name}: ${x.dtype}[${x.shape.join(', ')}]`;
       const lines = [
@@ -42,10 +55,10 @@ const inspectCommand: CommandModule<object, InspectArgs> = {
             `mean ${r.card.normalization.mean.join('/')}, std ${r.card.normalization.std.join('/')}, output ${r.card.output.name} (${r.card.output.kind}), ` +
             `positive = ${r.card.output.labels[r.card.output.positiveIndex]} [${r.card.output.positiveIndex}]`
           : 'card: none',
+        denseLine(r.dense),
         r.disagreements.length ? `DISAGREEMENTS:\n${r.disagreements.map((d) => `  - ${d}`).join('\n')}` : 'card and graph agree',
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
-      if (r.disagreements.length) process.exitCode ??= 1;
     } catch (err) {
       reportError(argv, err);
     }

@@ -12,8 +12,8 @@ import type { TrainDemoOptions } from './demo-options.js';
 import { buildGoogLeNet } from './googlenet.js';
 import { buildResNet18 } from './resnet18.js';
 
-/** Bump when a builder changes what it writes, so that old files are rebuilt. */
-export const ZOO_RECIPE_VERSION = 1;
+/** Bump when a builder changes what it writes, so that old files are rebuilt (2: cards declare `dense`). */
+export const ZOO_RECIPE_VERSION = 2;
 export const ZOO_MODELS = ['googlenet', 'resnet18', 'demo'] as const;
 export type ZooModelName = (typeof ZOO_MODELS)[number];
 /** File stem of each model: NAME.onnx and NAME.json. */

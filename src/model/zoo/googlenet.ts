@@ -59,7 +59,8 @@ export function buildGoogLeNet(options: GoogLeNetOptions = {}): ZooModel {
   const card = zooCard(
     'googlenet',
     `GoogLeNet (Inception-v1) with random He-normal weights, seed ${seed}: for benchmarking only, not a classifier.`,
-    {},
+    // Global-average-pool head: converts to dense with total stride 32 (test/model/dense-support.test.ts).
+    { dense: { allowed: true, totalStride: 32 } },
     classes,
   );
   const bytes = encodeModel({

@@ -34,7 +34,8 @@ export function buildResNet18(options: BenchmarkNetOptions = {}): ZooModel {
   const card = zooCard(
     'resnet18',
     `ResNet-18 with random He-normal weights, seed ${seed}: for benchmarking only, not a classifier.`,
-    {},
+    // Global-average-pool head: converts to dense with total stride 32 (test/model/dense-support.test.ts).
+    { dense: { allowed: true, totalStride: 32 } },
     classes,
   );
   const bytes = encodeModel({
