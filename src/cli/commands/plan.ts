@@ -225,11 +225,13 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           dryRun: result.isDryRun,
           totals: plan.totals,
           planHash: plan.planHash,
+          windows: plan.params.windows ?? null,
           reused: result.reused,
           skipped: result.skipped,
           shards: plan.shards.list.map((sh) => ({
             id: sh.id,
             patches: sh.patches,
+            ...(sh.windows === undefined ? {} : { windows: sh.windows }),
             expectedBytes: sh.expectedBytes,
             slides: sh.segments.map((g) => g.slideId),
           })),
@@ -267,6 +269,13 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           `${t.shards} shards of about ${plan.shards.targetPatches} patches (${formatBytes(t.bytes)} of pixels, largest/mean ${plan.shards.maxOverMean.toFixed(3)}), ` +
             `${plan.tasks.pack.length} pack tasks of ${plan.params.shards.shardsPerTask} shard(s)\n`,
         );
+        const win = plan.params.windows;
+        if (win) {
+          process.stdout.write(
+            `layout: ${t.windows ?? 0} windows of ${win.positions} x ${win.positions} positions, ${win.sidePx} px on a side ` +
+              `(k ${win.source === 'auto' ? 'chosen by the planner' : 'from --window-positions'}; bytes largest/mean ${(plan.shards.bytesMaxOverMean ?? 1).toFixed(3)})\n`,
+          );
+        }
         const cost = estimateCost(t.patches);
         process.stdout.write(
           `estimated cost: pack ${cost.packCoreHours.toFixed(2)} + infer ${cost.inferCoreHours.toFixed(2)} = ${cost.totalCoreHours.toFixed(2)} core-hours ` +
