@@ -5,6 +5,7 @@ import { WsiHpcError } from '../errors.js';
 import { readPlan } from '../plan/index.js';
 import { runPaths } from '../run/paths.js';
 import { runInfer } from '../stages/infer/index.js';
+import type { InferMethodRequest } from '../stages/infer/defaults.js';
 import { runMerge } from '../stages/merge/index.js';
 import { runPack } from '../stages/pack/index.js';
 import type { Stage } from '../slurm/index.js';
@@ -16,6 +17,8 @@ export interface LocalRunOptions {
   stages?: string[];
   threads?: number;
   batchSize?: number;
+  /** Infer method for window shards (see stages/infer/method.ts). */
+  method?: InferMethodRequest;
   onStage?: (stage: Stage) => void;
   onWarning?: (m: string) => void;
 }
@@ -62,7 +65,15 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
       const r = await runPack({ run, env });
       out.stages.push({ stage, failed: r.failed, detail: r });
     } else if (stage === 'infer') {
-      const r = await runInfer({ run, model: o.model as string, env, threads: o.threads, batchSize: o.batchSize, onWarning: o.onWarning });
+      const r = await runInfer({
+        run,
+        model: o.model as string,
+        env,
+        threads: o.threads,
+        batchSize: o.batchSize,
+        method: o.method,
+        onWarning: o.onWarning,
+      });
       out.stages.push({ stage, failed: r.failed, detail: r });
     } else {
       const r = await runMerge({ run });

@@ -28,6 +28,12 @@ export interface ModelCard {
   };
   /** True when the graph is fully convolutional (dense inference, see the study issue). */
   isFullyConvolutional?: boolean;
+  /**
+   * Whether `infer --method auto` may run this model densely over windows (head turned into a 1x1
+   * convolution, shift-and-stitch; src/model/dense), and the network's total stride in input pixels
+   * when the owner states it (checked against the converted graph).
+   */
+  dense?: { allowed: boolean; totalStride?: number };
   /** Free-form training provenance: data, held-out metrics. */
   training?: Record<string, unknown>;
 }

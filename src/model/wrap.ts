@@ -16,6 +16,12 @@ export interface WrapOptions {
   hasStainNorm?: boolean;
   /** Background intensity of the optical density. @default 240 */
   stainIo?: number;
+  /**
+   * The model is a dense model (src/model/dense): the input is a window of any size, uint8 [N, H, W, 3],
+   * and the output is per-cell probabilities [N, Hc, Wc, classes] (softmax over the last axis, which
+   * every opset computes per cell).
+   */
+  isDense?: boolean;
 }
 
 export interface WrappedModel {
@@ -61,16 +67,21 @@ export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model
     mean.map((m, c) => -m / std[c]),
     'shift',
   );
-  const asFloat = options.hasStainNorm ? stainNormalize(b, p, options.stainIo ?? 240) : b.op('Cast', [WRAPPED_INPUT], { to: DT.FLOAT });
+  const isDense = options.isDense ?? false;
+  const asFloat = options.hasStainNorm
+    ? stainNormalize(b, isDense ? b.op('Shape', [WRAPPED_INPUT]) : b.constInt64([4], [0, p, p, 3]), options.stainIo ?? 240)
+    : b.op('Cast', [WRAPPED_INPUT], { to: DT.FLOAT });
   const normalized = card.input.layout === 'NCHW' ? b.op('Add', [b.op('Mul', [asFloat, scale]), shift]) : null;
   if (normalized) b.op('Transpose', [normalized], { perm: [0, 3, 1, 2] }, [card.input.name]);
   else b.op('Add', [b.op('Mul', [asFloat, scale]), shift], {}, [card.input.name]);
   const front = b.nodes.splice(0);
   const frontInits = b.initializers.splice(0);
-  if (card.output.kind === 'logits') b.op('Softmax', [card.output.name], { axis: 1 }, [WRAPPED_OUTPUT]);
-  else b.op('Identity', [card.output.name], {}, [WRAPPED_OUTPUT]);
+  // Dense maps [N, C, Hc, Wc] go channels-last first, so the softmax runs over classes per cell.
+  const scores = isDense ? b.op('Transpose', [card.output.name], { perm: [0, 2, 3, 1] }) : card.output.name;
+  if (card.output.kind === 'logits') b.op('Softmax', [scores], { axis: isDense ? 3 : 1 }, [WRAPPED_OUTPUT]);
+  else b.op('Identity', [scores], {}, [WRAPPED_OUTPUT]);
   const dims = output.type?.tensorType?.shape?.dim ?? [];
-  const classesDim = dims.length === 2 ? dims[1].dimValue : null;
+  const classesDim = dims.length === 2 || (isDense && dims.length === 4) ? dims[1].dimValue : null;
   const classes = classesDim === null || classesDim === undefined ? null : Number(classesDim);
   const wrapped = onnx.ModelProto.create({
     ...model,
@@ -79,11 +90,11 @@ export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model
       node: [...front, ...(graph.node ?? []), ...b.nodes],
       initializer: [...frontInits, ...(graph.initializer ?? [])],
       input: [
-        valueInfo(WRAPPED_INPUT, DT.UINT8, ['N', p, p, 3]),
+        valueInfo(WRAPPED_INPUT, DT.UINT8, isDense ? ['N', 'H', 'W', 3] : ['N', p, p, 3]),
         ...(options.hasStainNorm ? [valueInfo(WRAPPED_STAIN, DT.FLOAT, ['N', 3, 3])] : []),
         ...(graph.input ?? []).filter((i) => i.name !== card.input.name && inits.has(i.name)),
       ],
-      output: [valueInfo(WRAPPED_OUTPUT, DT.FLOAT, ['N', classes ?? 'C'])],
+      output: [valueInfo(WRAPPED_OUTPUT, DT.FLOAT, isDense ? ['N', 'Hc', 'Wc', classes ?? 'C'] : ['N', classes ?? 'C'])],
       valueInfo: graph.valueInfo ?? [],
     },
   });
@@ -91,13 +102,13 @@ export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model
 }
 
 // Macenko normalization per patch: OD = -ln((x + 1) / io); OD' = OD · M (M = Tᵀ for the patch's
-// slide); x' = clip(io · exp(-OD'), 0, 255). Returns float pixels [N, P, P, 3].
-function stainNormalize(b: GraphBuilder, p: number, io: number): string {
+// slide); x' = clip(io · exp(-OD'), 0, 255). Returns float pixels of `shape` ([N, P, P, 3], or the window's).
+function stainNormalize(b: GraphBuilder, shape: string, io: number): string {
   const x = b.op('Cast', [WRAPPED_INPUT], { to: DT.FLOAT });
   const od = b.op('Neg', [b.op('Log', [b.op('Div', [b.op('Add', [x, b.constFloat([], [1])]), b.constFloat([], [io])])])]);
   const rows = b.op('Reshape', [od, b.constInt64([3], [0, -1, 3])]);
   const mixed = b.op('MatMul', [rows, WRAPPED_STAIN]);
   const back = b.op('Mul', [b.op('Exp', [b.op('Neg', [mixed])]), b.constFloat([], [io])]);
   const clipped = b.op('Clip', [back, b.constFloat([], [0]), b.constFloat([], [255])]);
-  return b.op('Reshape', [clipped, b.constInt64([4], [0, p, p, 3])]);
+  return b.op('Reshape', [clipped, shape]);
 }

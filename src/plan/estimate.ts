@@ -5,6 +5,53 @@
 
 export const DEFAULT_RATES = Object.freeze({ packPerCoreSecond: 325, inferPerCoreSecond: 25 });
 
+/**
+ * Rates of window plans (stride below the patch; bench/RESULTS.md, "Stride-16 windows"): pack in
+ * window megapixels per core-second, dense inference (GoogLeNet-size model, head as a 1x1 conv)
+ * in input megapixels per core-second of one forward pass; sliding inference runs at
+ * DEFAULT_RATES.inferPerCoreSecond patches.
+ */
+export const WINDOW_RATES = Object.freeze({ packMpxPerCoreSecond: 16, denseMpxPerCoreSecond: 1.7 });
+
+/** The published figure wsi-hpc is measured against (Li, Mikailov & Chen, IEEE Trans. AI 2023). */
+export const PUBLISHED_STRIDE16 = Object.freeze({ slides: 399, coreHours: 157_000, wallHours: 45, cores: 4000 });
+
+export interface WindowCostInput {
+  /** Kept positions and windows of the plan, the window side and grid stride (patch resolution). */
+  positions: number;
+  windows: number;
+  sidePx: number;
+  stridePx: number;
+  /** The dense model's total stride (32 for GoogLeNet/ResNet). @default 32 */
+  totalStridePx?: number;
+}
+
+export interface WindowCostEstimate {
+  packCoreHours: number;
+  slidingCoreHours: number;
+  denseCoreHours: number;
+  /** Dense forward passes per window (shift-and-stitch runs), an upper bound. */
+  denseRunsPerWindow: number;
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** Core-hours of a window plan by method; dense counts every run over the whole window (an upper bound). Pure. */
+export function estimateWindowCost(
+  w: WindowCostInput,
+  rates = { ...WINDOW_RATES, inferPerCoreSecond: DEFAULT_RATES.inferPerCoreSecond },
+): WindowCostEstimate {
+  const S = w.totalStridePx ?? 32;
+  const runsPerAxis = w.stridePx % S === 0 ? 1 : S / gcd(w.stridePx, S);
+  const windowMpx = (w.windows * w.sidePx * w.sidePx) / 1e6;
+  return {
+    packCoreHours: windowMpx / rates.packMpxPerCoreSecond / 3600,
+    slidingCoreHours: w.positions / rates.inferPerCoreSecond / 3600,
+    denseCoreHours: (windowMpx * runsPerAxis ** 2) / rates.denseMpxPerCoreSecond / 3600,
+    denseRunsPerWindow: runsPerAxis ** 2,
+  };
+}
+
 export interface CostEstimate {
   patches: number;
   packCoreHours: number;

@@ -18,5 +18,14 @@ export { validatePlan, isInsideRun } from './validate-plan.js';
 export { slideIdFor } from './slide-id.js';
 export { discoverSlides, discoverSlideFiles, SLIDE_EXTENSIONS } from './discover.js';
 export type { SkippedEntry, SkipReason, SlideDiscovery } from './discover.js';
-export { estimateCost, DEFAULT_RATES, planConcerns, strideConcern, PLAUSIBLE_PLAN } from './estimate.js';
-export type { CostEstimate, PlanConcern, PlanConcernInput } from './estimate.js';
+export {
+  estimateCost,
+  estimateWindowCost,
+  DEFAULT_RATES,
+  WINDOW_RATES,
+  PUBLISHED_STRIDE16,
+  planConcerns,
+  strideConcern,
+  PLAUSIBLE_PLAN,
+} from './estimate.js';
+export type { CostEstimate, PlanConcern, PlanConcernInput, WindowCostEstimate, WindowCostInput } from './estimate.js';

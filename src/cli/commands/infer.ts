@@ -1,6 +1,6 @@
 // `wsi-hpc infer RUN --model M.onnx [--task N]`: thin handler over runInfer.
 import type { CommandModule } from 'yargs';
-import { INFER_DEFAULTS } from '../../stages/infer/defaults.js';
+import { INFER_DEFAULTS, INFER_METHODS, type InferMethodRequest } from '../../stages/infer/defaults.js';
 import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
 import { createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -13,6 +13,7 @@ interface InferArgs extends OutputFlags {
   device: 'auto' | 'cpu' | 'cuda';
   threads?: number;
   'batch-size': number;
+  method: InferMethodRequest;
 }
 
 export const inferCommand: CommandModule<object, InferArgs> = {
@@ -31,7 +32,14 @@ export const inferCommand: CommandModule<object, InferArgs> = {
       })
       .option('threads', { type: 'number', describe: 'Intra-op threads (default: $SLURM_CPUS_PER_TASK, else all cores)' })
       .option('batch-size', { type: 'number', default: INFER_DEFAULTS.batchSize, describe: 'Patches per model call' })
+      .option('method', {
+        choices: INFER_METHODS,
+        default: INFER_DEFAULTS.method,
+        describe:
+          'Window shards: sliding (patch model on each kept position), dense (head as 1x1 conv, shift-and-stitch), auto (dense when the card allows it and the stride fits the network)',
+      })
       .example('$0 infer run1 --model models/demo-tumour.onnx', 'Every shard on this machine')
+      .example('$0 infer run16 --model googlenet.onnx --method dense', 'A stride-16 window plan, dense')
       .example('$0 infer run1 --model net.onnx --task 7 --threads 8', 'What array task 7 runs'),
   handler: async (argv) => {
     try {
@@ -45,11 +53,13 @@ export const inferCommand: CommandModule<object, InferArgs> = {
         device: argv.device,
         threads: argv.threads,
         batchSize: argv['batch-size'],
+        method: argv.method,
         onWarning: (m) => warn(m),
         onPatches: (d, t) => progress?.update(d, t),
       });
       progress?.stop();
       log(argv, `device: ${result.reason}`);
+      log(argv, `method: ${result.method} (${result.methodReason})`);
       if (argv.json) printJson(result);
       else if (!argv.quiet) {
         process.stdout.write(

@@ -78,6 +78,7 @@ async function runHere(argv: RunArgs): Promise<void> {
     stages,
     threads: argv.threads,
     batchSize: argv['batch-size'],
+    method: argv.method,
     onStage: (s) => log(argv, `stage ${s}`),
     onWarning: warn,
   });

@@ -8,6 +8,7 @@ import { validateDirectiveValue } from '../../slurm/quote.js';
 import { expectPositiveInt } from '../../util/is.js';
 import { printJson, reportError, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
+import { INFER_METHODS, type InferMethodRequest } from '../../stages/infer/defaults.js';
 
 export interface SubmitArgs extends OutputFlags {
   run: string;
@@ -26,6 +27,7 @@ export interface SubmitArgs extends OutputFlags {
   'infer-cpus'?: number;
   'infer-gpus'?: number;
   'batch-size'?: number;
+  method?: InferMethodRequest;
   setup?: string;
   'max-array-size'?: number;
   'max-job-count'?: number;
@@ -55,6 +57,7 @@ export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
     .option('constraint', { type: 'string' })
     .option('throttle', { type: 'number', describe: 'At most this many tasks of an array run at once (%T)' })
     .option('batch-size', { type: 'number', describe: 'Infer batch size' })
+    .option('method', { choices: INFER_METHODS, describe: 'Infer method for window shards: sliding, dense or auto (default auto)' })
     .option('setup', { type: 'string', describe: 'Shell snippet run before each task (module loads), or @FILE' })
     .option('max-array-size', { type: 'number', describe: 'Override MaxArraySize from scontrol show config' })
     .option('max-job-count', { type: 'number', describe: 'Override MaxJobCount' })
@@ -72,6 +75,7 @@ export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
 const STAGE_OPTIONS = {
   model: 'infer',
   'batch-size': 'infer',
+  method: 'infer',
   'infer-cpus': 'infer',
   'infer-gpus': 'infer',
   threads: 'infer',
@@ -166,7 +170,10 @@ export async function toSubmitOptions(a: SubmitArgs) {
     isDryRun: a['dry-run'],
     isTestOnly: a['test-only'],
     isForced: a.force,
-    inferArgs: a['batch-size'] === undefined ? [] : ['--batch-size', String(a['batch-size'])],
+    inferArgs: [
+      ...(a['batch-size'] === undefined ? [] : ['--batch-size', String(a['batch-size'])]),
+      ...(a.method === undefined ? [] : ['--method', a.method]),
+    ],
   };
 }
 

@@ -1,4 +1,7 @@
 // Defaults of the infer runner, in a file without heavy imports so the CLI's --help can read them.
 import type { DeviceRequest } from '../../runner/device.js';
 
-export const INFER_DEFAULTS = Object.freeze({ device: 'auto' as DeviceRequest, batchSize: 32 });
+export type InferMethodRequest = 'auto' | 'sliding' | 'dense';
+export const INFER_METHODS: readonly InferMethodRequest[] = ['auto', 'sliding', 'dense'];
+
+export const INFER_DEFAULTS = Object.freeze({ device: 'auto' as DeviceRequest, batchSize: 32, method: 'auto' as InferMethodRequest });

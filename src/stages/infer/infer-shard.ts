@@ -13,6 +13,8 @@ import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
 import type { SessionChoice } from '../../runner/session.js';
 import type { Shard } from '../../shard/index.js';
 import { validateProbabilities, validateShardAttrs } from './check-outputs.js';
+import { slidingOverPatches } from './patch-infer.js';
+import { denseOverWindows, slidingOverWindows } from './window-infer.js';
 import { CONTENT_HASH, contentHasher } from '../../util/hash.js';
 
 export interface InferContext {
@@ -26,6 +28,10 @@ export interface InferContext {
   /** hashJson of the validated model card: merge refuses predictions made with different cards. */
   cardSha256: string;
   batchSize: number;
+  /** How window shards are run (patch shards always feed each patch): see window-infer.ts. */
+  method: 'sliding' | 'dense';
+  /** The dense model's total stride in pixels (method dense). */
+  totalStridePx: number | null;
   /** Per-slide stain matrices when the plan normalizes stains (see run-infer.ts). */
   stainBySlide: Map<string, Float32Array> | null;
   onPatches?: (n: number) => void;
@@ -56,6 +62,7 @@ export function expectedPredictionAttrs(shard: Shard, ctx: InferContext): Record
     model_sha256: ctx.modelSha256,
     card_sha256: ctx.cardSha256,
     positive_index: ctx.card.output.positiveIndex,
+    method: ctx.method,
   };
 }
 
@@ -63,7 +70,7 @@ export function expectedPredictionAttrs(shard: Shard, ctx: InferContext): Record
 // one it describes: size, provenance attributes and the probabilities' checksum.
 async function isComplete(shard: Shard, marker: Marker, ctx: InferContext, file: string): Promise<boolean> {
   const r = marker.result ?? {};
-  if (r.modelSha256 !== ctx.modelSha256 || r.cardSha256 !== ctx.cardSha256) return false;
+  if (r.modelSha256 !== ctx.modelSha256 || r.cardSha256 !== ctx.cardSha256 || (r.method ?? 'sliding') !== ctx.method) return false;
   if (!(await isOutputPresent(marker, file))) return false;
   const pred = await readPredictions(file);
   const want = expectedPredictionAttrs(shard, ctx);
@@ -96,6 +103,7 @@ export async function inferShard(shard: Shard, ctx: InferContext, options: UnitO
         modelSha256: ctx.modelSha256,
         cardSha256: ctx.cardSha256,
         model: ctx.card.name,
+        method: ctx.method,
         probabilitiesSha256: produced.checksum,
         fileBytes,
         file: `predictions/${basename(out)}`,
@@ -128,6 +136,14 @@ async function predictShard(shard: Shard, ctx: InferContext, tmp: string): Promi
   const r = await ShardReader.open(shardFile);
   try {
     validateShardAttrs(r.attrs, r.count, { file: shardFile, shardId: shard.id, planHash: ctx.plan.planHash, patches: shard.patches });
+    const isWindowPlan = Boolean(ctx.plan.params.windows);
+    if ((r.kind === 'windows') !== isWindowPlan || r.units !== (shard.windows ?? shard.patches)) {
+      throw new WsiHpcError(
+        'SHARD_MISMATCH',
+        `${shardFile}: the shard holds ${r.units} ${r.kind} but the plan's ${shard.id} has ${shard.windows ?? shard.patches} ${isWindowPlan ? 'windows' : 'patches'}`,
+        { file: shardFile, hint: `Delete ${shardFile} and its pack marker, then rerun \`wsi-hpc pack\` for this run` },
+      );
+    }
     const p = r.patchSizePx;
     if (p !== ctx.card.patchSizePx) {
       throw new WsiHpcError(
@@ -137,16 +153,14 @@ async function predictShard(shard: Shard, ctx: InferContext, tmp: string): Promi
       );
     }
     const { ort, session } = ctx.choice;
-    const n = r.count;
-    let classes = 0;
-    let probabilities = new Float32Array(0);
     const slideIndex = r.readInt32('slideIndex');
     const slideIds = r.readSlideIds();
-    const stainFeed = (start: number, b: number) => {
+    const stainFeed = (start: number, b: number): Record<string, InstanceType<typeof ort.Tensor>> => {
+      if (!ctx.stainBySlide) return {};
       const m = new Float32Array(b * 9);
       for (let k = 0; k < b; k++) {
         const id = slideIds[slideIndex[start + k]];
-        const t = ctx.stainBySlide?.get(id);
+        const t = ctx.stainBySlide.get(id);
         if (!t)
           throw new WsiHpcError('PLAN_INVALID', `${id}: the plan normalizes stains but has no fitted stains for this slide`, {
             hint: 'Re-run `wsi-hpc plan` with --stain-norm macenko',
@@ -155,37 +169,35 @@ async function predictShard(shard: Shard, ctx: InferContext, tmp: string): Promi
       }
       return { [WRAPPED_STAIN]: new ort.Tensor('float32', m, [b, 3, 3]) };
     };
-    const run = async (start: number, pixels: Uint8Array) => {
-      const b = pixels.length / (p * p * 3);
-      const feeds = { [ctx.inputName]: new ort.Tensor('uint8', pixels, [b, p, p, 3]), ...(ctx.stainBySlide ? stainFeed(start, b) : {}) };
-      const t = (await session.run(feeds))[ctx.outputName];
-      const data = t.data as Float32Array;
-      if (classes === 0) {
-        classes = Number(t.dims[1]);
-        probabilities = new Float32Array(n * classes);
-      }
-      validateProbabilities(data, classes, start, { id: shard.id, file: shardFile });
-      probabilities.set(data, start * classes);
-      ctx.onPatches?.(b);
-    };
     // The pixels are hashed as they are read and checked against pack's checksum: a shard whose bytes
     // changed since packing (same size, so its done marker still looks valid) is not inferred.
     const hasher = packed.result?.checksumAlgorithm === CONTENT_HASH ? await contentHasher() : null;
-    let pending: Promise<void> | null = null;
-    for (let start = 0; start < n; start += ctx.batchSize) {
-      // Reading the next batch (synchronous HDF5) overlaps the model running the previous one.
-      const batch = r.readPatches(start, ctx.batchSize);
-      hasher?.update(batch.pixels);
-      if (pending) await pending;
-      pending = run(start, batch.pixels);
-    }
-    if (pending) await pending;
+    const runner = {
+      ort,
+      session,
+      inputName: ctx.inputName,
+      outputName: ctx.outputName,
+      extraFeeds: stainFeed,
+      onPositions: ctx.onPatches,
+      onPixels: (pixels: Uint8Array) => {
+        hasher?.update(pixels);
+      },
+      validate: (rows: Float32Array, classes: number, first: number) =>
+        validateProbabilities(rows, classes, first, { id: shard.id, file: shardFile }),
+    };
+    const { probabilities, classes } =
+      r.kind === 'patches'
+        ? await slidingOverPatches(r, runner, ctx.batchSize)
+        : ctx.method === 'dense'
+          ? await denseOverWindows(r, runner, { stridePx: ctx.plan.params.grid.stridePx, totalStridePx: ctx.totalStridePx as number })
+          : await slidingOverWindows(r, runner, ctx.batchSize);
     if (hasher && hasher.digest() !== packed.result?.checksum) {
       throw new WsiHpcError('SHARD_CORRUPT', `${shardFile}: patch pixels differ from those pack wrote (checksum mismatch)`, {
         file: shardFile,
         hint: `The shard was changed or damaged after packing: delete it and its pack marker, then run \`wsi-hpc pack ${ctx.runRoot}\` again`,
       });
     }
+    const n = r.count;
     await writePredictions(tmp, {
       probabilities,
       classes,

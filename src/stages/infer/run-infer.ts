@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WsiHpcError } from '../../errors.js';
 import { readModelCard, validateModelForInfer, wrapModel } from '../../model/index.js';
+import { convertToDense } from '../../model/dense/index.js';
 import { readPlan, type PlanFile } from '../../plan/index.js';
 import { transferMatrix } from '../../stain/index.js';
 import { writeTaskMarker } from '../../run/markers.js';
@@ -15,7 +16,8 @@ import { checkBatchMemory } from '../../runner/batch-memory.js';
 import { openSession } from '../../runner/session.js';
 import { hashJson, sha256 } from '../../util/hash.js';
 import { expectOneOf, expectPositiveInt } from '../../util/is.js';
-import { INFER_DEFAULTS } from './defaults.js';
+import { INFER_DEFAULTS, INFER_METHODS, type InferMethodRequest } from './defaults.js';
+import { resolveMethod } from './method.js';
 import { inferShard, type InferShardResult } from './infer-shard.js';
 
 export interface InferRunOptions {
@@ -26,6 +28,8 @@ export interface InferRunOptions {
   device?: DeviceRequest;
   threads?: number;
   batchSize?: number;
+  /** How window shards are run: sliding (patch model on crops), dense (converted model), auto. @default 'auto' */
+  method?: InferMethodRequest;
   env?: NodeJS.ProcessEnv;
   onWarning?: (message: string) => void;
   onPatches?: (done: number, total: number) => void;
@@ -38,6 +42,9 @@ export interface InferRunResult {
   threads: number;
   batchSize: number;
   reason: string;
+  /** The method used and why (`auto` says which it chose). */
+  method: 'sliding' | 'dense';
+  methodReason: string;
   warning: string | null;
   shards: InferShardResult[];
   failed: number;
@@ -62,6 +69,7 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
   const plan = await readPlan(paths.plan);
   const task = resolveTaskId(o.task, env, plan.tasks.pack.length);
   const device = expectOneOf('device', o.device ?? INFER_DEFAULTS.device, ['auto', 'cpu', 'cuda'] as const);
+  const method = expectOneOf('method', o.method ?? INFER_DEFAULTS.method, INFER_METHODS);
   const batchSize = expectPositiveInt('batchSize', o.batchSize ?? INFER_DEFAULTS.batchSize);
   // Before the model loads: a batch that cannot fit in memory is refused with the figure.
   const memory = checkBatchMemory(batchSize, plan.params.grid.patchSizePx);
@@ -76,7 +84,13 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
   });
   const card = await readModelCard(modelPath, o.card);
   await validateModelForInfer({ file: modelPath, cardFile: o.card, bytes, card, hasStainNorm: plan.params.stain !== null });
-  const wrapped = wrapModel(new Uint8Array(bytes), card, modelPath, { hasStainNorm: plan.params.stain !== null });
+  // Decided before any session opens: `--method dense` that cannot run stops here (exit 2).
+  const chosen = resolveMethod(plan, new Uint8Array(bytes), card, modelPath, method);
+  const hasStainNorm = plan.params.stain !== null;
+  const dense = chosen.method === 'dense' ? convertToDense(new Uint8Array(bytes), card, modelPath) : null;
+  const wrapped = dense
+    ? wrapModel(dense.bytes, dense.card, modelPath, { hasStainNorm, isDense: true })
+    : wrapModel(new Uint8Array(bytes), card, modelPath, { hasStainNorm });
   const stainBySlide = plan.params.stain ? stainMatrices(plan) : null;
   const choice = await openSession(wrapped.bytes, { device, threads: o.threads, env }).catch((err) => {
     throw new WsiHpcError('MODEL_INVALID', `${modelPath}: ONNX Runtime could not load the model: ${(err as Error).message}`, {
@@ -101,6 +115,8 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     modelSha256: sha256(bytes),
     cardSha256: hashJson(card),
     batchSize,
+    method: chosen.method,
+    totalStridePx: dense?.totalStridePx ?? null,
     onPatches: (n: number) => {
       done += n;
       o.onPatches?.(done, total);
@@ -127,6 +143,8 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     threads: choice.threads,
     batchSize,
     reason: choice.reason,
+    method: chosen.method,
+    methodReason: chosen.reason,
     warning: choice.warning,
     shards,
     failed,

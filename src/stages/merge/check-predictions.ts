@@ -15,6 +15,8 @@ export interface PredictionSource {
   modelName: string;
   modelSha256: string;
   cardSha256: string;
+  /** sliding or dense (files written before methods existed are sliding). */
+  method: string;
 }
 
 const short = (h: unknown) => String(h).slice(0, 12);
@@ -34,6 +36,7 @@ export function validatePredictions(pred: Predictions, file: string, shard: Shar
     problems.push(`/probabilities has ${pred.slideIndex.length} rows, the plan ${shard.patches} patches`);
   differ('model hash', a.model_sha256, r.modelSha256, 'the infer marker');
   differ('card hash', a.card_sha256, r.cardSha256, 'the infer marker');
+  differ('method', a.method ?? 'sliding', r.method ?? 'sliding', 'the infer marker');
   if (problems.length === 0 && probabilitiesChecksum(pred.probabilities) !== r.probabilitiesSha256) {
     problems.push('the probabilities differ from those the infer marker recorded (checksum mismatch)');
   }
@@ -65,14 +68,21 @@ export function validatePredictions(pred: Predictions, file: string, shard: Shar
       hint: 'Rerun `wsi-hpc infer` for this shard',
     });
   }
-  return { shard: shard.id, modelName: String(a.model_name), modelSha256: String(a.model_sha256), cardSha256: String(a.card_sha256) };
+  return {
+    shard: shard.id,
+    modelName: String(a.model_name),
+    modelSha256: String(a.model_sha256),
+    cardSha256: String(a.card_sha256),
+    method: String(a.method ?? 'sliding'),
+  };
 }
 
 /** Throws MODELS_MIXED when the shards were predicted by different models or cards, naming both and their shards. */
 export function validateOneModel(sources: PredictionSource[]): void {
   const groups = new Map<string, PredictionSource[]>();
   for (const s of sources) {
-    const key = `${s.modelSha256}/${s.cardSha256}`;
+    // Dense and sliding probabilities of one model differ near borders: a heatmap mixing them is not one method's.
+    const key = `${s.modelSha256}/${s.cardSha256}/${s.method}`;
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
   if (groups.size <= 1) return;
@@ -85,9 +95,9 @@ export function validateOneModel(sources: PredictionSource[]): void {
             .map((x) => x.shard)
             .join(', ')} and ${g.length - 3} more`
         : g.map((x) => x.shard).join(', ');
-    return `model \`${s.modelName}\` (sha256 ${short(s.modelSha256)}, card ${short(s.cardSha256)}) in ${shards}`;
+    return `model \`${s.modelName}\` (sha256 ${short(s.modelSha256)}, card ${short(s.cardSha256)}, method ${s.method}) in ${shards}`;
   });
   throw new WsiHpcError('MODELS_MIXED', `refusing to merge predictions of different models: ${described.join(' vs ')}`, {
-    hint: 'Rerun `wsi-hpc infer` with one --model (and card) for every shard; shards inferred with another model are redone',
+    hint: 'Rerun `wsi-hpc infer` with one --model (and card) and one --method for every shard; shards inferred otherwise are redone',
   });
 }

@@ -1,0 +1,197 @@
+// Inference over a window shard (docs/FORMAT.md): one probability row per kept position, in the
+// shard's position order. `sliding` crops each kept position's patch from its window and runs the patch
+// model in batches (the same bytes a patch shard would hold, so the same probabilities); `dense` runs
+// the dense model (head as a 1x1 convolution) over the window's kept area, shift-and-stitch
+// (src/model/dense/plan-shifts.ts), and picks each kept position's cell.
+import type * as Ort from 'onnxruntime-node';
+import { WsiHpcError } from '../../errors.js';
+import type { ShardReader } from '../../hdf5/index.js';
+import { planShifts } from '../../model/dense/plan-shifts.js';
+
+export interface WindowRunner {
+  ort: typeof Ort;
+  session: Ort.InferenceSession;
+  inputName: string;
+  outputName: string;
+  /** Extra feeds for a run over shard positions [start, start + count) (stain matrices), or none. */
+  extraFeeds: (start: number, count: number) => Record<string, Ort.Tensor>;
+  onPositions?: (n: number) => void;
+  /** Called with each batch of window pixels as read, before use (the pack checksum). */
+  onPixels: (pixels: Uint8Array) => void;
+  /** Throws PREDICTIONS_INVALID for rows that are not probabilities (firstPosition = shard index). */
+  validate: (rows: Float32Array, classes: number, firstPosition: number) => void;
+}
+
+/** Windows read per HDF5 call: about 64 MiB of pixels. */
+const READ_BYTES = 64 * 2 ** 20;
+
+interface WindowView {
+  /** Shard positions [first, end) of this window. */
+  first: number;
+  end: number;
+  pixels: Uint8Array;
+}
+
+/** Yields the shard's windows in order with their positions; positions are stored window by window. */
+function* windowsOf(r: ShardReader, positionWindow: Int32Array, onPixels: (p: Uint8Array) => void): Generator<WindowView> {
+  const side = r.unitSizePx;
+  const bytes = side * side * 3;
+  const perRead = Math.max(1, Math.floor(READ_BYTES / bytes));
+  let q = 0;
+  for (let start = 0; start < r.units; start += perRead) {
+    const batch = r.readPatches(start, perRead);
+    onPixels(batch.pixels);
+    for (let v = start; v < start + batch.count; v++) {
+      const first = q;
+      while (q < positionWindow.length && positionWindow[q] === v) q++;
+      yield { first, end: q, pixels: batch.pixels.subarray((v - start) * bytes, (v - start + 1) * bytes) };
+    }
+  }
+  if (q !== positionWindow.length) {
+    throw new WsiHpcError(
+      'SHARD_CORRUPT',
+      `${r.path}: /window_index is not in window order (${q} of ${positionWindow.length} positions placed)`,
+      {
+        file: r.path,
+        hint: 'Delete the shard and its pack marker, then pack again',
+      },
+    );
+  }
+}
+
+/** Sliding window: every kept position's patch cropped from its window, batchSize patches per run. */
+export async function slidingOverWindows(
+  r: ShardReader,
+  run: WindowRunner,
+  batchSize: number,
+): Promise<{ probabilities: Float32Array; classes: number }> {
+  const t = r.readWindowTables();
+  const p = r.patchSizePx;
+  const side = r.unitSizePx;
+  const patchBytes = p * p * 3;
+  const n = r.count;
+  let classes = 0;
+  let probabilities = new Float32Array(0);
+  const infer = async (start: number, crops: Uint8Array) => {
+    const b = crops.length / patchBytes;
+    const feeds = { [run.inputName]: new run.ort.Tensor('uint8', crops, [b, p, p, 3]), ...run.extraFeeds(start, b) };
+    const out = (await run.session.run(feeds))[run.outputName];
+    const data = out.data as Float32Array;
+    if (classes === 0) {
+      classes = Number(out.dims[1]);
+      probabilities = new Float32Array(n * classes);
+    }
+    run.validate(data, classes, start);
+    probabilities.set(data, start * classes);
+    run.onPositions?.(b);
+  };
+  let pending: Promise<void> | null = null;
+  let crops = new Uint8Array(Math.min(batchSize, n) * patchBytes);
+  let filled = 0;
+  let batchStart = 0;
+  for (const w of windowsOf(r, t.positionWindow, run.onPixels)) {
+    for (let q = w.first; q < w.end; q++) {
+      const ox = t.positionOffset[2 * q];
+      const oy = t.positionOffset[2 * q + 1];
+      const dst = filled * patchBytes;
+      for (let row = 0; row < p; row++) {
+        const src = ((oy + row) * side + ox) * 3;
+        crops.set(w.pixels.subarray(src, src + p * 3), dst + row * p * 3);
+      }
+      filled++;
+      if (filled === crops.length / patchBytes) {
+        // The model runs this batch while the next one is cropped.
+        if (pending) await pending;
+        pending = infer(batchStart, crops);
+        batchStart += filled;
+        filled = 0;
+        crops = new Uint8Array(Math.min(batchSize, n - batchStart) * patchBytes);
+      }
+    }
+  }
+  if (pending) await pending;
+  if (filled > 0) await infer(batchStart, crops.subarray(0, filled * patchBytes));
+  return { probabilities, classes };
+}
+
+export interface DenseGeometry {
+  /** Grid stride in pixels at the patch resolution, and the dense model's total stride. */
+  stridePx: number;
+  totalStridePx: number;
+}
+
+/** Dense: per window, the box of its kept positions run through the dense model, shift-and-stitch. */
+export async function denseOverWindows(
+  r: ShardReader,
+  run: WindowRunner,
+  g: DenseGeometry,
+): Promise<{ probabilities: Float32Array; classes: number; runs: number }> {
+  const t = r.readWindowTables();
+  const p = r.patchSizePx;
+  const side = r.unitSizePx;
+  const k = t.positions;
+  const s = g.stridePx;
+  const S = g.totalStridePx;
+  let classes = 0;
+  let probabilities = new Float32Array(0);
+  let runs = 0;
+  for (const w of windowsOf(r, t.positionWindow, run.onPixels)) {
+    if (w.end === w.first) continue;
+    // The kept positions' bounding box of cells: background-only rows and columns are not run.
+    let [cx0, cy0, cx1, cy1] = [k, k, -1, -1];
+    for (let q = w.first; q < w.end; q++) {
+      const cx = t.positionOffset[2 * q] / s;
+      const cy = t.positionOffset[2 * q + 1] / s;
+      [cx0, cy0, cx1, cy1] = [Math.min(cx0, cx), Math.min(cy0, cy), Math.max(cx1, cx), Math.max(cy1, cy)];
+    }
+    const [bx, by] = [cx0 * s, cy0 * s];
+    const [bw, bh] = [(cx1 - cx0) * s + p, (cy1 - cy0) * s + p];
+    if (bx + bw > side || by + bh > side) {
+      throw new WsiHpcError('SHARD_CORRUPT', `${r.path}: /window_offset places a patch outside its ${side} px window`, { file: r.path });
+    }
+    const plan = planShifts(bw, bh, p, s, S);
+    const gw = plan.gridWidth;
+    let cells = new Float32Array(0);
+    for (const yr of plan.yRuns) {
+      for (const xr of plan.xRuns) {
+        const crop = new Uint8Array(xr.lengthPx * yr.lengthPx * 3);
+        for (let row = 0; row < yr.lengthPx; row++) {
+          const src = ((by + yr.startPx + row) * side + bx + xr.startPx) * 3;
+          crop.set(w.pixels.subarray(src, src + xr.lengthPx * 3), row * xr.lengthPx * 3);
+        }
+        const feeds = {
+          [run.inputName]: new run.ort.Tensor('uint8', crop, [1, yr.lengthPx, xr.lengthPx, 3]),
+          ...run.extraFeeds(w.first, 1),
+        };
+        const out = (await run.session.run(feeds))[run.outputName];
+        runs++;
+        const [, hc, wc, c] = out.dims.map(Number);
+        if (hc !== (yr.lengthPx - p) / S + 1 || wc !== (xr.lengthPx - p) / S + 1) {
+          throw new WsiHpcError(
+            'INFER_FAILED',
+            `dense model returned [${out.dims.join(', ')}] for a ${xr.lengthPx}x${yr.lengthPx} crop; expected [1, ${(yr.lengthPx - p) / S + 1}, ${(xr.lengthPx - p) / S + 1}, classes] (total stride ${S})`,
+            { hint: 'Check the card: dense.totalStride must be the network total stride; or run --method sliding' },
+          );
+        }
+        if (classes === 0) {
+          classes = c;
+          probabilities = new Float32Array(r.count * classes);
+        }
+        if (cells.length === 0) cells = new Float32Array(plan.gridWidth * plan.gridHeight * classes);
+        const values = out.data as Float32Array;
+        for (const [gy, dy] of yr.cells) {
+          for (const [gx, dx] of xr.cells) cells.set(values.subarray((dy * wc + dx) * c, (dy * wc + dx + 1) * c), (gy * gw + gx) * c);
+        }
+      }
+    }
+    for (let q = w.first; q < w.end; q++) {
+      const gx = t.positionOffset[2 * q] / s - cx0;
+      const gy = t.positionOffset[2 * q + 1] / s - cy0;
+      probabilities.set(cells.subarray((gy * gw + gx) * classes, (gy * gw + gx + 1) * classes), q * classes);
+    }
+    run.validate(probabilities.subarray(w.first * classes, w.end * classes), classes, w.first);
+    run.onPositions?.(w.end - w.first);
+  }
+  if (classes === 0) probabilities = new Float32Array(0);
+  return { probabilities, classes, runs };
+}
