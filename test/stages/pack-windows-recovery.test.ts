@@ -1,5 +1,5 @@
 // Window shards on a pyramid level with a non-integer downsample (crops still equal the patch layout),
-// and their crash safety: bytes flipped inside /windows are caught by `pack --verify`, a truncated
+// gzip, and their crash safety: bytes flipped inside /windows are caught by `pack --verify`, a truncated
 // shard by the next `pack`; both are repacked to the same pixels. Built CLI, h5py oracle.
 import { execFileSync } from 'node:child_process';
 import { mkdir, open, readFile, stat, truncate } from 'node:fs/promises';
@@ -61,6 +61,19 @@ describe('window shards on a level with a non-integer downsample', () => {
     expect(c.equal).toBe(c.compared);
     expect(c).toMatchObject({ maskMatches: true, offsetsOnLattice: true, slidesMatch: true });
   }, 240_000);
+  test('gzip window shards hold the same window pixels (same checksum) in fewer bytes', async () => {
+    const raw = await cli(['pack', join(tmp.dir, 'odd-windows'), '--json', '--verify']);
+    const gzRun = join(tmp.dir, 'odd-gzip');
+    await planAndPack(slide, gzRun, [...common, '--window-positions', '14', '--compression', 'gzip:6']);
+    const rawMarker = JSON.parse(await readFile(join(tmp.dir, 'odd-windows', 'markers', 'pack', 'shard-00000.json'), 'utf8'));
+    const gzMarker = JSON.parse(await readFile(join(gzRun, 'markers', 'pack', 'shard-00000.json'), 'utf8'));
+    expect(parseJson(raw).shards[0].status).toBe('skipped');
+    expect(gzMarker.result.checksum).toBe(rawMarker.result.checksum);
+    expect(gzMarker.result.fileBytes).toBeLessThan(rawMarker.result.fileBytes);
+    expect(
+      py(`import h5py, sys; print(h5py.File(sys.argv[1], 'r')['windows'].compression)`, [join(gzRun, 'shards', 'shard-00000.h5')]).trim(),
+    ).toBe('gzip');
+  }, 120_000);
 });
 
 /** File offset of chunk `i` of /windows (one window per chunk), from h5py. */
