@@ -1,7 +1,7 @@
 // `wsi-hpc plan SLIDES... --out RUN`: thin handler over runPlan; prints a per-slide summary.
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
-import { estimateCost, strideConcern, type PlanSlide } from '../../plan/index.js';
+import { strideConcern, type PlanSlide } from '../../plan/index.js';
 import { GRID_DEFAULTS, GRID_LIMITS, normalizeGridOptions } from '../../grid/index.js';
 import { TISSUE_DEFAULTS } from '../../tissue/index.js';
 import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
@@ -16,6 +16,7 @@ import { formatBytes } from '../format.js';
 import { ensureWritableDir } from '../../run/disk-space.js';
 import { checkRunFolderForPlan } from '../../run/run-folder-guard.js';
 import { planConcernsFor } from '../../run/plan-concerns.js';
+import { formatPlanCost, planCost } from '../plan-cost.js';
 
 interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
   slides: string[];
@@ -236,7 +237,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
             slides: sh.segments.map((g) => g.slideId),
           })),
           tasks: { pack: plan.tasks.pack },
-          estimate: estimateCost(plan.totals.patches),
+          estimate: { patches: plan.totals.patches, ...planCost(plan) },
           warnings: concerns.map((c) => c.message),
           slides: plan.slides.map((s) => ({
             id: s.id,
@@ -276,11 +277,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
               `(k ${win.source === 'auto' ? 'chosen by the planner' : 'from --window-positions'}; bytes largest/mean ${(plan.shards.bytesMaxOverMean ?? 1).toFixed(3)})\n`,
           );
         }
-        const cost = estimateCost(t.patches);
-        process.stdout.write(
-          `estimated cost: pack ${cost.packCoreHours.toFixed(2)} + infer ${cost.inferCoreHours.toFixed(2)} = ${cost.totalCoreHours.toFixed(2)} core-hours ` +
-            `(GoogLeNet-size model on CPU at the rates in bench/RESULTS.md); array tasks 0-${Math.max(0, plan.tasks.pack.length - 1)} per stage\n`,
-        );
+        process.stdout.write(formatPlanCost(plan));
         process.stdout.write(
           result.isDryRun
             ? `dry run: nothing written; after planning, \`wsi-hpc submit RUN --model M --dry-run\` prints every sbatch script and command line\n`
