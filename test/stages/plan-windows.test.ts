@@ -1,5 +1,6 @@
 // plan with a window layout through the built CLI: the layout is printed and in --json (params, shards,
-// totals); --window-positions without a window layout, and a k whose window exceeds 4608 px, are exit 2.
+// totals); --window-positions without a window layout, and a k whose window exceeds 4608 px, are exit 2;
+// replanning a packed window run.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cli, makeTempDir, parseJson, smallHePath } from '../fixtures/index.js';
@@ -59,4 +60,27 @@ describe('plan options and output of window layouts', () => {
       expect(String(bad.stderr)).toMatch(/window-?positions|windowPositions/i);
     }
   });
+
+  test('replanning a packed window run: same options reuse the slide and keep the plan; another k needs --force', async () => {
+    const run = join(tmp.dir, 'replan');
+    const args = ['plan', he, '--out', run, '--stride', '16', '--window-positions', '14', '--json'];
+    const first = parseJson(await cli(args));
+    expect((await cli(['pack', run, '-q'])).exitCode).toBe(0);
+    const again = parseJson(await cli(args));
+    expect(again.reused).toHaveLength(1);
+    expect(again.planHash).toBe(first.planHash);
+    expect(again.totals.windows).toBe(first.totals.windows);
+    expect(parseJson(await cli(['pack', run, '--json'])).shards.map((s: { status: string }) => s.status)).toEqual(['skipped']);
+    const otherK = ['plan', he, '--out', run, '--stride', '16', '--window-positions', '28', '--json'];
+    const refused = await cli(otherK);
+    expect(refused.exitCode).toBe(2);
+    expect(parseJson(refused).error.hint).toContain('--force');
+    // --force replans: the same grid, windows of the new k, shards cut anew and packed again.
+    const forced = parseJson(await cli([...otherK, '--force']));
+    expect(forced.windows).toEqual({ positions: 28, sidePx: 656, source: 'option' });
+    expect(forced.totals.windows).toBeLessThan(first.totals.windows);
+    expect(forced.planHash).not.toBe(first.planHash);
+    const packed = parseJson(await cli(['pack', run, '--json']));
+    expect(packed.shards.map((s: { status: string }) => s.status)).toEqual(forced.shards.map(() => 'done'));
+  }, 120_000);
 });
