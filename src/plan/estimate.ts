@@ -74,7 +74,7 @@ export function estimateCost(
  * patch size; a stride under 1/8 of the patch puts each pixel in more than 64 patches. These only
  * warn; a slide over GRID_LIMITS.maxPatchesPerSlide (grid/defaults.ts) fails before its grid is laid.
  */
-export const PLAUSIBLE_PLAN = Object.freeze({ maxPatchesPerSlide: 1_000_000, minStrideFraction: 1 / 8 });
+export const PLAUSIBLE_PLAN = Object.freeze({ maxPatchesPerSlide: 1_000_000, minStrideFraction: 1 / 8, minWindowStrideFraction: 1 / 32 });
 
 export interface PlanConcernInput {
   patchSizePx: number;
@@ -87,6 +87,8 @@ export interface PlanConcernInput {
   /** Free bytes where the run folder lives, or null when unknown. */
   freeBytes: number | null;
   runDir: string;
+  /** Window plans store each pixel about once: a slide is crowded by its tissue area, not its positions. @default false */
+  isWindowPlan?: boolean;
 }
 
 const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
@@ -106,25 +108,34 @@ export function planConcerns(p: PlanConcernInput): PlanConcern[] {
       message: `the shards need ${gib(p.bytesToWrite)}${p.isCompressed ? ' before compression' : ''} but only ${gib(p.freeBytes)} is free where ${p.runDir} lives`,
     });
   }
-  const crowded = p.slides.filter((s) => s.patches > PLAUSIBLE_PLAN.maxPatchesPerSlide);
+  // In a window plan, (patch / stride)² positions cover one patch's area: 1 M patches' worth of tissue.
+  const perSlide = p.isWindowPlan
+    ? PLAUSIBLE_PLAN.maxPatchesPerSlide * Math.max(1, (p.patchSizePx / p.stridePx) ** 2)
+    : PLAUSIBLE_PLAN.maxPatchesPerSlide;
+  const crowded = p.slides.filter((s) => s.patches > perSlide);
   if (crowded.length) {
     const worst = crowded.reduce((a, b) => (b.patches > a.patches ? b : a));
     const cost = estimateCost(p.totalPatches);
     out.push({
       kind: 'patches',
       message:
-        `${crowded.length} slide(s) have more than ${PLAUSIBLE_PLAN.maxPatchesPerSlide.toLocaleString('en-US')} patches (${worst.name}: ${worst.patches.toLocaleString('en-US')}); ` +
+        `${crowded.length} slide(s) have more than ${perSlide.toLocaleString('en-US')} ${p.isWindowPlan ? 'positions' : 'patches'} (${worst.name}: ${worst.patches.toLocaleString('en-US')}); ` +
         `${p.totalPatches.toLocaleString('en-US')} patches would take about ${cost.totalCoreHours.toFixed(0)} core-hours`,
     });
   }
-  const stride = strideConcern(p.patchSizePx, p.stridePx);
+  const stride = strideConcern(p.patchSizePx, p.stridePx, p.isWindowPlan);
   if (stride) out.push(stride);
   return out;
 }
 
-/** The stride part of planConcerns, known before any slide is read (valid positive sizes only). */
-export function strideConcern(patchSizePx: number, stridePx: number): PlanConcern | null {
-  if (!(stridePx > 0 && patchSizePx > 0) || stridePx >= patchSizePx * PLAUSIBLE_PLAN.minStrideFraction) return null;
+/**
+ * The stride part of planConcerns, known before any slide is read (valid positive sizes only). A
+ * window plan stores each pixel about once, so only its inference cost is a concern: it warns below
+ * 1/32 of the patch (stride 7 for 224 px; stride 16 is the intended use).
+ */
+export function strideConcern(patchSizePx: number, stridePx: number, isWindowPlan = false): PlanConcern | null {
+  const fraction = isWindowPlan ? PLAUSIBLE_PLAN.minWindowStrideFraction : PLAUSIBLE_PLAN.minStrideFraction;
+  if (!(stridePx > 0 && patchSizePx > 0) || stridePx >= patchSizePx * fraction) return null;
   return {
     kind: 'stride',
     message: `--stride ${stridePx} is under 1/8 of the ${patchSizePx} px patch: each pixel lands in about ${Math.round((patchSizePx / stridePx) ** 2)} patches`,

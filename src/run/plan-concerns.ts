@@ -19,5 +19,6 @@ export async function planConcernsFor(plan: PlanFile, runDir: string): Promise<P
     isCompressed: plan.params.pack.compression.codec !== 'none',
     freeBytes: await freeBytes(paths.root),
     runDir: paths.root,
+    isWindowPlan: Boolean(plan.params.windows),
   });
 }

@@ -156,7 +156,8 @@ describe('plan warns and submit refuses', () => {
 
   test('plan --stride 1 warns with the patch count and the stride; submit refuses it unless --force', async () => {
     const dense = join(tmp.dir, 'run-stride1');
-    const r = await cli(['plan', slides, '--out', dense, '--stride', '1', '--patches-per-shard', '1000000']);
+    // A patch layout stores every patch: the patch count is the concern (window plans are judged by tissue area).
+    const r = await cli(['plan', slides, '--out', dense, '--stride', '1', '--layout', 'patches', '--patches-per-shard', '1000000']);
     expect(r.exitCode, String(r.stderr)).toBe(0);
     const stderr = String(r.stderr);
     expect(stderr).toMatch(

@@ -167,9 +167,9 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       normalizeGridOptions(grid);
       // A tiny stride is known before any slide is read: say so now, since laying its grids takes long.
       // Window plans store each pixel about once, so only a patch layout warns.
-      const strideWarning = strideConcern(argv['patch-size'], argv.stride ?? argv['patch-size']);
       const windows = resolveWindowParams(normalizeGridOptions(grid), argv.layout, argv['window-positions']);
-      if (strideWarning && !windows) warn(strideWarning.message);
+      const strideWarning = strideConcern(argv['patch-size'], argv.stride ?? argv['patch-size'], windows !== null);
+      if (strideWarning) warn(strideWarning.message);
       // A run folder that cannot be written fails now, not after every slide has been read.
       if (!argv['dry-run']) await ensureWritableDir(argv.out);
       await checkRunFolderForPlan(argv.out);
