@@ -176,6 +176,12 @@ export function validatePlan(plan: Obj, file: string): void {
     for (const k of ['positions', 'sidePx'] as const) {
       if (!(isCount(windows[k]) && windows[k] > 0)) p.add(`params.windows.${k}`, windows[k], 'is not a positive integer');
     }
+    // A window must hold its positions' patches: side = patch + (k - 1) * stride (pack trusts it).
+    const g = isObj(plan.params) && isObj(plan.params.grid) ? plan.params.grid : {};
+    if (isCount(windows.positions) && isCount(g.patchSizePx) && isCount(g.stridePx)) {
+      const side = g.patchSizePx + (windows.positions - 1) * g.stridePx;
+      if (windows.sidePx !== side) p.add('params.windows.sidePx', windows.sidePx, `is not ${side}, patch + (positions - 1) x stride`);
+    }
   }
   const gridCounts = checkSlides(slides, p, isWindowPlan);
   const shards = isObj(plan.shards) ? plan.shards.list : undefined;

@@ -29,7 +29,7 @@ function windowPlan(): Record<string, unknown> {
   return {
     schemaVersion: 1,
     tool: { name: 'wsi-hpc', version: '0.1.0' },
-    params: { windows: { positions: 4, sidePx: side, source: 'option' } },
+    params: { grid: { patchSizePx: 224, stridePx: 16 }, windows: { positions: 4, sidePx: side, source: 'option' } },
     paramsHash: 'p',
     planHash: 'h',
     slides: [slide('a', 30, 5), slide('b', 12, 3)],
@@ -159,6 +159,9 @@ describe('validatePlan on a window plan', () => {
     ['k missing', 'params.windows.positions', undefined, 'params.windows.positions: nothing is not a positive integer'],
     ['k zero', 'params.windows.positions', 0, 'params.windows.positions: 0 is not a positive integer'],
     ['a window side that is not an integer', 'params.windows.sidePx', 271.5, 'params.windows.sidePx: 271.5 is not a positive integer'],
+    // Pack trusts the side: a smaller one packed windows that did not hold their positions' patches.
+    ['a window side edited', 'params.windows.sidePx', 300, 'params.windows.sidePx: 300 is not 272, patch + (positions - 1) x stride'],
+    ['k edited without the side', 'params.windows.positions', 5, 'params.windows.sidePx: 272 is not 288, patch + (positions - 1) x stride'],
     ['a fractional total of windows', 'totals.windows', 7.5, 'totals.windows: 7.5 is not a non-negative integer'],
   ])('%s is PLAN_INVALID naming the field', (_name, path, value, expected) => {
     const err = problemOf(edit(path, value));
