@@ -19,6 +19,7 @@ const PLAN: Record<string, string> = {
   shardsPerTask: '--shards-per-task',
   compression: '--compression',
   chunkPatches: '--chunk-patches',
+  windowPositions: '--window-positions',
   concurrency: '--concurrency',
 };
 const INFER: Record<string, string> = { device: '--device', batchSize: '--batch-size', threads: '--threads' };
