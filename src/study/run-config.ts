@@ -1,6 +1,6 @@
-// One study configuration: plan -> pack -> infer -> merge in its own folder, timed. Timings are
-// stored in timings.json once all four stages ran in full; a rerun with the same inputs reuses them
-// (reported as reused), and any other rerun starts from an empty folder so nothing is skipped.
+// One study configuration: plan -> pack -> infer(method) -> merge in its own folder, timed. Timings
+// (and the method infer ran) are stored in timings.json once all four stages ran in full; a rerun with
+// the same inputs reuses them (reported as reused), and any other rerun starts from an empty folder.
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
@@ -11,6 +11,7 @@ import { runInfer } from '../stages/infer/index.js';
 import { runMerge } from '../stages/merge/index.js';
 import { runPack } from '../stages/pack/index.js';
 import { runPlan } from '../stages/plan/index.js';
+import type { LayoutChoice } from '../stages/plan/window-params.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { hashJson } from '../util/hash.js';
 import { TOOL_VERSION } from '../version.js';
@@ -23,16 +24,22 @@ export interface StageTiming {
   coreSeconds: number;
 }
 
-/** timings.json of a configuration folder. */
-export interface StoredTimings {
-  schemaVersion: 1;
-  /** Hash of what the timings depend on: configuration, model file, slides, tool version. */
+/** The method infer ran and why (`auto` says which it chose). */
+export interface MethodUsed {
+  method: 'sliding' | 'dense';
+  methodReason: string;
+}
+
+/** timings.json of a configuration folder (schema 1, without the method, is measured afresh). */
+export interface StoredTimings extends MethodUsed {
+  schemaVersion: 2;
+  /** Hash of what the timings depend on: configuration (method included), model file, slides, tool version. */
   fingerprint: string;
   measuredAt: string;
   stages: StageTiming[];
 }
 
-export interface ConfigRun {
+export interface ConfigRun extends MethodUsed {
   stride: number;
   mpp: number;
   stages: StageTiming[];
@@ -49,20 +56,21 @@ async function measure(stage: StageTiming['stage'], fn: () => Promise<unknown>):
   return { stage, wallSeconds: (performance.now() - t0) / 1000, coreSeconds: (c.user + c.system) / 1e6 };
 }
 
-async function fingerprintOf(cfg: StudyConfig, model: string, slides: string[], grid: object): Promise<string> {
+async function fingerprintOf(cfg: StudyConfig, model: string, slides: string[], grid: object, layout: string): Promise<string> {
   const files = await Promise.all(
     [model, ...slides].map(async (path) => {
       const st = await stat(path);
       return { path: resolve(path), size: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
     }),
   );
-  return hashJson({ cfg: { ...cfg, name: undefined }, grid, files, tool: TOOL_VERSION });
+  return hashJson({ cfg: { ...cfg, name: undefined }, grid, layout, files, tool: TOOL_VERSION });
 }
 
 async function readStoredTimings(file: string): Promise<StoredTimings | null> {
   try {
     const t = JSON.parse(await readFile(file, 'utf8')) as StoredTimings;
-    return t.schemaVersion === 1 && Array.isArray(t.stages) && t.stages.length === 4 ? t : null;
+    const hasMethod = (t.method === 'sliding' || t.method === 'dense') && typeof t.methodReason === 'string';
+    return t.schemaVersion === 2 && hasMethod && Array.isArray(t.stages) && t.stages.length === 4 ? t : null;
   } catch {
     // No timings (first run, or a run interrupted before its end): measure afresh.
     return null;
@@ -81,7 +89,10 @@ export async function runConfig(
   const stride = cfg.stride ?? card.patchSizePx;
   const mpp = cfg.mpp ?? card.mpp ?? fallbackMpp;
   const grid = { patchSizePx: card.patchSizePx, targetMpp: mpp, stridePx: stride };
-  const fingerprint = await fingerprintOf(cfg, model, slides, grid);
+  // Dense inference runs on tissue windows: a dense configuration plans windows even at a stride of a
+  // patch or more (as a user would with `plan --layout windows`); the others plan as `plan` does.
+  const layout: LayoutChoice = cfg.method === 'dense' ? 'windows' : 'auto';
+  const fingerprint = await fingerprintOf(cfg, model, slides, grid, layout);
   const timingsFile = join(dir, 'timings.json');
   const stored = await readStoredTimings(timingsFile);
   const planExists = await stat(runPaths(dir).plan).then(
@@ -89,16 +100,27 @@ export async function runConfig(
     () => false,
   );
   if (stored?.fingerprint === fingerprint && planExists) {
-    return { stride, mpp, stages: stored.stages, isReused: true, measuredAt: stored.measuredAt };
+    const { method, methodReason } = stored;
+    return { stride, mpp, method, methodReason, stages: stored.stages, isReused: true, measuredAt: stored.measuredAt };
   }
   // Anything else left here (another configuration, an interrupted run) would let stages skip work.
   await rm(dir, { recursive: true, force: true });
+  const used: MethodUsed = { method: 'sliding', methodReason: '' };
   const stages = [
-    await measure('plan', () => runPlan({ inputs: slides, out: dir, grid, shards: { patchesPerShard: 4000 } })),
+    await measure('plan', () => runPlan({ inputs: slides, out: dir, grid, layout, shards: { patchesPerShard: 4000 } })),
     await measure('pack', () => runPack({ run: dir, env: {} })),
-    await measure('infer', () =>
-      runInfer({ run: dir, model, env: {}, threads: cfg.threads ?? undefined, batchSize: cfg.batch ?? undefined, device: 'cpu' }),
-    ),
+    await measure('infer', async () => {
+      const r = await runInfer({
+        run: dir,
+        model,
+        env: {},
+        threads: cfg.threads ?? undefined,
+        batchSize: cfg.batch ?? undefined,
+        method: cfg.method ?? undefined,
+        device: 'cpu',
+      });
+      [used.method, used.methodReason] = [r.method, r.methodReason];
+    }),
     await measure('merge', () => runMerge({ run: dir })),
   ];
   const incomplete = await findIncompleteShards(await readPlan(runPaths(dir).plan), runPaths(dir));
@@ -109,7 +131,8 @@ export async function runConfig(
     });
   }
   const measuredAt = new Date().toISOString();
-  const timings: StoredTimings = { schemaVersion: 1, fingerprint, measuredAt, stages };
+  const { method, methodReason } = used;
+  const timings: StoredTimings = { schemaVersion: 2, fingerprint, method, methodReason, measuredAt, stages };
   await writeFileAtomic(timingsFile, `${JSON.stringify(timings, null, 1)}\n`);
-  return { stride, mpp, stages, isReused: false, measuredAt };
+  return { stride, mpp, method, methodReason, stages, isReused: false, measuredAt };
 }

@@ -1,8 +1,9 @@
 // `study`: checks every model first (validate-models.ts), then runs plan -> pack -> infer -> merge
 // locally for each configuration on a sample of slides (run-config.ts: measured, or reused with its
 // stored timings and flagged so), scores accuracy against the annotations (patch and slide ROC AUC,
-// CAMELYON16 FROC via evaluate), extrapolates to a cohort on a cluster, and writes study.json,
-// study.csv and the accuracy-vs-cost frontier (SVG and PNG).
+// CAMELYON16 FROC via evaluate), compares each dense configuration with its sliding twin (|Δp|,
+// method-diff.ts), extrapolates to a cohort on a cluster, and writes study.json, study.csv and the
+// accuracy-vs-cost frontier (SVG and PNG).
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -17,9 +18,11 @@ import { expandConfigs, parseVary, type StudyConfig } from './configs.js';
 import { STUDY_DEFAULTS } from './defaults.js';
 import { evaluateRun } from './evaluate.js';
 import { extrapolate, type ClusterSize } from './extrapolate.js';
+import { compareMethods, slidingTwin } from './method-diff.js';
 import { renderFrontierSvg } from './plot.js';
+import { readSlideProbabilities } from './read-probabilities.js';
 import { runConfig, type StageTiming } from './run-config.js';
-import { studyModels, validateStudyModels } from './validate-models.js';
+import { studyModels, validateDenseConfigs, validateStudyModels } from './validate-models.js';
 
 export interface StudyOptions {
   slides: string[];
@@ -46,6 +49,9 @@ export interface StudyRow {
   batch: number | null;
   threads: number | null;
   model: string;
+  /** The method infer ran (`--vary method`, or what infer's auto chose), and why. */
+  method: 'sliding' | 'dense';
+  methodReason: string;
   slides: number;
   patches: number;
   patchesPerSlide: number;
@@ -56,6 +62,10 @@ export interface StudyRow {
   wallSecondsPerSlide: number;
   coreSecondsPerSlide: number;
   bytesPacked: number;
+  bytesPackedPerSlide: number;
+  /** Dense rows: max and mean |p_dense - p_sliding| against the sliding twin's run; null otherwise. */
+  denseMaxAbsDiff: number | null;
+  denseMeanAbsDiff: number | null;
   patchAuc: number;
   slideAuc: number;
   froc: number;
@@ -81,13 +91,16 @@ async function dirBytes(dir: string): Promise<number> {
   return n;
 }
 
+/** Columns filled once every configuration ran. */
+type DerivedColumns = 'cohortCoreHours' | 'cohortWallHours' | 'denseMaxAbsDiff' | 'denseMeanAbsDiff';
+
 async function studyConfig(
   cfg: StudyConfig,
   slides: string[],
   o: StudyOptions,
   groups: AnnotationGroups,
   dir: string,
-): Promise<{ row: Omit<StudyRow, 'cohortCoreHours' | 'cohortWallHours'>; stages: StageTiming[] }> {
+): Promise<{ row: Omit<StudyRow, DerivedColumns>; stages: StageTiming[] }> {
   const model = resolve(cfg.model ?? o.model);
   const card = await readModelCard(model);
   const run = await runConfig(cfg, slides, model, card, dir, 0.5);
@@ -95,6 +108,7 @@ async function studyConfig(
   const planned = plan.slides.filter((s) => s.status === 'planned').length;
   const ev = await evaluateRun({ run: dir, annotations: o.annotations, groups, onWarning: o.onWarning });
   const n = Math.max(1, planned);
+  const bytesPacked = await dirBytes(runPaths(dir).shardsDir);
   const row = {
     config: cfg.name,
     stride: run.stride,
@@ -102,6 +116,8 @@ async function studyConfig(
     batch: cfg.batch,
     threads: cfg.threads,
     model: card.name,
+    method: run.method,
+    methodReason: run.methodReason,
     slides: planned,
     patches: plan.totals.patches,
     patchesPerSlide: plan.totals.patches / n,
@@ -109,12 +125,26 @@ async function studyConfig(
     measuredAt: run.measuredAt,
     wallSecondsPerSlide: run.stages.reduce((a, s) => a + s.wallSeconds, 0) / n,
     coreSecondsPerSlide: run.stages.reduce((a, s) => a + s.coreSeconds, 0) / n,
-    bytesPacked: await dirBytes(runPaths(dir).shardsDir),
+    bytesPacked,
+    bytesPackedPerSlide: bytesPacked / n,
     patchAuc: ev.patchAuc,
     slideAuc: ev.slideAuc,
     froc: ev.froc.score,
   };
   return { row, stages: run.stages };
+}
+
+/** Fills |Δp| of each dense row from its run and its sliding twin's (same grids, else a warning). */
+async function addMethodDiffs(configs: StudyConfig[], table: StudyRow[], out: string, onWarning?: (m: string) => void): Promise<void> {
+  const runs = configs.map((cfg, i) => ({ cfg, method: table[i].method, row: table[i] }));
+  for (const dense of runs.filter((r) => r.method === 'dense')) {
+    const twin = slidingTwin(dense, runs);
+    if (!twin) continue;
+    const [d, s] = await Promise.all([dense, twin].map((r) => readSlideProbabilities(join(out, 'configs', r.cfg.name))));
+    const diff = compareMethods(d, s);
+    for (const w of diff.warnings) onWarning?.(`study: ${dense.cfg.name} vs ${twin.cfg.name}: ${w}`);
+    [dense.row.denseMaxAbsDiff, dense.row.denseMeanAbsDiff] = [diff.maxAbsDiff, diff.meanAbsDiff];
+  }
 }
 
 function csv(rows: StudyRow[]): string {
@@ -153,6 +183,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   }
   // Before any configuration plans: a model infer would refuse fails the study now, not after plan and pack.
   await validateStudyModels(studyModels(configs, o.model));
+  await validateDenseConfigs(configs, o.model);
   const table: StudyRow[] = [];
   const stages: Record<string, StageTiming[]> = {};
   for (const cfg of configs) {
@@ -162,9 +193,10 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
       o.onWarning?.(`study: ${cfg.name} planned 0 patches on the sample: it has no accuracy, and its cost is that of reading nothing`);
     if (r.row.reused) o.onLog?.(`study: ${cfg.name}: complete run found, reusing its timings measured ${r.row.measuredAt}`);
     const x = extrapolate(r.row.coreSecondsPerSlide, r.row.wallSecondsPerSlide, cluster);
-    table.push({ ...r.row, cohortCoreHours: x.coreHours, cohortWallHours: x.wallHours });
+    table.push({ ...r.row, cohortCoreHours: x.coreHours, cohortWallHours: x.wallHours, denseMaxAbsDiff: null, denseMeanAbsDiff: null });
     stages[cfg.name] = r.stages;
   }
+  await addMethodDiffs(configs, table, out, o.onWarning);
   const files = {
     json: join(out, 'study.json'),
     csv: join(out, 'study.csv'),

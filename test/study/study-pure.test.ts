@@ -8,7 +8,7 @@ describe('study configurations', () => {
     expect(c[3]).toMatchObject({ stride: 112, mpp: 1, batch: null });
   });
   test.each([
-    ['speed=1,2', 'Unknown study variable `speed`; valid variables are stride, mpp, batch, threads, model'],
+    ['speed=1,2', 'Unknown study variable `speed`; valid variables are stride, mpp, batch, threads, model, method'],
     ['stride=0,224', 'Expected positive integers for `--vary stride`, received `0,224`'],
     ['stride', 'Expected `--vary NAME=V1,V2,...`, received `stride`'],
   ])('%s is refused', (spec, message) => expect(() => parseVary([spec])).toThrowError(message));

@@ -36,13 +36,17 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
         type: 'string',
         array: true,
         default: ['stride=224'],
-        describe: 'NAME=V1,V2 (stride, mpp, batch, threads, model); repeat to combine',
+        describe: 'NAME=V1,V2 (stride, mpp, batch, threads, model, method=sliding,dense,auto); repeat to combine',
       })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Study folder' })
       .option('sample', { type: 'number', default: STUDY_DEFAULTS.sample, describe: 'Slides of the input to run (first N by path)' })
       .option('cohort-slides', { type: 'number', default: STUDY_DEFAULTS.cohortSlides, describe: 'Cohort size for the extrapolation' })
       .option('cores', { type: 'number', default: STUDY_DEFAULTS.cores, describe: 'Cluster cores for the extrapolation' })
-      .example('$0 study cohort/ --annotations cohort/annotations --model demo.onnx --vary stride=224,112,56,16 --out study1', ''),
+      .example('$0 study cohort/ --annotations cohort/annotations --model demo.onnx --vary stride=224,112,56,16 --out study1', '')
+      .example(
+        '$0 study cohort/ --annotations cohort/annotations --model googlenet.onnx --vary stride=32 --vary method=sliding,dense --out study2',
+        '',
+      ),
   handler: async (argv) => {
     try {
       const { runStudy } = await import('../../study/index.js');
@@ -65,10 +69,12 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
         formatTable(
           [
             'config',
+            'method',
             'patches/slide',
             'timings',
             'core-s/slide',
-            'MB packed',
+            'MB packed/slide',
+            'max |Δp|',
             'patch AUC',
             'slide AUC',
             'FROC',
@@ -77,10 +83,12 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
           ],
           r.table.map((t) => [
             t.config,
+            t.method,
             f(t.patchesPerSlide, 0),
             t.reused ? `reused (${t.measuredAt.slice(0, 16)})` : 'measured',
             f(t.coreSecondsPerSlide, 3),
-            f(t.bytesPacked / 1e6, 1),
+            f(t.bytesPackedPerSlide / 1e6, 1),
+            t.denseMaxAbsDiff === null ? '-' : t.denseMaxAbsDiff.toExponential(1),
             f(t.patchAuc),
             f(t.slideAuc),
             f(t.froc),
