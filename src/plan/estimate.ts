@@ -6,12 +6,13 @@
 export const DEFAULT_RATES = Object.freeze({ packPerCoreSecond: 325, inferPerCoreSecond: 25 });
 
 /**
- * Rates of window plans (stride below the patch; bench/RESULTS.md, "Stride-16 windows"): pack in
- * window megapixels per core-second, dense inference (GoogLeNet-size model, head as a 1x1 conv)
- * in input megapixels per core-second of one forward pass; sliding inference runs at
- * DEFAULT_RATES.inferPerCoreSecond patches.
+ * Rates of window plans (stride below the patch), measured on a CAMELYON16-size synthetic slide
+ * (bench/RESULTS.md, "Stride-16 windows", bench/stride16-windows.mjs): pack 41.6 window megapixels
+ * per core-second; dense inference (GoogLeNet-size model, head as a 1x1 conv) 1.98 input megapixels
+ * per core-second of one forward pass (the estimate gave 3,053 core-s for the slide, 3,066 measured).
+ * Sliding inference uses DEFAULT_RATES.inferPerCoreSecond (25; 33-39 measured there, so it errs high).
  */
-export const WINDOW_RATES = Object.freeze({ packMpxPerCoreSecond: 16, denseMpxPerCoreSecond: 1.7 });
+export const WINDOW_RATES = Object.freeze({ packMpxPerCoreSecond: 41.6, denseMpxPerCoreSecond: 1.98 });
 
 /** The published figure wsi-hpc is measured against (Li, Mikailov & Chen, IEEE Trans. AI 2023). */
 export const PUBLISHED_STRIDE16 = Object.freeze({ slides: 399, coreHours: 157_000, wallHours: 45, cores: 4000 });

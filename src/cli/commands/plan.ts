@@ -267,7 +267,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           process.stdout.write(`skipped ${result.skipped.length} folder entr${result.skipped.length === 1 ? 'y' : 'ies'}:\n${lines}`);
         }
         process.stdout.write(
-          `${t.shards} shards of about ${plan.shards.targetPatches} patches (${formatBytes(t.bytes)} of pixels, largest/mean ${plan.shards.maxOverMean.toFixed(3)}), ` +
+          `${t.shards} shards of about ${plan.shards.targetPatches} ${plan.params.windows ? 'positions' : 'patches'} (${formatBytes(t.bytes)} of pixels, largest/mean ${plan.shards.maxOverMean.toFixed(3)}), ` +
             `${plan.tasks.pack.length} pack tasks of ${plan.params.shards.shardsPerTask} shard(s)\n`,
         );
         const win = plan.params.windows;
