@@ -56,14 +56,39 @@ async function measure(stage: StageTiming['stage'], fn: () => Promise<unknown>):
   return { stage, wallSeconds: (performance.now() - t0) / 1000, coreSeconds: (c.user + c.system) / 1e6 };
 }
 
-async function fingerprintOf(cfg: StudyConfig, model: string, slides: string[], grid: object, layout: string): Promise<string> {
+/** What a configuration plans: its grid and layout, from the configuration and the model card. */
+export interface ConfigSetup {
+  stride: number;
+  mpp: number;
+  grid: { patchSizePx: number; targetMpp: number; stridePx: number };
+  layout: LayoutChoice;
+}
+
+export function configSetup(cfg: StudyConfig, card: ModelCard, fallbackMpp: number): ConfigSetup {
+  const stride = cfg.stride ?? card.patchSizePx;
+  const mpp = cfg.mpp ?? card.mpp ?? fallbackMpp;
+  // Dense inference runs on tissue windows: a dense configuration plans windows even at a stride of a
+  // patch or more (as a user would with `plan --layout windows`); the others plan as `plan` does.
+  const layout: LayoutChoice = cfg.method === 'dense' ? 'windows' : 'auto';
+  return { stride, mpp, grid: { patchSizePx: card.patchSizePx, targetMpp: mpp, stridePx: stride }, layout };
+}
+
+/** Hash of what a configuration's timings depend on; `executor` holds how it ran (local: nothing). */
+export async function fingerprintOf(
+  cfg: StudyConfig,
+  model: string,
+  slides: string[],
+  setup: ConfigSetup,
+  executor: object = {},
+): Promise<string> {
   const files = await Promise.all(
     [model, ...slides].map(async (path) => {
       const st = await stat(path);
       return { path: resolve(path), size: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
     }),
   );
-  return hashJson({ cfg: { ...cfg, name: undefined }, grid, layout, files, tool: TOOL_VERSION });
+  const { grid, layout } = setup;
+  return hashJson({ cfg: { ...cfg, name: undefined }, grid, layout, files, tool: TOOL_VERSION, ...executor });
 }
 
 async function readStoredTimings(file: string): Promise<StoredTimings | null> {
@@ -77,7 +102,56 @@ async function readStoredTimings(file: string): Promise<StoredTimings | null> {
   }
 }
 
-/** Run (or reuse) configuration `cfg` in `dir`, a folder the study owns. */
+/** The stored run of `dir` when its timings have this fingerprint and its plan is there; else null. */
+export async function storedRun(dir: string, fingerprint: string, setup: ConfigSetup): Promise<ConfigRun | null> {
+  const stored = await readStoredTimings(join(dir, 'timings.json'));
+  const planExists = await stat(runPaths(dir).plan).then(
+    () => true,
+    () => false,
+  );
+  if (stored?.fingerprint !== fingerprint || !planExists) return null;
+  const { method, methodReason } = stored;
+  return {
+    stride: setup.stride,
+    mpp: setup.mpp,
+    method,
+    methodReason,
+    stages: stored.stages,
+    isReused: true,
+    measuredAt: stored.measuredAt,
+  };
+}
+
+/** Refuses a configuration with shards not inferred; else stores its timings (timings.json) and returns its run. */
+export async function finishConfig(
+  cfg: StudyConfig,
+  dir: string,
+  fingerprint: string,
+  setup: ConfigSetup,
+  used: MethodUsed,
+  stages: StageTiming[],
+): Promise<ConfigRun> {
+  const incomplete = await findIncompleteShards(await readPlan(runPaths(dir).plan), runPaths(dir));
+  if (incomplete.length > 0) {
+    throw new WsiHpcError('RUN_INCOMPLETE', `${dir}: configuration ${cfg.name}: ${describeIncompleteShards(incomplete)}`, {
+      file: dir,
+      hint: 'Fix the cause shown, then run the study again (this configuration is measured afresh)',
+    });
+  }
+  const measuredAt = new Date().toISOString();
+  const { method, methodReason } = used;
+  const timings: StoredTimings = { schemaVersion: 2, fingerprint, method, methodReason, measuredAt, stages };
+  await writeFileAtomic(join(dir, 'timings.json'), `${JSON.stringify(timings, null, 1)}\n`);
+  return { stride: setup.stride, mpp: setup.mpp, method, methodReason, stages, isReused: false, measuredAt };
+}
+
+/** The plan stage of a configuration, measured here (both executors plan on this machine). */
+export function measurePlan(slides: string[], dir: string, setup: ConfigSetup): Promise<StageTiming> {
+  const { grid, layout } = setup;
+  return measure('plan', () => runPlan({ inputs: slides, out: dir, grid, layout, shards: { patchesPerShard: 4000 } }));
+}
+
+/** Run (or reuse) configuration `cfg` in `dir`, a folder the study owns, on this machine. */
 export async function runConfig(
   cfg: StudyConfig,
   slides: string[],
@@ -86,28 +160,15 @@ export async function runConfig(
   dir: string,
   fallbackMpp: number,
 ): Promise<ConfigRun> {
-  const stride = cfg.stride ?? card.patchSizePx;
-  const mpp = cfg.mpp ?? card.mpp ?? fallbackMpp;
-  const grid = { patchSizePx: card.patchSizePx, targetMpp: mpp, stridePx: stride };
-  // Dense inference runs on tissue windows: a dense configuration plans windows even at a stride of a
-  // patch or more (as a user would with `plan --layout windows`); the others plan as `plan` does.
-  const layout: LayoutChoice = cfg.method === 'dense' ? 'windows' : 'auto';
-  const fingerprint = await fingerprintOf(cfg, model, slides, grid, layout);
-  const timingsFile = join(dir, 'timings.json');
-  const stored = await readStoredTimings(timingsFile);
-  const planExists = await stat(runPaths(dir).plan).then(
-    () => true,
-    () => false,
-  );
-  if (stored?.fingerprint === fingerprint && planExists) {
-    const { method, methodReason } = stored;
-    return { stride, mpp, method, methodReason, stages: stored.stages, isReused: true, measuredAt: stored.measuredAt };
-  }
+  const setup = configSetup(cfg, card, fallbackMpp);
+  const fingerprint = await fingerprintOf(cfg, model, slides, setup);
+  const stored = await storedRun(dir, fingerprint, setup);
+  if (stored) return stored;
   // Anything else left here (another configuration, an interrupted run) would let stages skip work.
   await rm(dir, { recursive: true, force: true });
   const used: MethodUsed = { method: 'sliding', methodReason: '' };
   const stages = [
-    await measure('plan', () => runPlan({ inputs: slides, out: dir, grid, layout, shards: { patchesPerShard: 4000 } })),
+    await measurePlan(slides, dir, setup),
     await measure('pack', () => runPack({ run: dir, env: {} })),
     await measure('infer', async () => {
       const r = await runInfer({
@@ -123,16 +184,5 @@ export async function runConfig(
     }),
     await measure('merge', () => runMerge({ run: dir })),
   ];
-  const incomplete = await findIncompleteShards(await readPlan(runPaths(dir).plan), runPaths(dir));
-  if (incomplete.length > 0) {
-    throw new WsiHpcError('RUN_INCOMPLETE', `${dir}: configuration ${cfg.name}: ${describeIncompleteShards(incomplete)}`, {
-      file: dir,
-      hint: 'Fix the cause shown, then run the study again (this configuration is measured afresh)',
-    });
-  }
-  const measuredAt = new Date().toISOString();
-  const { method, methodReason } = used;
-  const timings: StoredTimings = { schemaVersion: 2, fingerprint, method, methodReason, measuredAt, stages };
-  await writeFileAtomic(timingsFile, `${JSON.stringify(timings, null, 1)}\n`);
-  return { stride, mpp, method, methodReason, stages, isReused: false, measuredAt };
+  return finishConfig(cfg, dir, fingerprint, setup, used, stages);
 }

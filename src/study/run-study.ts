@@ -9,7 +9,6 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { WsiHpcError } from '../errors.js';
 import { type AnnotationGroups, normalizeAnnotationGroups } from '../geometry/index.js';
-import { readModelCard } from '../model/index.js';
 import { discoverSlideFiles, readPlan, type SkippedEntry } from '../plan/index.js';
 import { runPaths } from '../run/paths.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -21,10 +20,11 @@ import { extrapolate, type ClusterSize } from './extrapolate.js';
 import { compareMethods, slidingTwin } from './method-diff.js';
 import { renderFrontierSvg } from './plot.js';
 import { readSlideProbabilities } from './read-probabilities.js';
-import { runConfig, type StageTiming } from './run-config.js';
+import type { StageTiming } from './run-config.js';
+import { type ConfigOutcome, runConfigs, type StudyExecution } from './run-configs.js';
 import { studyModels, validateDenseConfigs, validateStudyModels } from './validate-models.js';
 
-export interface StudyOptions {
+export interface StudyOptions extends StudyExecution {
   slides: string[];
   annotations: string;
   model: string;
@@ -75,6 +75,8 @@ export interface StudyRow {
 
 export interface StudyResult {
   out: string;
+  /** Where the configurations ran: this machine, or SLURM arrays (timings from the task markers). */
+  executor: 'local' | 'slurm';
   cluster: ClusterSize;
   table: StudyRow[];
   /** Per configuration, the measured (or reused) seconds of each stage. */
@@ -94,16 +96,11 @@ async function dirBytes(dir: string): Promise<number> {
 /** Columns filled once every configuration ran. */
 type DerivedColumns = 'cohortCoreHours' | 'cohortWallHours' | 'denseMaxAbsDiff' | 'denseMeanAbsDiff';
 
-async function studyConfig(
-  cfg: StudyConfig,
-  slides: string[],
+async function configRow(
+  { cfg, card, dir, run }: ConfigOutcome,
   o: StudyOptions,
   groups: AnnotationGroups,
-  dir: string,
 ): Promise<{ row: Omit<StudyRow, DerivedColumns>; stages: StageTiming[] }> {
-  const model = resolve(cfg.model ?? o.model);
-  const card = await readModelCard(model);
-  const run = await runConfig(cfg, slides, model, card, dir, 0.5);
   const plan = await readPlan(runPaths(dir).plan);
   const planned = plan.slides.filter((s) => s.status === 'planned').length;
   const ev = await evaluateRun({ run: dir, annotations: o.annotations, groups, onWarning: o.onWarning });
@@ -164,6 +161,7 @@ function csv(rows: StudyRow[]): string {
 
 export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const out = resolve(o.out);
+  const executor = o.executor ?? 'local';
   const sample = expectPositiveInt('sample', o.sample ?? STUDY_DEFAULTS.sample);
   const cluster: ClusterSize = {
     cohortSlides: expectPositiveInt('cohortSlides', o.cohortSlides ?? STUDY_DEFAULTS.cohortSlides),
@@ -186,12 +184,11 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   await validateDenseConfigs(configs, o.model);
   const table: StudyRow[] = [];
   const stages: Record<string, StageTiming[]> = {};
-  for (const cfg of configs) {
-    o.onLog?.(`study: configuration ${cfg.name} on ${slides.length} slide(s)`);
-    const r = await studyConfig(cfg, slides, o, groups, join(out, 'configs', cfg.name));
+  for (const outcome of await runConfigs(configs, slides, o.model, out, o, o.onLog)) {
+    const cfg = outcome.cfg;
+    const r = await configRow(outcome, o, groups);
     if (r.row.patchesPerSlide === 0)
       o.onWarning?.(`study: ${cfg.name} planned 0 patches on the sample: it has no accuracy, and its cost is that of reading nothing`);
-    if (r.row.reused) o.onLog?.(`study: ${cfg.name}: complete run found, reusing its timings measured ${r.row.measuredAt}`);
     const x = extrapolate(r.row.coreSecondsPerSlide, r.row.wallSecondsPerSlide, cluster);
     table.push({ ...r.row, cohortCoreHours: x.coreHours, cohortWallHours: x.wallHours, denseMaxAbsDiff: null, denseMeanAbsDiff: null });
     stages[cfg.name] = r.stages;
@@ -215,7 +212,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   await writeFileAtomic(files.csv, csv(table));
   await writeFileAtomic(
     files.json,
-    `${JSON.stringify({ schemaVersion: 1, cluster, sampleSlides: slides, skipped: discovery.skipped, groups, configs, table, stages }, null, 1)}\n`,
+    `${JSON.stringify({ schemaVersion: 1, executor, cluster, sampleSlides: slides, skipped: discovery.skipped, groups, configs, table, stages }, null, 1)}\n`,
   );
-  return { out, cluster, table, stages, skipped: discovery.skipped, files };
+  return { out, executor, cluster, table, stages, skipped: discovery.skipped, files };
 }

@@ -4,8 +4,9 @@ import { type AnnotationGroupArgs, annotationGroupsFrom, withAnnotationGroupOpti
 import { log, printJson, reportError, warn, type OutputFlags } from '../output.js';
 import { STUDY_DEFAULTS } from '../../study/defaults.js';
 import { formatTable } from '../table.js';
+import { type StudySlurmArgs, studySlurmOptions, withStudySlurmOptions } from './study-slurm.js';
 
-interface StudyArgs extends OutputFlags, AnnotationGroupArgs {
+interface StudyArgs extends OutputFlags, AnnotationGroupArgs, StudySlurmArgs {
   slides: string[];
   annotations: string;
   model: string;
@@ -28,7 +29,7 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
   command: 'study <slides..>',
   describe: 'Throughput/accuracy trade-off study: run each configuration on a sample, score it, extrapolate its cost',
   builder: (y) =>
-    withAnnotationGroupOptions(y)
+    withStudySlurmOptions(withAnnotationGroupOptions(y))
       .positional('slides', { type: 'string', array: true, demandOption: true })
       .option('annotations', { type: 'string', demandOption: true, describe: 'Folder of <slide-stem>.xml|.geojson tumour annotations' })
       .option('model', { alias: 'm', type: 'string', demandOption: true })
@@ -49,8 +50,11 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
       ),
   handler: async (argv) => {
     try {
+      const slurm = await studySlurmOptions(argv);
       const { runStudy } = await import('../../study/index.js');
       const r = await runStudy({
+        executor: argv.executor,
+        slurm,
         slides: argv.slides,
         annotations: argv.annotations,
         model: argv.model,
