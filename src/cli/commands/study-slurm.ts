@@ -30,7 +30,7 @@ export function withStudySlurmOptions<T>(y: Argv<T>): Argv<T & StudySlurmArgs> {
     .option('executor', {
       choices: ['local', 'slurm'] as const,
       default: 'local' as const,
-      describe: 'local: each configuration on this machine; slurm: each as SLURM arrays (the options below), timed from task markers',
+      describe: 'local: each configuration on this machine; slurm: each as SLURM arrays (the SLURM options), timed from task markers',
     })
     .option('partition', { type: 'string', group: 'SLURM (--executor slurm):' })
     .option('account', { type: 'string', group: 'SLURM (--executor slurm):' })
