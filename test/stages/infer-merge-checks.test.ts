@@ -146,7 +146,9 @@ describe('merge refuses to mix models', () => {
     expect(r.exitCode).toBe(1);
     const { error } = parseJson(r);
     expect(error.code).toBe('MODELS_MIXED');
-    expect(error.message).toMatch(/model `tiny-nchw-224` \(sha256 [0-9a-f]{12}, card [0-9a-f]{12}, method sliding\) in shard-00000 vs model `tiny-other`/);
+    expect(error.message).toMatch(
+      /model `tiny-nchw-224` \(sha256 [0-9a-f]{12}, card [0-9a-f]{12}, method sliding\) in shard-00000 vs model `tiny-other`/,
+    );
     expect(error.message).toContain(plan.shards.list[1].id);
     await expect(stat(join(run, 'scores.csv'))).rejects.toThrow(/ENOENT/);
     // One model for every shard: infer redoes the other model's shards, then merge succeeds.
