@@ -12,6 +12,8 @@ export type {
   OpenSlideOptions,
   RgbImage,
   SlideFormat,
+  SlideBackend,
+  ReaderChoice,
   SlideInfo,
   SlideReader,
 } from './types.js';

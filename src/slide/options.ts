@@ -8,6 +8,7 @@ export const OPEN_SLIDE_DEFAULTS: OpenSlideConfig = Object.freeze({
   mppOverride: null,
   isOverrideOnlyWhenMissing: false,
   cacheBytes: 256 * 1024 * 1024,
+  reader: 'auto',
 });
 
 const KNOWN_KEYS = Object.keys(OPEN_SLIDE_DEFAULTS);
@@ -24,7 +25,10 @@ export function normalizeOpenSlideOptions(options: OpenSlideOptions = {}): OpenS
       throw new OptionError(`Unknown openSlide option \`${key}\`; valid options are ${valid.join(', ')}`);
     }
   }
-  const { mppOverride, isOverrideOnlyWhenMissing, cacheBytes } = options;
+  const { mppOverride, isOverrideOnlyWhenMissing, cacheBytes, reader } = options;
+  if (reader !== undefined && !['auto', 'native', 'openslide'].includes(reader)) {
+    throw new OptionError(`Expected \`reader\` to be auto, native or openslide, received ${describe(reader)}`);
+  }
   if (mppOverride !== undefined && !(typeof mppOverride === 'number' && Number.isFinite(mppOverride) && mppOverride > 0)) {
     throw new OptionError(`Expected \`mppOverride\` to be a positive number of microns per pixel, received ${describe(mppOverride)}`);
   }
@@ -38,5 +42,6 @@ export function normalizeOpenSlideOptions(options: OpenSlideOptions = {}): OpenS
     mppOverride: mppOverride ?? OPEN_SLIDE_DEFAULTS.mppOverride,
     isOverrideOnlyWhenMissing: isOverrideOnlyWhenMissing ?? OPEN_SLIDE_DEFAULTS.isOverrideOnlyWhenMissing,
     cacheBytes: cacheBytes ?? OPEN_SLIDE_DEFAULTS.cacheBytes,
+    reader: reader ?? OPEN_SLIDE_DEFAULTS.reader,
   });
 }

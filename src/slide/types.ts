@@ -1,9 +1,15 @@
 // Data types of the slide module: what a pyramid looks like and how regions come back.
 // Coordinates are always (x, y) and sizes (width, height), in pixels of the level named.
 
-export type SlideFormat = 'aperio-svs' | 'generic-tiff';
-export type Compression = 'jpeg' | 'deflate' | 'lzw' | 'none' | 'packbits' | 'webp' | 'zstd';
-export type MppSource = 'aperio' | 'tiff-resolution' | 'override' | 'none';
+/** `openslide` slides carry OpenSlide's vendor (philips, hamamatsu, mirax, leica, ventana, ...) in `vendor`. */
+export type SlideFormat = 'aperio-svs' | 'generic-tiff' | 'openslide';
+/** `unknown`: OpenSlide does not say how a level is compressed. */
+export type Compression = 'jpeg' | 'deflate' | 'lzw' | 'none' | 'packbits' | 'webp' | 'zstd' | 'unknown';
+export type MppSource = 'aperio' | 'tiff-resolution' | 'openslide' | 'override' | 'none';
+/** Which code reads a slide: the built-in TIFF reader, or the system's OpenSlide library through koffi. */
+export type SlideBackend = 'native' | 'openslide';
+/** `auto`: native where it reads the file (and OpenSlide finds no other vendor), else OpenSlide. */
+export type ReaderChoice = 'auto' | SlideBackend;
 
 export interface LevelInfo {
   /** Index in the pyramid, 0 = full resolution. */
@@ -44,6 +50,8 @@ export interface SlideInfo {
   description: string;
   /** Vendor key = value pairs (Aperio ImageDescription), keys as OpenSlide names them without the vendor prefix. */
   properties?: Readonly<Record<string, string>>;
+  /** The backend that read the slide (readers built before the OpenSlide backend leave it out: native). */
+  backend?: SlideBackend;
 }
 
 /** Interleaved RGB uint8, row-major, width*height*3 bytes. */
@@ -61,6 +69,8 @@ export interface OpenSlideOptions {
   isOverrideOnlyWhenMissing?: boolean;
   /** Upper bound, in bytes of decoded RGB, of the tile cache; 0 disables caching. @default 268435456 (256 MiB) */
   cacheBytes?: number;
+  /** Backend: `native`, `openslide`, or `auto` (see ReaderChoice). @default 'auto' */
+  reader?: ReaderChoice;
 }
 
 /** `OpenSlideOptions` after validation, defaults filled in. */
@@ -68,6 +78,7 @@ export interface OpenSlideConfig {
   readonly mppOverride: number | null;
   readonly isOverrideOnlyWhenMissing: boolean;
   readonly cacheBytes: number;
+  readonly reader: ReaderChoice;
 }
 
 export interface SlideReader {
