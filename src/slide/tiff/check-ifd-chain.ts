@@ -1,5 +1,5 @@
-// Walks the IFD chain with our own reads and checks every entry stays inside the file, before geotiff parses it.
-// geotiff trusts counts and offsets and would allocate or read garbage; this turns that into typed errors.
+// Walks the IFD chain, and the SubIFDs (tag 330) of each IFD, with our own reads and checks every entry stays
+// inside the file, before geotiff parses it. geotiff trusts counts and offsets; this turns that into typed errors.
 
 import type { FileHandle } from 'node:fs/promises';
 import { SlideError } from '../../errors.js';
@@ -9,6 +9,15 @@ import type { TiffHeader } from './tiff-header.js';
 const FIELD_TYPE_SIZE = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8];
 const MAX_ENTRIES = 4096;
 const MAX_DIRECTORIES = 10_000;
+const SUBIFDS_TAG = 330;
+/** Field types a SubIFDs tag may hold offsets in: LONG, IFD, LONG8, IFD8. */
+const OFFSET_TYPES = new Set([4, 13, 16, 18]);
+
+/** The byte offsets of the top-level IFDs, and for each of them the offsets of its SubIFDs (and their chains). */
+export interface IfdChain {
+  offsets: number[];
+  subIfdOffsets: number[][];
+}
 
 function readUint(buf: Buffer, at: number, bytes: 2 | 4 | 8, le: boolean): number {
   if (bytes === 2) return le ? buf.readUInt16LE(at) : buf.readUInt16BE(at);
@@ -22,38 +31,57 @@ async function readAt(handle: FileHandle, offset: number, length: number): Promi
   return buf.subarray(0, bytesRead);
 }
 
-/** Return the byte offset of every IFD; throws SLIDE_TRUNCATED or SLIDE_UNREADABLE naming the IFD. */
-export async function checkIfdChain(handle: FileHandle, path: string, header: TiffHeader): Promise<number[]> {
-  const { littleEndian: le, isBigTiff: big, fileSize } = header;
-  const countBytes = big ? 8 : 2;
-  const entryBytes = big ? 20 : 12;
-  const pointerBytes = big ? 8 : 4;
-  const offsets: number[] = [];
-  const seen = new Set<number>();
-  let offset = header.firstIfdOffset;
-  while (offset !== 0) {
-    const n = offsets.length;
-    if (seen.has(offset) || n >= MAX_DIRECTORIES) {
-      throw new SlideError(
-        'SLIDE_UNREADABLE',
-        path,
-        `IFD chain loops or is implausibly long at IFD ${n} (offset ${offset}); the file is corrupt`,
-      );
+class ChainWalker {
+  private readonly seen = new Set<number>();
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly path: string,
+    private readonly header: TiffHeader,
+  ) {}
+
+  /** Offsets of the chain starting at `first`; `name(n)` names its n-th IFD in errors. SubIFDs are collected per IFD. */
+  async walk(first: number, name: (n: number) => string, subIfds: number[][] | null): Promise<number[]> {
+    const offsets: number[] = [];
+    let offset = first;
+    while (offset !== 0) {
+      const what = name(offsets.length);
+      if (this.seen.has(offset) || this.seen.size >= MAX_DIRECTORIES) {
+        throw new SlideError(
+          'SLIDE_UNREADABLE',
+          this.path,
+          `IFD chain loops or is implausibly long at ${what} (offset ${offset}); the file is corrupt`,
+        );
+      }
+      this.seen.add(offset);
+      offsets.push(offset);
+      const ifd = await this.checkIfd(offset, what);
+      subIfds?.push(ifd.subIfds);
+      offset = ifd.next;
     }
+    return offsets;
+  }
+
+  // Checks one IFD's entries; returns the next-IFD offset and the offsets its SubIFDs tag lists.
+  private async checkIfd(offset: number, what: string): Promise<{ next: number; subIfds: number[] }> {
+    const { littleEndian: le, isBigTiff: big, fileSize } = this.header;
+    const { handle, path } = this;
+    const countBytes = big ? 8 : 2;
+    const entryBytes = big ? 20 : 12;
+    const pointerBytes = big ? 8 : 4;
     if (offset + countBytes > fileSize) {
-      throw new SlideError('SLIDE_TRUNCATED', path, `IFD ${n} at offset ${offset} lies beyond the end of the file (${fileSize} bytes)`);
+      throw new SlideError('SLIDE_TRUNCATED', path, `${what} at offset ${offset} lies beyond the end of the file (${fileSize} bytes)`);
     }
-    seen.add(offset);
-    offsets.push(offset);
     const entryCount = readUint(await readAt(handle, offset, countBytes), 0, countBytes as 2 | 8, le);
     if (entryCount === 0 || entryCount > MAX_ENTRIES) {
-      throw new SlideError('SLIDE_UNREADABLE', path, `IFD ${n} at offset ${offset} claims ${entryCount} entries; the file is corrupt`);
+      throw new SlideError('SLIDE_UNREADABLE', path, `${what} at offset ${offset} claims ${entryCount} entries; the file is corrupt`);
     }
     const tableBytes = entryCount * entryBytes + pointerBytes;
     const table = await readAt(handle, offset + countBytes, tableBytes);
     if (table.length < tableBytes) {
-      throw new SlideError('SLIDE_TRUNCATED', path, `IFD ${n} at offset ${offset} is cut off by the end of the file (${fileSize} bytes)`);
+      throw new SlideError('SLIDE_TRUNCATED', path, `${what} at offset ${offset} is cut off by the end of the file (${fileSize} bytes)`);
     }
+    let subIfds: number[] = [];
     for (let e = 0; e < entryCount; e++) {
       const at = e * entryBytes;
       const tag = readUint(table, at, 2, le);
@@ -64,21 +92,39 @@ export async function checkIfdChain(handle: FileHandle, path: string, header: Ti
         throw new SlideError(
           'SLIDE_UNREADABLE',
           path,
-          `IFD ${n} entry ${e} (tag ${tag}) has unknown field type ${type}; the file is corrupt`,
+          `${what} entry ${e} (tag ${tag}) has unknown field type ${type}; the file is corrupt`,
         );
       }
-      if (size * count > pointerBytes) {
-        const valueOffset = readUint(table, at + (big ? 12 : 8), big ? 8 : 4, le);
-        if (valueOffset + size * count > fileSize) {
-          throw new SlideError(
-            'SLIDE_TRUNCATED',
-            path,
-            `IFD ${n} tag ${tag} points at bytes ${valueOffset}..${valueOffset + size * count} beyond the end of the file (${fileSize} bytes)`,
-          );
-        }
+      const valueAt = at + (big ? 12 : 8);
+      const isInline = size * count <= pointerBytes;
+      const valueOffset = isInline ? 0 : readUint(table, valueAt, big ? 8 : 4, le);
+      if (!isInline && valueOffset + size * count > fileSize) {
+        throw new SlideError(
+          'SLIDE_TRUNCATED',
+          path,
+          `${what} tag ${tag} points at bytes ${valueOffset}..${valueOffset + size * count} beyond the end of the file (${fileSize} bytes)`,
+        );
+      }
+      if (tag === SUBIFDS_TAG && OFFSET_TYPES.has(type) && count <= MAX_DIRECTORIES) {
+        const values = isInline ? table.subarray(valueAt, valueAt + pointerBytes) : await readAt(handle, valueOffset, size * count);
+        subIfds = Array.from({ length: count }, (_, i) => readUint(values, i * size, size as 4 | 8, le)).filter((o) => o !== 0);
       }
     }
-    offset = readUint(table, entryCount * entryBytes, big ? 8 : 4, le);
+    return { next: readUint(table, entryCount * entryBytes, big ? 8 : 4, le), subIfds };
   }
-  return offsets;
+}
+
+/** Check the chain and every SubIFD; throws SLIDE_TRUNCATED or SLIDE_UNREADABLE naming the IFD. */
+export async function checkIfdChain(handle: FileHandle, path: string, header: TiffHeader): Promise<IfdChain> {
+  const walker = new ChainWalker(handle, path, header);
+  const listed: number[][] = [];
+  const offsets = await walker.walk(header.firstIfdOffset, (n) => `IFD ${n}`, listed);
+  const subIfdOffsets: number[][] = [];
+  for (const [i, starts] of listed.entries()) {
+    const found: number[] = [];
+    // Each listed SubIFD may continue in a chain of its own; nested SubIFDs are not pyramid levels here.
+    for (const start of starts) found.push(...(await walker.walk(start, (n) => `IFD ${i} SubIFD ${found.length + n}`, null)));
+    subIfdOffsets.push(found);
+  }
+  return { offsets, subIfdOffsets };
 }

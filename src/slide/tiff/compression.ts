@@ -26,11 +26,16 @@ const KNOWN_UNSUPPORTED: ReadonlyMap<number, string> = new Map([
 const CONVERT_HINT =
   'Convert the slide to a JPEG-compressed tiled pyramid, e.g. `vips tiffsave in.svs out.tif --tile --pyramid --compression jpeg --Q 90 --bigtiff` (needs a libvips or OpenSlide build that can read the source codec).';
 
-/** Our name for a Compression tag value, or SlideError('UNSUPPORTED_COMPRESSION') naming file and IFD. */
-export function resolveCompression(code: number, path: string, ifd: number): Compression {
+/** Our name for a Compression tag value, or SlideError('UNSUPPORTED_COMPRESSION') naming file and IFD (index, or a name like `IFD 0 SubIFD 1`). */
+export function resolveCompression(code: number, path: string, ifd: number | string): Compression {
   const name = SUPPORTED.get(code);
   if (name !== undefined) return name;
   const what = KNOWN_UNSUPPORTED.get(code) ?? `unknown compression ${code}`;
   const supported = 'JPEG, deflate, LZW, PackBits, uncompressed';
-  throw new SlideError('UNSUPPORTED_COMPRESSION', path, `IFD ${ifd} uses ${what}; supported: ${supported}`, { hint: CONVERT_HINT });
+  throw new SlideError(
+    'UNSUPPORTED_COMPRESSION',
+    path,
+    `${typeof ifd === 'number' ? `IFD ${ifd}` : ifd} uses ${what}; supported: ${supported}`,
+    { hint: CONVERT_HINT },
+  );
 }

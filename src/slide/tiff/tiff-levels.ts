@@ -6,7 +6,7 @@ import type { LevelInfo } from '../types.js';
 import { resolveCompression } from './compression.js';
 import { createTileDecoder, type TileDecoder } from './decode-tile.js';
 import { validateTileLayout } from './tile-layout.js';
-import type { TiffDirectory, TiffFile } from './types.js';
+import { ifdName, type TiffDirectory, type TiffFile } from './types.js';
 
 /** One level as the tile reader needs it. */
 export interface TiffLevelSource {
@@ -24,7 +24,7 @@ function validateTileExtents(dir: TiffDirectory, file: TiffFile): void {
       throw new SlideError(
         'SLIDE_TRUNCATED',
         file.path,
-        `IFD ${dir.index} tile ${i} ends at byte ${end}, beyond the end of the file (${file.fileSize} bytes); the file is truncated`,
+        `${ifdName(dir)} tile ${i} ends at byte ${end}, beyond the end of the file (${file.fileSize} bytes); the file is truncated`,
       );
     }
   }
@@ -36,7 +36,7 @@ export async function buildTiffLevels(file: TiffFile, dirs: TiffDirectory[]): Pr
   const levels: LevelInfo[] = [];
   const sources: TiffLevelSource[] = [];
   for (const [index, dir] of dirs.entries()) {
-    const compression = resolveCompression(dir.compressionCode, file.path, dir.index);
+    const compression = resolveCompression(dir.compressionCode, file.path, ifdName(dir));
     validateTileLayout(dir, file.path);
     validateTileExtents(dir, file);
     levels.push({

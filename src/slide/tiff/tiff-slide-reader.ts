@@ -8,7 +8,7 @@ import { TILE_CORRUPT_HINT, TileDataError } from './jpeg-check.js';
 import { readTiledRegion } from './read-region.js';
 import { TileCache } from './tile-cache.js';
 import type { TiffLevelSource } from './tiff-levels.js';
-import type { TiffFile } from './types.js';
+import { ifdName, type TiffFile } from './types.js';
 
 export abstract class TiffSlideReader implements SlideReader {
   readonly info: SlideInfo;
@@ -52,7 +52,7 @@ export abstract class TiffSlideReader implements SlideReader {
     const { dir, decode } = this.sources[level];
     const offset = dir.tileOffsets[index];
     const length = dir.tileByteCounts[index];
-    const where = `level ${level} (IFD ${dir.index}) tile ${index} at column ${column}, row ${row} (offset ${offset}, ${length} bytes)`;
+    const where = `level ${level} (${ifdName(dir)}) tile ${index} at column ${column}, row ${row} (offset ${offset}, ${length} bytes)`;
     const bytes = new Uint8Array(length);
     const { bytesRead } = await this.file.handle.read(bytes, 0, length, offset);
     if (bytesRead < length) {

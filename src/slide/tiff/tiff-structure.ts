@@ -1,10 +1,10 @@
-// Opens a TIFF and loads the tags of every IFD with geotiff (which handles classic and BigTIFF layouts).
+// Opens a TIFF and loads the tags of every IFD, and of the SubIFDs each lists, with geotiff (classic and BigTIFF).
 // Header and chain sanity are checked first (tiff-header.ts, check-ifd-chain.ts); classifying IFDs is the readers' job.
 
 import { type FileHandle, open } from 'node:fs/promises';
 import { fromFile, type GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import { SlideError, toWsiHpcError } from '../../errors.js';
-import { checkIfdChain } from './check-ifd-chain.js';
+import { checkIfdChain, type IfdChain } from './check-ifd-chain.js';
 import { readTiffHeader } from './tiff-header.js';
 import type { TiffDirectory, TiffFile } from './types.js';
 
@@ -33,12 +33,13 @@ function toRational(value: TagValue): number | null {
   return den === 0 ? null : num / den;
 }
 
-async function readDirectory(fd: ImageFileDirectory, index: number): Promise<TiffDirectory> {
+async function readDirectory(fd: ImageFileDirectory, index: number, subIfd?: number): Promise<TiffDirectory> {
   const isTiled = fd.hasTag('TileOffsets');
   const description = await load(fd, 'ImageDescription');
   const tables = await load(fd, 'JPEGTables');
   return {
     index,
+    ...(subIfd === undefined ? {} : { subIfd }),
     width: toNumber(await load(fd, 'ImageWidth'), 0),
     height: toNumber(await load(fd, 'ImageLength'), 0),
     isTiled,
@@ -61,14 +62,22 @@ async function readDirectory(fd: ImageFileDirectory, index: number): Promise<Tif
   };
 }
 
-async function readDirectories(path: string, count: number): Promise<TiffDirectory[]> {
+async function readDirectories(path: string, chain: IfdChain): Promise<TiffDirectory[]> {
   let tiff: GeoTIFF | undefined;
   try {
     tiff = await fromFile(path);
     const directories: TiffDirectory[] = [];
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < chain.offsets.length; i++) {
       const image = await tiff.getImage(i);
-      directories.push(await readDirectory(image.fileDirectory, i));
+      const dir = await readDirectory(image.fileDirectory, i);
+      const subOffsets = chain.subIfdOffsets[i] ?? [];
+      if (subOffsets.length > 0) {
+        const parser = tiff.parser;
+        dir.subIfds = [];
+        for (const [k, offset] of subOffsets.entries())
+          dir.subIfds.push(await readDirectory(await parser.parseFileDirectoryAt(offset), i, k));
+      }
+      directories.push(dir);
     }
     return directories;
   } catch (err) {
@@ -78,7 +87,7 @@ async function readDirectories(path: string, count: number): Promise<TiffDirecto
   }
 }
 
-/** Open `path`, check it is a sound TIFF and load all its directories. The caller owns `handle`. */
+/** Open `path`, check it is a sound TIFF and load all its directories and SubIFDs. The caller owns `handle`. */
 export async function readTiffStructure(path: string): Promise<TiffFile> {
   let handle: FileHandle;
   try {
@@ -88,8 +97,8 @@ export async function readTiffStructure(path: string): Promise<TiffFile> {
   }
   try {
     const header = await readTiffHeader(handle, path);
-    const offsets = await checkIfdChain(handle, path, header);
-    const directories = await readDirectories(path, offsets.length);
+    const chain = await checkIfdChain(handle, path, header);
+    const directories = await readDirectories(path, chain);
     return { path, handle, fileSize: header.fileSize, isBigTiff: header.isBigTiff, littleEndian: header.littleEndian, directories };
   } catch (err) {
     await handle.close();

@@ -2,7 +2,7 @@
 // Compression support is checked separately in compression.ts.
 
 import { SlideError } from '../../errors.js';
-import type { TiffDirectory } from './types.js';
+import { ifdName, type TiffDirectory } from './types.js';
 
 const LAYOUT_HINT = 'Convert to 8-bit RGB tiled TIFF, e.g. `vips tiffsave in.tif out.tif --tile --pyramid --compression jpeg`.';
 
@@ -22,7 +22,7 @@ export function validateTileLayout(dir: TiffDirectory, path: string): void {
     problems.push(`${dir.tileOffsets.length} tile offsets / ${dir.tileByteCounts.length} byte counts for ${tileCount} tiles`);
   }
   if (problems.length > 0) {
-    throw new SlideError('UNSUPPORTED_LAYOUT', path, `IFD ${dir.index} has an unsupported layout: ${problems.join('; ')}`, {
+    throw new SlideError('UNSUPPORTED_LAYOUT', path, `${ifdName(dir)} has an unsupported layout: ${problems.join('; ')}`, {
       hint: LAYOUT_HINT,
     });
   }

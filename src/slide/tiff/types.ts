@@ -1,12 +1,16 @@
-// Internal data types of the TIFF machinery: one parsed directory (IFD) and an opened file.
+// Internal data types of the TIFF machinery: one parsed directory (IFD or SubIFD) and an opened file.
 // Not re-exported from src/slide/index.ts; readers turn these into the public SlideInfo.
 
 import type { FileHandle } from 'node:fs/promises';
 
 /** The tags of one IFD that the readers need, loaded eagerly at open time. */
 export interface TiffDirectory {
-  /** Position in the IFD chain, 0 = first. */
+  /** Position in the IFD chain, 0 = first; for a SubIFD, the position of the IFD that lists it. */
   index: number;
+  /** For a SubIFD: its position among that IFD's SubIFDs (0-based, as vips' `subifd=`); absent for top-level IFDs. */
+  subIfd?: number;
+  /** The SubIFDs (tag 330) of a top-level IFD, with their chains, in the order listed: OME-TIFF pyramid levels. */
+  subIfds?: TiffDirectory[];
   width: number;
   height: number;
   isTiled: boolean;
@@ -39,6 +43,11 @@ export interface TiffDirectory {
   jpegTables: Uint8Array | null;
 }
 
+/** How errors name a directory: `IFD 3`, or `IFD 0 SubIFD 2`. */
+export function ifdName(dir: Pick<TiffDirectory, 'index' | 'subIfd'>): string {
+  return dir.subIfd === undefined ? `IFD ${dir.index}` : `IFD ${dir.index} SubIFD ${dir.subIfd}`;
+}
+
 /** An opened TIFF: its header facts, parsed directories and the handle tiles are read with. */
 export interface TiffFile {
   path: string;
@@ -46,5 +55,6 @@ export interface TiffFile {
   fileSize: number;
   isBigTiff: boolean;
   littleEndian: boolean;
+  /** The top-level IFDs in chain order (their SubIFDs hang off each in `subIfds`). */
   directories: TiffDirectory[];
 }
