@@ -1,5 +1,9 @@
 // Public entry point of the synth module: synthetic pyramidal slides and cohorts, and the TIFF writer.
 export { synthSlide } from './synth-slide.js';
+export { synthPhilipsSlide } from './synth-philips.js';
+export type { PhilipsSidecar, SynthPhilipsOptions, SynthPhilipsResult } from './synth-philips.js';
+export { PHILIPS_SOFTWARE, philipsDescription, pixelSpacingMm, planPhilipsLevels } from './philips-xml.js';
+export type { PhilipsLevel } from './philips-xml.js';
 export { synthCohort, cohortSlidePlan, COHORT_MANIFEST } from './synth-cohort.js';
 export { SYNTH_DEFAULTS, COHORT_DEFAULTS, normalizeSynthSlideOptions, normalizeSynthCohortOptions } from './synth-options.js';
 export { planLayout } from './plan-layout.js';

@@ -27,6 +27,8 @@ export interface TiffImageSpec {
   /** 0 full image, 1 reduced resolution, 9 reduced + macro (Aperio). */
   newSubfileType: number;
   description: string;
+  /** Software tag (e.g. Philips' "Philips DP v1.0"); left out when unset. */
+  software?: string;
   /** Pixels per centimetre in x and y (ResolutionUnit 3). */
   pixelsPerCm?: number;
   blocks: BlockRef[];
@@ -154,6 +156,7 @@ function imageEntries(image: TiffImageSpec): IfdEntry[] {
       { tag: TAG.StripByteCounts, value: { type: 'long', value: counts } },
     );
   }
+  if (image.software !== undefined) entries.push({ tag: TAG.Software, value: { type: 'ascii', value: image.software } });
   if (image.ycbcrSubsampling) entries.push(short(TAG.YCbCrSubsampling, ...image.ycbcrSubsampling));
   if (image.pixelsPerCm !== undefined) {
     const rational: [number, number] = [Math.round(image.pixelsPerCm * 1000), 1000];
