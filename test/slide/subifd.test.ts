@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WsiHpcError } from '../../src/errors.js';
 import { openSlide, type RgbImage } from '../../src/slide/index.js';
@@ -123,6 +124,46 @@ test('level 0 of the SubIFD pyramid equals Python OpenSlide’s read_region (Ope
     const got = await slide.readRegion(region.level, region.x, region.y, region.width, region.height);
     expect(Buffer.from(got.data).equals(Buffer.from(oracle.images[0].data))).toBe(true);
     expect(slide.info.levels.length).toBeGreaterThan(oracle.levelCount);
+  } finally {
+    await slide.close();
+  }
+});
+
+test('two planes (pages) with SubIFDs each: the levels are IFD 0 and its own SubIFDs, not the other plane', async () => {
+  const png = join(temp.dir, 'planes.png');
+  const planes = makePattern(1000, 1600, 23);
+  await sharp(planes.data, { raw: { width: 1000, height: 1600, channels: 3 } })
+    .png({ compressionLevel: 1 })
+    .toFile(png);
+  const path = join(temp.dir, 'planes.tif');
+  await run('vips', [
+    'tiffsave',
+    png,
+    path,
+    '--tile',
+    '--pyramid',
+    '--subifd',
+    '--compression',
+    'jpeg',
+    '--Q',
+    '90',
+    '--page-height',
+    '800',
+  ]);
+  expect((await run('vipsheader', ['-f', 'n-pages', path])).stdout.trim()).toBe('2');
+  const slide = await openSlide(path);
+  try {
+    const expected = [await vipsSize(`${path}[page=0]`)];
+    for (let n = 0; n < slide.info.levels.length - 1; n++) expected.push(await vipsSize(`${path}[page=0,subifd=${n}]`));
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+    expect(slide.info.levels.map((l) => [l.width, l.height])).toEqual(expected);
+    for (const level of [1, 2]) {
+      const got = await slide.readRegion(level, 20, 10, 200, 150);
+      const mine = await vipsCrop(`${path}[page=0,subifd=${level - 1}]`, 20, 10, 200, 150);
+      const other = await vipsCrop(`${path}[page=1,subifd=${level - 1}]`, 20, 10, 200, 150);
+      expect(Buffer.from(got.data).equals(Buffer.from(mine.data)), `level ${level}`).toBe(true);
+      expect(Buffer.from(got.data).equals(Buffer.from(other.data))).toBe(false);
+    }
   } finally {
     await slide.close();
   }
