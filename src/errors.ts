@@ -3,6 +3,7 @@
 
 export type ErrorCode =
   | 'SLIDE_UNREADABLE'
+  | 'OPENSLIDE_MISSING'
   | 'SLIDE_NOT_TIFF'
   | 'SLIDE_TRUNCATED'
   | 'SLIDE_CHANGED'

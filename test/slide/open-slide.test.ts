@@ -123,13 +123,13 @@ describe('openSlide refuses bad files with a typed error naming the file', () =>
     expect(err.hint).toMatch(/vips tiffsave .*--tile --pyramid/);
   });
 
-  test('a 16-bit tiled TIFF is UNSUPPORTED_LAYOUT naming BitsPerSample', async () => {
+  test('a 16-bit tiled TIFF is UNSUPPORTED_LAYOUT naming BitsPerSample for the native reader', async () => {
     const src = join(temp.dir, 'source-700x500.png');
     const wide = join(temp.dir, 'wide.v');
     const path = join(temp.dir, 'sixteen.tif');
     await run('vips', ['cast', src, wide, 'ushort']);
     await run('vips', ['tiffsave', wide, path, '--tile', '--compression', 'deflate']);
-    const err = await openError(path);
+    const err = await openError(path, { reader: 'native' });
     expect(err.code).toBe('UNSUPPORTED_LAYOUT');
     expect(err.message).toMatch(/BitsPerSample 16/);
   });
@@ -164,7 +164,7 @@ describe('options and requests are validated', () => {
     [{ isOverrideOnlyWhenMissing: 'yes' }, 'Expected `isOverrideOnlyWhenMissing` to be a boolean, received `yes` (string)'],
     [
       { mpp: 0.5 },
-      'Unknown openSlide option `mpp`; valid options are `mppOverride` (default null), `isOverrideOnlyWhenMissing` (default false), `cacheBytes` (default 268435456)',
+      'Unknown openSlide option `mpp`; valid options are `mppOverride` (default null), `isOverrideOnlyWhenMissing` (default false), `cacheBytes` (default 268435456), `reader` (default auto)',
     ],
   ])('openSlide(%j) throws INVALID_OPTION', async (options, message) => {
     const err = await openError(small, options);
