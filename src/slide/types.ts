@@ -5,7 +5,7 @@
 export type SlideFormat = 'aperio-svs' | 'generic-tiff' | 'openslide';
 /** `unknown`: OpenSlide does not say how a level is compressed. */
 export type Compression = 'jpeg' | 'deflate' | 'lzw' | 'none' | 'packbits' | 'webp' | 'zstd' | 'unknown';
-export type MppSource = 'aperio' | 'tiff-resolution' | 'openslide' | 'override' | 'none';
+export type MppSource = 'aperio' | 'ome' | 'tiff-resolution' | 'openslide' | 'override' | 'none';
 /** Which code reads a slide: the built-in TIFF reader, or the system's OpenSlide library through koffi. */
 export type SlideBackend = 'native' | 'openslide';
 /** `auto`: native where it reads the file (and OpenSlide finds no other vendor), else OpenSlide. */

@@ -1,8 +1,10 @@
 // Reader for generic tiled pyramidal TIFF (libvips `tiffsave --tile --pyramid`, CAMELYON16, BigTIFF):
-// levels are the tiled full-image IFDs in decreasing size; MPP comes from the TIFF resolution tags.
+// levels are the tiled full-image IFDs in decreasing size, or IFD 0 and its SubIFDs (OME-TIFF); MPP comes from
+// OME-XML PhysicalSizeX/Y when the description is OME, else the TIFF resolution tags.
 
 import type { OpenSlideConfig, SlideInfo } from '../types.js';
 import { resolveMpp } from '../tiff/mpp.js';
+import { omeMpp } from '../tiff/ome-description.js';
 import { selectPyramid } from '../tiff/select-pyramid.js';
 import { buildTiffLevels, type TiffLevelSource } from '../tiff/tiff-levels.js';
 import { TiffSlideReader } from '../tiff/tiff-slide-reader.js';
@@ -28,7 +30,7 @@ export class GenericTiffReader extends TiffSlideReader {
       vendor: 'generic-tiff',
       isBigTiff: file.isBigTiff,
       levels,
-      ...resolveMpp(config, null, 'none', base),
+      ...resolveMpp(config, omeMpp(file.directories[0]?.description ?? ''), 'ome', base),
       objectivePower: null,
       associated: [],
       description: file.directories[0]?.description ?? '',

@@ -31,15 +31,19 @@ export interface MppOverride {
   isOverrideOnlyWhenMissing: boolean;
 }
 
-function mppFromFile(vendorMpp: number | null, vendorSource: MppSource, dir: TiffDirectory): ResolvedMpp {
-  if (isPlausibleMpp(vendorMpp)) return { mppX: vendorMpp, mppY: vendorMpp, mppSource: vendorSource };
+/** A vendor's MPP: one value for both axes (Aperio), or x and y (OME-XML). */
+export type VendorMpp = number | { mppX: number; mppY: number } | null;
+
+function mppFromFile(vendorMpp: VendorMpp, vendorSource: MppSource, dir: TiffDirectory): ResolvedMpp {
+  const [x, y] = typeof vendorMpp === 'number' || vendorMpp === null ? [vendorMpp, vendorMpp] : [vendorMpp.mppX, vendorMpp.mppY];
+  if (isPlausibleMpp(x) && isPlausibleMpp(y)) return { mppX: x, mppY: y, mppSource: vendorSource };
   const fromTags = mppFromResolution(dir);
   if (fromTags !== null) return { ...fromTags, mppSource: 'tiff-resolution' };
   return { mppX: null, mppY: null, mppSource: 'none' };
 }
 
 /** Pick the MPP: an override wins (or only fills a gap), then the vendor's value, then TIFF resolution, else none. */
-export function resolveMpp(config: MppOverride, vendorMpp: number | null, vendorSource: MppSource, dir: TiffDirectory): ResolvedMpp {
+export function resolveMpp(config: MppOverride, vendorMpp: VendorMpp, vendorSource: MppSource, dir: TiffDirectory): ResolvedMpp {
   const { mppOverride } = config;
   const fromFile = mppFromFile(vendorMpp, vendorSource, dir);
   if (mppOverride === null || (config.isOverrideOnlyWhenMissing && fromFile.mppSource !== 'none')) return fromFile;
