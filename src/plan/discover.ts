@@ -1,19 +1,34 @@
 // Turns the SLIDES arguments (folders, files, globs) into a sorted list of absolute slide paths and
 // reports every folder entry or glob match it did not take, with the reason. Folders are read one level
 // deep and never followed down, so a symlink loop cannot hang discovery. Reading the slides is left to plan.
+// Multi-file slides count once: an MRXS file's companion folder belongs to it, and the .dcm files of one
+// folder are one DICOM slide (read by OpenSlide >= 4 only).
 import { realpath as realpathCb, stat as statCb, type Stats } from 'node:fs';
 import { readdir, readlink, stat } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { type FileSystemAdapter, glob, isDynamicPattern } from 'tinyglobby';
 import { OptionError } from '../errors.js';
+import { DICOM_EXTENSION, SLIDE_EXTENSIONS, UNREADABLE_WSI_FORMATS, extensionOf, readsDicom } from './slide-formats.js';
 
-export const SLIDE_EXTENSIONS = Object.freeze(['.svs', '.tif', '.tiff', '.btf', '.tf8', '.tf2']);
+export { SLIDE_EXTENSIONS } from './slide-formats.js';
 
-/** Whole-slide formats we recognise but do not read (OpenSlide or vendor formats that are not TIFF). */
-const OTHER_WSI_EXTENSIONS = new Set(['.ndpi', '.mrxs', '.scn', '.vms', '.vmu', '.bif', '.czi', '.isyntax', '.dcm', '.svslide']);
+export interface DiscoveryOptions {
+  /**
+   * Version of the OpenSlide library found (e.g. "4.0.0"), or null when none was found: DICOM slides are
+   * taken only from OpenSlide 4 on. Asked once, and only when a .dcm file is seen. @default none found
+   */
+  openSlideVersion?: () => Promise<string | null>;
+}
 
 /** Why discovery left an entry out. */
-export type SkipReason = 'unsupported-format' | 'directory' | 'dangling-symlink' | 'symlink-loop' | 'special-file' | 'unreadable';
+export type SkipReason =
+  | 'unsupported-format'
+  | 'needs-openslide-4'
+  | 'directory'
+  | 'dangling-symlink'
+  | 'symlink-loop'
+  | 'special-file'
+  | 'unreadable';
 
 export interface SkippedEntry {
   /** Absolute path of the folder entry or glob match. */
@@ -31,7 +46,7 @@ export interface SlideDiscovery {
 }
 
 function isSlideName(name: string): boolean {
-  return SLIDE_EXTENSIONS.includes(extname(name).toLowerCase());
+  return SLIDE_EXTENSIONS.includes(extensionOf(name));
 }
 
 function errnoOf(err: unknown): string {
@@ -51,10 +66,23 @@ async function brokenEntry(path: string, err: unknown): Promise<SkippedEntry> {
 }
 
 function unsupported(path: string): SkippedEntry {
-  const ext = extname(path).toLowerCase();
+  const ext = extensionOf(path);
   const what = ext ? `unsupported format ${ext}` : 'unsupported format (no extension)';
-  const advice = OTHER_WSI_EXTENSIONS.has(ext) ? 'convert it to a pyramidal TIFF' : `slides are ${SLIDE_EXTENSIONS.join(' ')}`;
+  const vendor = UNREADABLE_WSI_FORMATS[ext];
+  const advice = vendor
+    ? `${vendor}: neither the built-in TIFF reader nor OpenSlide reads it; convert it to a pyramidal TIFF`
+    : `slides are ${SLIDE_EXTENSIONS.join(' ')}`;
   return { path, reason: 'unsupported-format', detail: `${what} (${advice})` };
+}
+
+function openSlideFound(version: string | null): string {
+  return version === null ? 'no OpenSlide library was found' : `the OpenSlide found is ${version}`;
+}
+
+/** A DICOM file or folder when the OpenSlide found (if any) does not read DICOM. */
+function needsDicom(path: string, what: string, version: string | null): SkippedEntry {
+  const detail = `${what}: needs OpenSlide 4 (DICOM); ${openSlideFound(version)} (install OpenSlide >= 4.0, or convert it to a pyramidal TIFF)`;
+  return { path, reason: 'needs-openslide-4', detail };
 }
 
 // tinyglobby drops the symlinks it cannot resolve (dangling, loops). This file-system adapter hands them
@@ -69,31 +97,69 @@ const keepBrokenLinks: FileSystemAdapter = {
 
 const SPECIAL_FILE = 'not a regular file (FIFO, socket or device)';
 
-/** `null` when `path` is a slide to plan, else why it is skipped. */
-async function classifyEntry(path: string): Promise<SkippedEntry | null> {
+/** What discovery gathers over all the arguments. */
+interface Gathered {
+  found: Set<string>;
+  skipped: Map<string, SkippedEntry>;
+  /** .dcm files seen in folders and globs: the files of one folder are one DICOM slide. */
+  dicomFiles: Set<string>;
+  /** The OpenSlide version, looked up on the first .dcm file seen. */
+  openSlideVersion: () => Promise<string | null>;
+}
+
+const isDicomName = (name: string): boolean => extensionOf(name) === DICOM_EXTENSION;
+
+/** The sibling `<folder>.mrxs` file that makes a folder an MRXS slide's companion (Slidedat.ini, .dat). */
+async function isMrxsCompanion(folder: string): Promise<boolean> {
+  for (const ext of ['.mrxs', '.MRXS']) {
+    const st = await stat(`${folder}${ext}`).catch(() => null);
+    if (st?.isFile()) return true;
+  }
+  return false;
+}
+
+/** The .dcm files directly in a folder, sorted (none when it cannot be listed). */
+async function dicomFilesIn(folder: string): Promise<string[]> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  return names
+    .filter(isDicomName)
+    .map((n) => resolve(folder, n))
+    .sort();
+}
+
+/** A folder entry: a slide, a skipped entry, or part of a multi-file slide (MRXS folder, DICOM file). */
+async function takeEntry(path: string, g: Gathered): Promise<void> {
   let st: Stats;
   try {
     st = await stat(path);
   } catch (err) {
-    return brokenEntry(path, err);
+    g.skipped.set(path, await brokenEntry(path, err));
+    return;
   }
   if (st.isDirectory()) {
+    if (await isMrxsCompanion(path)) return;
+    const dicom = await dicomFilesIn(path);
+    if (dicom.length > 0) {
+      // A folder of DICOM files is one slide; OpenSlide opens it from any of its files.
+      const version = await g.openSlideVersion();
+      if (readsDicom(version)) g.found.add(dicom[0]);
+      else g.skipped.set(path, needsDicom(path, `a DICOM slide folder (${dicom.length} .dcm files)`, version));
+      return;
+    }
     const detail = isSlideName(path)
       ? 'a directory named like a slide (a slide must be a single file; folders are not searched recursively)'
       : 'a directory (folders are not searched recursively; pass it as its own argument)';
-    return { path, reason: 'directory', detail };
+    g.skipped.set(path, { path, reason: 'directory', detail });
+    return;
   }
-  if (!st.isFile()) return { path, reason: 'special-file', detail: SPECIAL_FILE };
-  return isSlideName(path) ? null : unsupported(path);
+  if (!st.isFile()) g.skipped.set(path, { path, reason: 'special-file', detail: SPECIAL_FILE });
+  else if (isDicomName(path)) g.dicomFiles.add(path);
+  else if (isSlideName(path)) g.found.add(path);
+  else g.skipped.set(path, unsupported(path));
 }
 
 // Files named one by one are planned whatever their extension: plan then says if one is not a slide.
-async function classifyInput(input: string, found: Set<string>, skipped: Map<string, SkippedEntry>): Promise<string | null> {
-  const take = async (path: string) => {
-    const skip = await classifyEntry(path);
-    if (skip) skipped.set(path, skip);
-    else found.add(path);
-  };
+async function takeInput(input: string, g: Gathered): Promise<string | null> {
   const st = await stat(input).catch((err: unknown) => err as Error);
   if (st instanceof Error) {
     if (!isDynamicPattern(input)) {
@@ -101,13 +167,13 @@ async function classifyInput(input: string, found: Set<string>, skipped: Map<str
       return broken.reason === 'unreadable' && errnoOf(st) === 'ENOENT' ? `\`${input}\`` : `\`${input}\` (${broken.detail})`;
     }
     const matches = await glob(input, { absolute: true, onlyFiles: false, fs: keepBrokenLinks });
-    for (const m of matches) await take(resolve(m));
+    for (const m of matches) await takeEntry(resolve(m), g);
     return matches.length === 0 ? `\`${input}\`` : null;
   }
   if (!st.isDirectory()) {
     // A FIFO or device named on its own would block (or stream forever) when read: skip it with the reason.
-    if (!st.isFile()) skipped.set(resolve(input), { path: resolve(input), reason: 'special-file', detail: SPECIAL_FILE });
-    else found.add(resolve(input));
+    if (!st.isFile()) g.skipped.set(resolve(input), { path: resolve(input), reason: 'special-file', detail: SPECIAL_FILE });
+    else g.found.add(resolve(input));
     return null;
   }
   let names: string[];
@@ -115,11 +181,24 @@ async function classifyInput(input: string, found: Set<string>, skipped: Map<str
     names = await readdir(input);
   } catch (err) {
     const path = resolve(input);
-    skipped.set(path, { path, reason: 'unreadable', detail: `cannot list the folder (${errnoOf(err)})` });
+    g.skipped.set(path, { path, reason: 'unreadable', detail: `cannot list the folder (${errnoOf(err)})` });
     return null;
   }
-  for (const name of names) await take(resolve(input, name));
+  for (const name of names) await takeEntry(resolve(input, name), g);
   return null;
+}
+
+/** The .dcm files of each folder are one slide (its first file) when OpenSlide reads DICOM, else each is listed as skipped. */
+async function settleDicom(g: Gathered): Promise<void> {
+  if (g.dicomFiles.size === 0) return;
+  const version = await g.openSlideVersion();
+  const byFolder = new Map<string, string[]>();
+  for (const f of [...g.dicomFiles].sort()) byFolder.set(dirname(f), [...(byFolder.get(dirname(f)) ?? []), f]);
+  for (const files of byFolder.values()) {
+    if (files.some((f) => g.found.has(f))) continue;
+    if (readsDicom(version)) g.found.add(files[0]);
+    else for (const f of files) g.skipped.set(f, needsDicom(f, 'a DICOM file', version));
+  }
 }
 
 function listSkipped(skipped: SkippedEntry[]): string {
@@ -129,29 +208,34 @@ function listSkipped(skipped: SkippedEntry[]): string {
 }
 
 /** Every slide the arguments name, and every entry seen but skipped with its reason. */
-export async function discoverSlideFiles(inputs: string[]): Promise<SlideDiscovery> {
-  const found = new Set<string>();
-  const skippedByPath = new Map<string, SkippedEntry>();
+export async function discoverSlideFiles(inputs: string[], options: DiscoveryOptions = {}): Promise<SlideDiscovery> {
+  let version: Promise<string | null> | undefined;
+  const openSlideVersion = () => {
+    version ??= options.openSlideVersion?.() ?? Promise.resolve(null);
+    return version;
+  };
+  const g: Gathered = { found: new Set(), skipped: new Map(), dicomFiles: new Set(), openSlideVersion };
   const missing: string[] = [];
   for (const input of inputs) {
-    const problem = await classifyInput(input, found, skippedByPath);
+    const problem = await takeInput(input, g);
     if (problem) missing.push(problem);
   }
   if (missing.length > 0) {
     throw new OptionError(`No such slide file, folder or match: ${missing.join(', ')}`, 'Check the SLIDES arguments; quote globs.');
   }
-  const skipped = [...skippedByPath.values()].filter((s) => !found.has(s.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
-  if (found.size === 0) {
+  await settleDicom(g);
+  const skipped = [...g.skipped.values()].filter((s) => !g.found.has(s.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+  if (g.found.size === 0) {
     const seen = skipped.length ? `; skipped ${skipped.length}: ${listSkipped(skipped)}` : '';
     throw new OptionError(
-      `No slides found in ${inputs.map((i) => `\`${i}\``).join(', ')} (looked for ${SLIDE_EXTENSIONS.join(' ')})${seen}`,
+      `No slides found in ${inputs.map((i) => `\`${i}\``).join(', ')} (looked for ${SLIDE_EXTENSIONS.join(' ')}, and .dcm with OpenSlide 4)${seen}`,
       'Pass slide files or folders that hold them.',
     );
   }
-  return { slides: [...found].sort(), skipped };
+  return { slides: [...g.found].sort(), skipped };
 }
 
 /** The slide paths only, for callers that do not report skipped entries. */
-export async function discoverSlides(inputs: string[]): Promise<string[]> {
-  return (await discoverSlideFiles(inputs)).slides;
+export async function discoverSlides(inputs: string[], options: DiscoveryOptions = {}): Promise<string[]> {
+  return (await discoverSlideFiles(inputs, options)).slides;
 }

@@ -17,7 +17,15 @@ export { readPlan, readPlanIfExists, writePlan, parsePlan, summarizeSlides } fro
 export { validatePlan, isInsideRun } from './validate-plan.js';
 export { slideIdFor } from './slide-id.js';
 export { discoverSlides, discoverSlideFiles, SLIDE_EXTENSIONS } from './discover.js';
-export type { SkippedEntry, SkipReason, SlideDiscovery } from './discover.js';
+export type { DiscoveryOptions, SkippedEntry, SkipReason, SlideDiscovery } from './discover.js';
+export {
+  NATIVE_EXTENSIONS,
+  OPENSLIDE_EXTENSIONS,
+  OPENSLIDE_FORMATS,
+  isNativeSlideName,
+  openSlideOnlyFormat,
+  readsDicom,
+} from './slide-formats.js';
 export {
   estimateCost,
   estimateWindowCost,

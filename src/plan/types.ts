@@ -3,7 +3,7 @@
 import type { ErrorCode } from '../errors.js';
 import type { GridConfig } from '../grid/index.js';
 import type { TissueConfig } from '../tissue/index.js';
-import type { Compression, MppSource, SlideFormat } from '../slide/index.js';
+import type { Compression, MppSource, ReaderChoice, SlideBackend, SlideFormat } from '../slide/index.js';
 import type { Shard, ShardConfig, TaskSpec } from '../shard/index.js';
 import type { StainModel, StainParams } from '../stain/index.js';
 
@@ -22,6 +22,11 @@ export interface PlanParams {
   stain: StainParams | null;
   /** Window layout (shards hold k x k-position windows instead of patches), or null for patches. */
   windows?: WindowParams | null;
+  /**
+   * `--reader native|openslide`: the backend every slide is read with. Absent = `auto` (the built-in
+   * TIFF reader where it reads the file, else OpenSlide), as in plans written before the option.
+   */
+  reader?: Exclude<ReaderChoice, 'auto'>;
 }
 
 export interface WindowParams {
@@ -64,6 +69,8 @@ export interface PlanSlideInfo {
   mppSource: MppSource;
   objectivePower: number | null;
   levels: Array<{ width: number; height: number; downsample: number; tileWidth: number; tileHeight: number; compression: Compression }>;
+  /** The backend that read the slide at plan time; pack reads it through the same one. Absent (older plans): native. */
+  backend?: SlideBackend;
 }
 
 export interface PlanTissue {

@@ -18,7 +18,7 @@ const SKIPPED = [
   ['geometry', 'directory'],
   ['loop.svs', 'symlink-loop'],
   ['notes.txt', 'unsupported-format'],
-  ['scan.ndpi', 'unsupported-format'],
+  ['scan.czi', 'unsupported-format'],
   ['sub', 'directory'],
   ['x.svs', 'directory'],
 ];
@@ -32,7 +32,7 @@ beforeAll(async () => {
   await mkdir(join(slides, 'x.svs'));
   await mkdir(join(slides, 'sub'));
   await symlink('..', join(slides, 'sub', 'up'));
-  await writeFile(join(slides, 'scan.ndpi'), 'not read');
+  await writeFile(join(slides, 'scan.czi'), 'not read');
   await writeFile(join(slides, 'notes.txt'), 'notes');
   await symlink('moved-away.svs', join(slides, 'dangling.svs'));
   await symlink('loop.svs', join(slides, 'loop.svs'));
@@ -58,7 +58,9 @@ describe('plan reports what folder discovery skipped', () => {
     expect(byName(json.skipped)).toEqual(SKIPPED);
     for (const s of json.skipped) expect(s.path.startsWith(`${slides}/`)).toBe(true);
     const detail = new Map(json.skipped.map((s) => [basename(s.path), s.detail]));
-    expect(detail.get('scan.ndpi')).toBe('unsupported format .ndpi (convert it to a pyramidal TIFF)');
+    expect(detail.get('scan.czi')).toBe(
+      'unsupported format .czi (Zeiss CZI: neither the built-in TIFF reader nor OpenSlide reads it; convert it to a pyramidal TIFF)',
+    );
     expect(detail.get('dangling.svs')).toBe('dangling symlink to `moved-away.svs`, which does not exist');
     expect(detail.get('loop.svs')).toBe('symlink loop (too many levels of symbolic links)');
     expect(detail.get('x.svs')).toMatch(/^a directory named like a slide/);
@@ -69,8 +71,8 @@ describe('plan reports what folder discovery skipped', () => {
     expect(r.exitCode, String(r.stderr)).toBe(0);
     const out = String(r.stdout);
     expect(out).toContain(`skipped ${SKIPPED.length} folder entries:\n`);
-    expect(out).toContain(`  ${join(slides, 'scan.ndpi')}: unsupported format .ndpi (convert it to a pyramidal TIFF)\n`);
-    expect(out).toContain(`  ${join(slides, 'notes.txt')}: unsupported format .txt (slides are .svs .tif .tiff .btf .tf8 .tf2)\n`);
+    expect(out).toContain(`  ${join(slides, 'scan.czi')}: unsupported format .czi (Zeiss CZI: neither the built-in TIFF reader`);
+    expect(out).toContain(`  ${join(slides, 'notes.txt')}: unsupported format .txt (slides are .svs .tif .tiff .btf .tf8 .tf2 .ndpi`);
     expect(out).toContain(`  ${join(slides, 'dangling.svs')}: dangling symlink to \`moved-away.svs\`, which does not exist\n`);
     expect(out).toContain(`  ${join(slides, 'loop.svs')}: symlink loop`);
     expect(out).toContain(`  ${join(slides, 'x.svs')}: a directory named like a slide`);
@@ -80,12 +82,12 @@ describe('plan reports what folder discovery skipped', () => {
   test('a folder with nothing but skipped entries exits 2 naming them', async () => {
     const empty = join(tmp.dir, 'no-slides');
     await mkdir(join(empty, 'case.svs'), { recursive: true });
-    await writeFile(join(empty, 'case.mrxs'), 'x');
+    await writeFile(join(empty, 'case.isyntax'), 'x');
     const r = await cli(['plan', empty, '--out', join(tmp.dir, 'run-empty'), '--json']);
     expect(r.exitCode).toBe(2);
     const err = parseJson<{ error: { code: string; message: string } }>(r).error;
     expect(err.code).toBe('INVALID_OPTION');
-    expect(err.message).toMatch(/skipped 2: .*case\.mrxs: unsupported format \.mrxs.*case\.svs: a directory named like a slide/);
+    expect(err.message).toMatch(/skipped 2: .*case\.isyntax: unsupported format \.isyntax.*case\.svs: a directory named like a slide/);
   }, 60_000);
 
   test('folders that cannot be listed or searched are reported as unreadable (run as an unprivileged user)', async () => {

@@ -31,11 +31,10 @@ const reasons = (skipped: SkippedEntry[]) => skipped.map((s) => [s.path.slice(d.
 describe('discoverSlideFiles', () => {
   test('a folder gives its slides and every other entry with the reason it was skipped', async () => {
     const r = await discoverSlideFiles([d]);
-    expect(r.slides).toEqual([join(d, 'B.TIF'), join(d, 'a.svs'), join(d, 'link.svs')]);
+    // .ndpi and .mrxs are slides OpenSlide reads: discovered, and plan says if OpenSlide cannot read them.
+    expect(r.slides).toEqual([join(d, 'B.TIF'), join(d, 'a.svs'), join(d, 'c.ndpi'), join(d, 'd.mrxs'), join(d, 'link.svs')]);
     expect(reasons(r.skipped)).toEqual([
       ['README', 'unsupported-format'],
-      ['c.ndpi', 'unsupported-format'],
-      ['d.mrxs', 'unsupported-format'],
       ['dangling.svs', 'dangling-symlink'],
       ['fifo.svs', 'special-file'],
       ['notes.txt', 'unsupported-format'],
@@ -46,8 +45,9 @@ describe('discoverSlideFiles', () => {
       ['x.svs', 'directory'],
     ]);
     const detail = new Map(r.skipped.map((s) => [s.path.slice(d.length + 1), s.detail]));
-    expect(detail.get('c.ndpi')).toBe('unsupported format .ndpi (convert it to a pyramidal TIFF)');
-    expect(detail.get('notes.txt')).toBe('unsupported format .txt (slides are .svs .tif .tiff .btf .tf8 .tf2)');
+    expect(detail.get('notes.txt')).toBe(
+      'unsupported format .txt (slides are .svs .tif .tiff .btf .tf8 .tf2 .ndpi .vms .vmu .scn .mrxs .bif .svslide)',
+    );
     expect(detail.get('README')).toMatch(/^unsupported format \(no extension\)/);
     expect(detail.get('dangling.svs')).toBe('dangling symlink to `missing.svs`, which does not exist');
     expect(detail.get('self.svs')).toBe('symlink loop (too many levels of symbolic links)');
@@ -64,10 +64,10 @@ describe('discoverSlideFiles', () => {
       ['x.svs', 'directory'],
     ]);
     const all = await discoverSlideFiles([join(d, '*')]);
-    expect(all.slides).toEqual([join(d, 'B.TIF'), join(d, 'a.svs'), join(d, 'link.svs')]);
+    expect(all.slides).toEqual([join(d, 'B.TIF'), join(d, 'a.svs'), join(d, 'c.ndpi'), join(d, 'd.mrxs'), join(d, 'link.svs')]);
     expect(reasons(all.skipped)).toEqual(
       expect.arrayContaining([
-        ['c.ndpi', 'unsupported-format'],
+        ['README', 'unsupported-format'],
         ['notes.txt', 'unsupported-format'],
         ['sub', 'directory'],
       ]),
@@ -88,12 +88,12 @@ describe('discoverSlideFiles', () => {
   test('a folder with no slides is INVALID_OPTION listing what was skipped and why', async () => {
     const only = join(tmp.dir, 'no-slides');
     await mkdir(join(only, 'y.svs'), { recursive: true });
-    await writeFile(join(only, 'scan.ndpi'), 'x');
+    await writeFile(join(only, 'scan.czi'), 'x');
     await symlink('gone.tif', join(only, 'gone-link.tif'));
     await expect(discoverSlideFiles([only])).rejects.toMatchObject({
       code: 'INVALID_OPTION',
       message: expect.stringMatching(
-        /No slides found in .*no-slides.*skipped 3: .*gone-link\.tif: dangling symlink to `gone\.tif`.*scan\.ndpi: unsupported format \.ndpi.*y\.svs: a directory named like a slide/,
+        /No slides found in .*no-slides.*skipped 3: .*gone-link\.tif: dangling symlink to `gone\.tif`.*scan\.czi: unsupported format \.czi.*y\.svs: a directory named like a slide/,
       ),
     });
   });

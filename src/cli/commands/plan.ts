@@ -17,6 +17,7 @@ import { ensureWritableDir } from '../../run/disk-space.js';
 import { checkRunFolderForPlan } from '../../run/run-folder-guard.js';
 import { planConcernsFor } from '../../run/plan-concerns.js';
 import { formatPlanCost, planCost } from '../plan-cost.js';
+import type { ReaderChoice } from '../../slide/index.js';
 
 interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
   slides: string[];
@@ -43,6 +44,7 @@ interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
   'window-positions'?: number;
   'stain-norm': 'none' | 'macenko';
   'stain-target': string;
+  reader: ReaderChoice;
   concurrency?: number;
   'dry-run': boolean;
   force: boolean;
@@ -53,6 +55,7 @@ function slideRow(s: PlanSlide): string[] {
   return [
     s.name,
     s.info ? `${s.info.width}x${s.info.height}` : '-',
+    s.info ? (s.info.backend ?? 'native') : '-',
     s.info?.mpp ? `${s.info.mpp.toFixed(3)}${s.info.mppSource === 'override' ? '*' : ''}` : '-',
     g ? `${g.level}${g.isResampled ? ` (${g.readSizePx}px)` : ''}` : '-',
     s.tissue ? `${(s.tissue.tissueFraction * 100).toFixed(1)}%` : '-',
@@ -135,12 +138,19 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         default: 'builtin',
         describe: 'Target stains: builtin (Macenko reference H&E) or an image file',
       })
+      .option('reader', {
+        choices: ['auto', 'native', 'openslide'] as const,
+        default: 'auto' as const,
+        describe:
+          'Slide backend: native TIFF/SVS reader, OpenSlide (libopenslide), or auto (native where it reads the file, else OpenSlide)',
+      })
       .option('concurrency', { type: 'number', describe: 'Slides planned at once (default: min(2, cores))' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Compute and print everything, write nothing' })
       .option('force', { type: 'boolean', default: false, describe: 'Replan slides even when unchanged' })
       .example('$0 plan slides/ --out run1 --mpp 0.5 --patch-size 224', 'Plan every slide in slides/ at 20x')
       .example('$0 plan "cohort/*.svs" --out run1 --stride 112 --dry-run', 'Half-overlapping patches, show only')
-      .example('$0 plan slides/ --out run16 --stride 16 --window-positions 56', 'Stride-16 heatmaps: shards hold 1104 px tissue windows'),
+      .example('$0 plan slides/ --out run16 --stride 16 --window-positions 56', 'Stride-16 heatmaps: shards hold 1104 px tissue windows')
+      .example('$0 plan cohort/ --out run1 --reader openslide', 'Read every slide (NDPI, MRXS, SVS, ...) through OpenSlide'),
   handler: async (argv) => {
     try {
       if (argv['stain-norm'] === 'none' && argv['stain-target'] !== 'builtin')
@@ -197,6 +207,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         windowPositions: argv['window-positions'],
         stainNorm: argv['stain-norm'],
         stainTarget: argv['stain-target'],
+        reader: argv.reader,
         slideMpp: argv['slide-mpp'],
         concurrency: argv.concurrency,
         isDryRun: argv['dry-run'],
@@ -228,6 +239,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           planHash: plan.planHash,
           windows: plan.params.windows ?? null,
           reused: result.reused,
+          reader: argv.reader,
           skipped: result.skipped,
           shards: plan.shards.list.map((sh) => ({
             id: sh.id,
@@ -244,6 +256,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
             name: s.name,
             path: s.path,
             status: s.status,
+            backend: s.info ? (s.info.backend ?? 'native') : null,
             width: s.info?.width,
             height: s.info?.height,
             mpp: s.info?.mpp,
@@ -256,7 +269,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         });
       } else if (!argv.quiet) {
         const rows = plan.slides.map(slideRow);
-        process.stdout.write(formatTable(['slide', 'size', 'mpp', 'level', 'tissue', 'patches', 'status'], rows));
+        process.stdout.write(formatTable(['slide', 'size', 'backend', 'mpp', 'level', 'tissue', 'patches', 'status'], rows));
         const t = plan.totals;
         process.stdout.write(
           `\n${t.slides} slides: ${t.planned} planned, ${t.failed} failed; ${t.patches} patches` +

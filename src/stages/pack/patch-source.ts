@@ -1,6 +1,8 @@
 // Reads the planned patches of one slide: checks the slide is the file that was planned (size, mtime),
 // opens it once, decodes its grid file (checking the plan's checksum) and returns patch pixels at the
 // patch size, resampling when planned so. Damaged JPEG tiles fail the read (TILE_CORRUPT) on both paths.
+// The slide is read through the backend that planned it: libvips bands for native TIFF slides, OpenSlide's
+// read_region per patch (in the grid order asked for) for slides OpenSlide read.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -86,14 +88,18 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
     });
   }
   const grid = decodeGrid(bytes, gridPath);
+  // Plans written before the OpenSlide backend record no backend: the native reader read them.
+  const backend = slide.info?.backend ?? 'native';
   const reader: SlideReader = await openSlide(slide.path, {
     mppOverride: plan.params.slideMpp ?? undefined,
     isOverrideOnlyWhenMissing: true,
+    reader: backend,
     ...(cacheBytes === undefined ? {} : { cacheBytes }),
   });
   const { level, downsample, readSizePx, patchSizePx, isResampled } = g;
   const info = reader.info.levels[level];
-  const hasBands = await canReadBands(slide.path, info.ifd, info.width, info.height);
+  // libvips bands read TIFF pages: only for slides the native TIFF reader planned (OpenSlide levels have no page).
+  const hasBands = backend === 'native' && (await canReadBands(slide.path, info.ifd, info.width, info.height));
   // libtiff decodes damaged JPEG tiles as grey without an error: the band path checks each tile's bytes.
   const verifier = hasBands ? await JpegTileVerifier.open(slide.path, level, info.ifd) : null;
   // Regions read at `level`, `size` level pixels on a side, resampled to `outSize` when planned so.

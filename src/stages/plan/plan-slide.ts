@@ -6,7 +6,16 @@ import { WsiHpcError } from '../../errors.js';
 import { openSlide, type SlideInfo } from '../../slide/index.js';
 import { localizeTissue, maskToGeoJson, drawQc, encodeRgbPng, encodeMaskPng, type LocalizedTissue } from '../../tissue/index.js';
 import { assertGridWithinLimit, encodeGrid, estimateGrid, planGrid, resolveLevel, type PatchGrid } from '../../grid/index.js';
-import { slideIdFor, type PlanParams, type PlanSlide, type PlanSlideInfo, type PlanTissue, type PlanGrid } from '../../plan/index.js';
+import {
+  NATIVE_EXTENSIONS,
+  openSlideOnlyFormat,
+  slideIdFor,
+  type PlanParams,
+  type PlanSlide,
+  type PlanSlideInfo,
+  type PlanTissue,
+  type PlanGrid,
+} from '../../plan/index.js';
 import { relativeToRun, type RunPaths } from '../../run/paths.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { sha256 } from '../../util/hash.js';
@@ -24,6 +33,7 @@ export interface PlanSlideContext {
 
 export function describeInfo(info: SlideInfo): PlanSlideInfo {
   return {
+    backend: info.backend ?? 'native',
     format: info.format,
     vendor: info.vendor,
     width: info.levels[0].width,
@@ -109,6 +119,25 @@ export async function findUserMask(masksDir: string | null, slidePath: string): 
   return null;
 }
 
+/** `--reader native` on a vendor file only OpenSlide reads: say so instead of a TIFF parse error. */
+function refuseVendorFormat(path: string): void {
+  const format = openSlideOnlyFormat(path);
+  if (!format) return;
+  throw new WsiHpcError(
+    'SLIDE_NOT_TIFF',
+    `${path}: ${format} slide, but --reader native was given and the native reader reads TIFF/SVS only (${NATIVE_EXTENSIONS.join(' ')})`,
+    { file: path, hint: 'Plan it with --reader auto (the default) or --reader openslide: OpenSlide reads it' },
+  );
+}
+
+/** A vendor file's failure names its format ("Hamamatsu NDPI slide: ..."): OpenSlide's own messages often do not. */
+function withFormat(message: string, path: string): string {
+  const format = openSlideOnlyFormat(path);
+  if (!format || message.includes(format)) return message;
+  const reason = message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+  return `${path}: ${format} slide: ${reason}`;
+}
+
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
@@ -120,8 +149,10 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
   const base: PlanSlide = { id, path, name: basename(path), sizeBytes: st.size, mtimeMs: Math.trunc(st.mtimeMs), status: 'failed' };
   let reader: Awaited<ReturnType<typeof openSlide>> | null = null;
   try {
+    const choice = ctx.params.reader ?? 'auto';
+    if (choice === 'native') refuseVendorFormat(path);
     // --slide-mpp fills in a missing resolution only; a slide's own MPP always wins.
-    reader = await openSlide(path, { mppOverride: ctx.params.slideMpp ?? undefined, isOverrideOnlyWhenMissing: true });
+    reader = await openSlide(path, { mppOverride: ctx.params.slideMpp ?? undefined, isOverrideOnlyWhenMissing: true, reader: choice });
     const info = describeInfo(reader.info);
     const userMask = await findUserMask(ctx.params.masksDir, path);
     if (!userMask && ctx.params.tissue.userMaskMode === 'replace') {
@@ -132,16 +163,16 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
     }
     const tissue = await localizeTissue(reader, { ...ctx.params.tissue, userMask: userMask?.path ?? null });
     const stain = ctx.params.stain ? fitSlideStain(tissue, ctx.params.stain.target) : undefined;
-    const choice = resolveLevel(
+    const level = resolveLevel(
       { downsamples: reader.info.levels.map((l) => l.downsample), mpp: reader.info.mppX, file: path },
       ctx.params.grid,
     );
     const m = tissue.mask;
     const extent = { width: info.width, height: info.height };
     // Counted from the mask first: laying an absurd grid (--stride 1) took hours and gigabytes.
-    const estimate = estimateGrid(extent, m, choice, ctx.params.grid);
+    const estimate = estimateGrid(extent, m, level, ctx.params.grid);
     assertGridWithinLimit(estimate, ctx.params.grid, ctx.maxGridPatches, path);
-    const grid = planGrid(extent, m, choice, ctx.params.grid, estimate.maxPatches);
+    const grid = planGrid(extent, m, level, ctx.params.grid, estimate.maxPatches);
     const gridBytes = encodeGrid(grid);
     ctx.onGrid?.(grid.coords);
     const p = ctx.paths;
@@ -180,7 +211,11 @@ export async function planSlide(path: string, ctx: PlanSlideContext): Promise<Pl
     return {
       ...base,
       status: 'failed',
-      error: { code: e?.code ?? 'INTERNAL', message: message.includes(path) ? message : `${path}: ${message}`, hint: e?.hint },
+      error: {
+        code: e?.code ?? 'INTERNAL',
+        message: withFormat(message.includes(path) ? message : `${path}: ${message}`, path),
+        hint: e?.hint,
+      },
     };
   } finally {
     await reader?.close();

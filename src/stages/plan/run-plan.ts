@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import pLimit from 'p-limit';
 import { GRID_LIMITS, decodeGrid, groupWindows, normalizeGridOptions, positionsPerWindow, type GridOptions } from '../../grid/index.js';
 import { normalizeTissueOptions, type TissueOptions } from '../../tissue/index.js';
+import type { ReaderChoice } from '../../slide/index.js';
 import {
   PLAN_SCHEMA_VERSION,
   discoverSlideFiles,
@@ -55,6 +56,8 @@ export interface PlanRunOptions {
   stainNorm?: 'none' | 'macenko';
   /** `builtin` (Macenko's reference H&E) or an image whose stains are the target. */
   stainTarget?: string;
+  /** Slide backend: `native` (built-in TIFF reader), `openslide`, or `auto` (native where it reads the file). @default 'auto' */
+  reader?: ReaderChoice;
   onSlideDone?: (slide: PlanSlide, done: number, total: number) => void;
 }
 
@@ -87,6 +90,16 @@ async function reusableGrid(prev: PlanSlide | undefined, path: string, root: str
   }
 }
 
+const READER_CHOICES: readonly ReaderChoice[] = ['auto', 'native', 'openslide'];
+
+function readerParam(choice: ReaderChoice | undefined): PlanParams['reader'] {
+  if (choice === undefined || choice === 'auto') return undefined;
+  if (!READER_CHOICES.includes(choice)) {
+    throw new OptionError(`Expected \`--reader\` to be auto, native or openslide, received \`${String(choice)}\``);
+  }
+  return choice;
+}
+
 export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   const params: PlanParams = {
     grid: normalizeGridOptions(options.grid),
@@ -99,6 +112,9 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     windows: null,
   };
   params.windows = resolveWindowParams(params.grid, options.layout ?? 'auto', options.windowPositions);
+  // Recorded only when not `auto`, so plans written before `--reader` keep their parameters (and hash).
+  const reader = readerParam(options.reader);
+  if (reader) params.reader = reader;
   if (params.tissue.userMaskMode === 'replace' && !params.masksDir) {
     throw new OptionError('`--mask-mode replace` needs `--masks DIR` with one mask per slide');
   }
