@@ -1,6 +1,7 @@
 // Public entry point of the slide module: named re-exports only.
 
-export { openSlide } from './open-slide.js';
+export { NATIVE_VENDORS, OPENSLIDE_ONLY_EXTENSIONS, openSlide } from './open-slide.js';
+export { getOpenSlide, OPENSLIDE_ENV, OPENSLIDE_INSTALL_HINT, type OpenSlideLoad } from './openslide/load-library.js';
 export { OPEN_SLIDE_DEFAULTS, normalizeOpenSlideOptions } from './options.js';
 export { ArraySlideReader, type ArraySlideOptions } from './readers/array.js';
 export type {

@@ -38,7 +38,12 @@ function messageOf(err: unknown): string {
 
 /** Try to load OpenSlide as `env` says; never throws (the reason says what was tried and why it failed). */
 export async function loadOpenSlideLibrary(env: NodeJS.ProcessEnv = process.env): Promise<OpenSlideLoad> {
-  const koffi = await importKoffi();
+  let koffi: Awaited<ReturnType<typeof importKoffi>>;
+  try {
+    koffi = await importKoffi();
+  } catch (err) {
+    return { isLoaded: false, reason: `koffi, the module wsi-hpc calls OpenSlide through, could not be loaded (${messageOf(err)})` };
+  }
   const explicit = env[OPENSLIDE_ENV];
   const candidates = explicit ? [explicit] : [...OPENSLIDE_SONAMES];
   const failures: string[] = [];
