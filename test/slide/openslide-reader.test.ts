@@ -232,3 +232,29 @@ describe('a synthetic Aperio slide through OpenSlide', () => {
     ]);
   });
 });
+
+test('the synthetic Aperio slide (YCbCr 4:2:0 JPEG) reads the same through OpenSlide and natively at every level', async () => {
+  const viaOpenSlide = await openSlide(synthSvs, { reader: 'openslide' });
+  const native = await openSlide(synthSvs, { reader: 'native' });
+  try {
+    expect(viaOpenSlide.info.levels.map((l) => [l.width, l.height, l.downsample])).toEqual(
+      native.info.levels.map((l) => [l.width, l.height, l.downsample]),
+    );
+    for (const level of native.info.levels) {
+      // Integer downsamples: OpenSlide's level-0 location maps back to exactly (x, y) of the level.
+      expect(Number.isInteger(level.downsample)).toBe(true);
+      for (const [x, y] of [
+        [0, 0],
+        [Math.floor(level.width / 2) - 100, Math.floor(level.height / 2) - 70],
+        [level.width - 100, level.height - 60],
+      ]) {
+        const a = await viaOpenSlide.readRegion(level.index, x, y, 224, 224);
+        const b = await native.readRegion(level.index, x, y, 224, 224);
+        expect(firstDifference(a, b), `level ${level.index} at ${x},${y}`).toBe(-1);
+      }
+    }
+  } finally {
+    await viaOpenSlide.close();
+    await native.close();
+  }
+});
