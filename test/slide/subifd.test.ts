@@ -170,8 +170,8 @@ test('two planes (pages) with SubIFDs each: the levels are IFD 0 and its own Sub
 });
 
 describe('damaged SubIFD offsets', () => {
-  async function damaged(name: string, patch: (bytes: Buffer) => void): Promise<string> {
-    const bytes = await readFile(paths.get('classic') as string);
+  async function damaged(name: string, patch: (bytes: Buffer) => void, kind: 'classic' | 'bigtiff' = 'classic'): Promise<string> {
+    const bytes = await readFile(paths.get(kind) as string);
     patch(bytes);
     const out = join(temp.dir, name);
     await writeFile(out, bytes);
@@ -188,6 +188,30 @@ describe('damaged SubIFD offsets', () => {
     expect(err.message).toContain(path);
     expect(err.message).toContain('IFD 0 SubIFD 1');
     expect(err.message).toContain('beyond the end of the file');
+  });
+
+  test('BigTIFF: a SubIFD offset (IFD8) past the end of the file is SLIDE_TRUNCATED naming the SubIFD', async () => {
+    const path = await damaged(
+      'bigtiff-past-eof.tif',
+      (bytes) => {
+        const ifd0 = Number(bytes.readBigUInt64LE(8));
+        const n = Number(bytes.readBigUInt64LE(ifd0));
+        for (let e = 0; e < n; e++) {
+          const at = ifd0 + 8 + e * 20;
+          if (bytes.readUInt16LE(at) !== 330) continue;
+          expect(bytes.readUInt16LE(at + 2)).toBe(18);
+          const valuesAt = Number(bytes.readBigUInt64LE(at + 4)) === 1 ? at + 12 : Number(bytes.readBigUInt64LE(at + 12));
+          bytes.writeBigUInt64LE(BigInt(bytes.length + 8192), valuesAt + 16);
+          return;
+        }
+        throw new Error('no SubIFDs tag in IFD 0');
+      },
+      'bigtiff',
+    );
+    const err = await openError(path);
+    expect(err.code).toBe('SLIDE_TRUNCATED');
+    expect(err.message).toContain(path);
+    expect(err.message).toContain('IFD 0 SubIFD 2 at offset');
   });
 
   test('a SubIFD pointing back at IFD 0 is SLIDE_UNREADABLE (loop)', async () => {
