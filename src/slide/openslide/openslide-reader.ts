@@ -70,6 +70,9 @@ export class OpenSlideReader implements SlideReader {
     this.pending.add(read);
     try {
       await read;
+    } catch (err) {
+      // koffi refuses the call (e.g. its async queue is full); OpenSlide's own errors are read below.
+      throw new SlideError('SLIDE_UNREADABLE', this.info.path, `cannot call OpenSlide: ${(err as Error).message}`, { cause: err });
     } finally {
       this.pending.delete(read);
     }
