@@ -76,6 +76,12 @@ test('plan --mpp 2 reads SubIFD level 2 of a 0.5 µm/px SubIFD pyramid, and pack
   const plan = JSON.parse(await readFile(join(out, 'plan.json'), 'utf8')) as PlanFile;
   const [s] = plan.slides;
   expect(s.status).toBe('planned');
+  expect(s.info).toMatchObject({ format: 'generic-tiff', backend: 'native', mpp: 0.5, mppSource: 'tiff-resolution' });
+  expect(s.info?.levels.slice(0, 3).map((l) => [l.width, l.height, l.downsample])).toEqual([
+    [6000, 4500, 1],
+    [3000, 2250, 2],
+    [1500, 1125, 4],
+  ]);
   // Before SubIFDs were read the file had one level: --mpp 2 meant level 0 resampled 4x.
   expect(s.grid).toMatchObject({ level: 2, downsample: 4, isResampled: false, readSizePx: 224 });
   expect(s.grid?.count ?? 0).toBeGreaterThan(5);
