@@ -8,12 +8,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WsiHpcError } from '../../src/errors.js';
 import { openSlide, type OpenSlideOptions, type SlideReader } from '../../src/slide/index.js';
+import { synthPhilipsSlide } from '../../src/synth/index.js';
 import { makePattern, makeTempDir, openSlideOracle, smallHePath, writePyramid } from './fixtures.js';
 
 const run = promisify(execFile);
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let vipsTiff: string;
 let sixteenBit: string;
+let philips: string;
 
 beforeAll(async () => {
   temp = await makeTempDir('openslide-choice');
@@ -25,6 +27,8 @@ beforeAll(async () => {
   await run('vips', ['linear', wide, join(temp.dir, 'scaled.v'), '257', '0', '--uchar=false']);
   await run('vips', ['cast', join(temp.dir, 'scaled.v'), wide, 'ushort']);
   await run('vips', ['tiffsave', wide, sixteenBit, '--tile', '--pyramid', '--compression', 'deflate']);
+  philips = join(temp.dir, 'philips.tiff');
+  await synthPhilipsSlide({ path: philips, width: 2000, height: 1500, mppX: 0.25, seed: 5, concurrency: 2 });
 });
 
 afterAll(async () => {
@@ -74,6 +78,19 @@ describe('reader: auto', () => {
       const region = await slide.readRegion(0, 300, 200, 224, 224);
       expect(Buffer.from(region.data).equals(Buffer.from(oracle.images[0].data))).toBe(true);
     });
+  });
+
+  test('reads a Philips TIFF through OpenSlide although native could: only OpenSlide knows its MPP', async () => {
+    const oracle = await openSlideOracle(philips, temp.dir, [{ level: 0, x: 500, y: 400, width: 224, height: 224 }]);
+    await withSlide(philips, {}, async (slide) => {
+      expect(slide.info).toMatchObject({ backend: 'openslide', format: 'openslide', vendor: 'philips', mppSource: 'openslide' });
+      expect(slide.info.mppX).toBeCloseTo(0.25, 9);
+      expect(slide.info.mppX).toBe(Number(oracle.properties['openslide.mpp-x']));
+      const region = await slide.readRegion(0, 500, 400, 224, 224);
+      expect(Buffer.from(region.data).equals(Buffer.from(oracle.images[0].data))).toBe(true);
+    });
+    const native = await withSlide(philips, { reader: 'native' }, async (s) => s.info);
+    expect(native).toMatchObject({ backend: 'native', format: 'generic-tiff', mppX: null, mppSource: 'none' });
   });
 
   test('a file neither reads fails with both reasons and the native code', async () => {
