@@ -15,7 +15,8 @@ export { SLIDE_EXTENSIONS } from './slide-formats.js';
 export interface DiscoveryOptions {
   /**
    * Version of the OpenSlide library found (e.g. "4.0.0"), or null when none was found: DICOM slides are
-   * taken only from OpenSlide 4 on. Asked once, and only when a .dcm file is seen. @default none found
+   * taken only from OpenSlide 4 on. Asked once, and only when a .dcm file is seen.
+   * @default the library the OpenSlide backend loads (WSI_HPC_OPENSLIDE, then the usual sonames)
    */
   openSlideVersion?: () => Promise<string | null>;
 }
@@ -94,6 +95,13 @@ const keepBrokenLinks: FileSystemAdapter = {
   stat: ((path: string, done: (err: null, st: Pick<Stats, 'isDirectory' | 'isFile'>) => void) =>
     statCb(path, (err, st) => done(null, err ? BROKEN_LINK : st))) as unknown as FileSystemAdapter['stat'],
 };
+
+/** The version of the OpenSlide the backend loads, or null when it finds none (loaded only when asked). */
+async function systemOpenSlideVersion(): Promise<string | null> {
+  const { getOpenSlide } = await import('../slide/index.js');
+  const load = await getOpenSlide();
+  return load.isLoaded ? load.binding.version : null;
+}
 
 const SPECIAL_FILE = 'not a regular file (FIFO, socket or device)';
 
@@ -211,7 +219,7 @@ function listSkipped(skipped: SkippedEntry[]): string {
 export async function discoverSlideFiles(inputs: string[], options: DiscoveryOptions = {}): Promise<SlideDiscovery> {
   let version: Promise<string | null> | undefined;
   const openSlideVersion = () => {
-    version ??= options.openSlideVersion?.() ?? Promise.resolve(null);
+    version ??= (options.openSlideVersion ?? systemOpenSlideVersion)();
     return version;
   };
   const g: Gathered = { found: new Set(), skipped: new Map(), dicomFiles: new Set(), openSlideVersion };

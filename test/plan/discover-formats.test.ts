@@ -1,10 +1,11 @@
 // discoverSlideFiles on a folder holding every extension either backend reads, multi-file slides (an MRXS
 // file with its companion folder, DICOM folders) and whole-slide formats neither backend reads.
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { discoverSlideFiles, NATIVE_EXTENSIONS, OPENSLIDE_EXTENSIONS, type SkippedEntry } from '../../src/plan/index.js';
-import { makeTempDir } from '../slide/fixtures.js';
+import { makeTempDir, SYSTEM_PYTHON } from '../slide/fixtures.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let d: string;
@@ -34,7 +35,7 @@ const reasons = (skipped: SkippedEntry[]) => skipped.map((s) => [rel(s.path), s.
 
 describe('discovery of every slide format', () => {
   test('every extension either backend reads is a slide; an MRXS and its folder are one slide, the folder not skipped', async () => {
-    const r = await discoverSlideFiles([d]);
+    const r = await discoverSlideFiles([d], { openSlideVersion: async () => '3.4.1' });
     expect(r.slides.map(rel)).toEqual([...SLIDES, 'UPPER.NDPI', 'case.mrxs', 'lonely.mrxs'].sort());
     expect(r.skipped.map((s) => rel(s.path))).not.toContain('case');
     expect(reasons(r.skipped)).toEqual([
@@ -66,7 +67,7 @@ describe('discovery of every slide format', () => {
       'a DICOM slide folder (3 .dcm files): needs OpenSlide 4 (DICOM); the OpenSlide found is 3.4.1 (install OpenSlide >= 4.0, or convert it to a pyramidal TIFF)',
     );
     expect(detail.get('s1.dcm')).toMatch(/^a DICOM file: needs OpenSlide 4 \(DICOM\); the OpenSlide found is 3\.4\.1/);
-    const none = await discoverSlideFiles([d]);
+    const none = await discoverSlideFiles([d], { openSlideVersion: async () => null });
     expect(none.skipped.find((s) => rel(s.path) === 'dicom-wsi')?.detail).toMatch(
       /needs OpenSlide 4 \(DICOM\); no OpenSlide library was found/,
     );
@@ -96,6 +97,15 @@ describe('discovery of every slide format', () => {
       },
     });
     expect(asked).toBe(0);
+  });
+
+  test('by default the version is the OpenSlide the backend loads (Python OpenSlide names the same system library)', async () => {
+    const system = execFileSync(SYSTEM_PYTHON, ['-c', 'import openslide; print(openslide.__library_version__)'], {
+      encoding: 'utf8',
+    }).trim();
+    const r = await discoverSlideFiles([d]);
+    if (Number.parseInt(system, 10) >= 4) expect(r.slides.map(rel)).toContain('dicom-wsi/a.dcm');
+    else expect(r.skipped.find((s) => rel(s.path) === 'dicom-wsi')?.detail).toContain(`the OpenSlide found is ${system} `);
   });
 
   test('a glob over the folder treats the MRXS companion folder the same way', async () => {

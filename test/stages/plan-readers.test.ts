@@ -3,11 +3,12 @@
 // no backend reads. Vendor files are discovered and fail at plan naming file and format (exit 1) while the
 // TIFF slides are planned with backend `native`; `--reader native` refuses vendor files; the reader is a
 // plan parameter (another reader replans).
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OPENSLIDE_FORMATS, type PlanFile } from '../../src/plan/index.js';
-import { cli, linkSlide, makeCohort, makeTempDir, parseJson, smallHePath } from '../fixtures/index.js';
+import { cli, linkSlide, makeCohort, makeTempDir, parseJson, SYSTEM_PYTHON, smallHePath } from '../fixtures/index.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let mixed: string;
@@ -122,6 +123,33 @@ describe('plan --reader on a mixed folder', () => {
     expect(planNative.params.reader).toBe('native');
     expect(planNative.paramsHash).not.toBe(hashAuto);
     expect(parseJson<PlanJson>(await plan('--reader', 'native')).reused).toHaveLength(1);
+  }, 120_000);
+
+  test('a DICOM folder is skipped with its reason when OpenSlide is missing or older than 4.0; the TIFF slide is planned', async () => {
+    const dir = join(tmp.dir, 'dicom-cohort');
+    await mkdir(join(dir, 'case-dicom'), { recursive: true });
+    await linkSlide(join(mixed, tiffs[0]), join(dir, tiffs[0]));
+    for (const f of ['1.dcm', '2.dcm']) await writeFile(join(dir, 'case-dicom', f), '');
+    const plan = (env?: Record<string, string>) => cli(['plan', dir, '--out', join(tmp.dir, 'run-dicom'), '--dry-run', '--json'], { env });
+    const missing = await plan({ WSI_HPC_OPENSLIDE: '/nonexistent.so' });
+    expect(missing.exitCode, String(missing.stderr)).toBe(0);
+    const json = parseJson<PlanJson>(missing);
+    expect(json.totals.planned).toBe(1);
+    expect(json.skipped).toEqual([
+      {
+        path: join(dir, 'case-dicom'),
+        reason: 'needs-openslide-4',
+        detail:
+          'a DICOM slide folder (2 .dcm files): needs OpenSlide 4 (DICOM); no OpenSlide library was found (install OpenSlide >= 4.0, or convert it to a pyramidal TIFF)',
+      },
+    ]);
+    // The system's OpenSlide, as Python OpenSlide reports it (Debian 12: 3.4.1, no DICOM).
+    const system = execFileSync(SYSTEM_PYTHON, ['-c', 'import openslide; print(openslide.__library_version__)'], {
+      encoding: 'utf8',
+    }).trim();
+    const found = parseJson<PlanJson>(await plan());
+    if (Number.parseInt(system, 10) >= 4) expect(found.totals.slides).toBe(2);
+    else expect(found.skipped[0].detail).toContain(`needs OpenSlide 4 (DICOM); the OpenSlide found is ${system} `);
   }, 120_000);
 
   test('an unknown --reader is a usage error (exit 2)', async () => {
