@@ -45,6 +45,8 @@ export interface PhilipsDescribeInput {
   mppY: number;
   levels: readonly PhilipsLevel[];
   quality: number;
+  /** Whether the file is BigTIFF (Philips writes it into the derivation description). */
+  isBigTiff: boolean;
   /** Objective power written in DICOM_DERIVATION_DESCRIPTION's `levels=` (OpenSlide 4 reads it). */
   objectivePower: number;
   /** Barcode text, stored base64 as Philips does. */
@@ -106,7 +108,7 @@ export function philipsDescription(input: PhilipsDescribeInput): string {
       'DICOM_DERIVATION_DESCRIPTION',
       ['0x0008', '0x2111'],
       'IString',
-      `tiff-useBigTIFF=0-useRgb=0-levels=${levelList}-processing=0-q${input.quality};PHILIPS UFS V1.6.5574`,
+      `tiff-useBigTIFF=${input.isBigTiff ? 1 : 0}-useRgb=0-levels=${levelList}-processing=0-q${input.quality};PHILIPS UFS V1.6.5574`,
     ),
     attr(4, 'DICOM_HIGH_BIT', ['0x0028', '0x0102'], 'IUInt16', '7'),
     attr(4, 'DICOM_LOSSY_IMAGE_COMPRESSION', ['0x0028', '0x2110'], 'IString', '01'),

@@ -157,6 +157,8 @@ async function writeImages(
       mppY,
       levels,
       quality: config.quality,
+      // 'auto' turns BigTIFF only past 4 GiB, far beyond what this generator is used for.
+      isBigTiff: config.bigTiff === 'always',
       objectivePower,
       barcode: `WSIHPC-${config.seed}`,
       labelJpegBase64: await jpegBase64(label),

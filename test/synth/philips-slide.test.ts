@@ -95,3 +95,14 @@ test('a bad mppY is refused with a message naming it, and nothing is written', a
   );
   await expect(readFile(path)).rejects.toThrow(/ENOENT/);
 });
+
+test('a BigTIFF Philips file (as large scans are) is read by OpenSlide as philips too', async () => {
+  const big = await synthPhilipsSlide({ path: join(dir, 'big.tiff'), width: 1500, height: 1000, mppX: 0.5, bigTiff: 'always', seed: 9 });
+  const bytes = await readFile(big.path);
+  expect(bytes.readUInt16LE(2)).toBe(43);
+  const facts = await openSlideOracle(big.path, dir);
+  expect(facts.properties['openslide.vendor']).toBe('philips');
+  expect(facts.properties['philips.DICOM_DERIVATION_DESCRIPTION']).toContain('useBigTIFF=1');
+  expect(Number(facts.properties['openslide.mpp-x'])).toBeCloseTo(0.5, 9);
+  expect(facts.levelDimensions).toEqual(big.levels.map((l) => [l.openSlideWidth, l.openSlideHeight]));
+});

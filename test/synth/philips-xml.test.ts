@@ -64,6 +64,7 @@ test('philipsDescription is a DPUfsImport document with one WSI image and a spac
     mppY: 0.5,
     levels,
     quality: 80,
+    isBigTiff: true,
     objectivePower: 20,
     barcode: 'A&B',
     labelJpegBase64: 'TA==',
@@ -74,5 +75,5 @@ test('philipsDescription is a DPUfsImport document with one WSI image and a spac
   expect(xml.match(/ObjectType="PixelDataRepresentation"/g)).toHaveLength(levels.length);
   expect(xml).toContain('PMSVR="IDoubleArray">&quot;0.002&quot; &quot;0.002&quot;</Attribute>');
   expect(xml).toContain('>QSZC</Attribute>');
-  expect(xml).toContain('levels=20,10000,10001-');
+  expect(xml).toContain('tiff-useBigTIFF=1-useRgb=0-levels=20,10000,10001-');
 });
