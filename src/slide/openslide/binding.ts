@@ -92,7 +92,7 @@ export function bindOpenSlide(lib: LibraryHandle, source: string): OpenSlideBind
       const out: Record<string, string> = {};
       // A NULL-terminated array of C strings owned by the handle.
       for (let i = 0; names; i++) {
-        const name = koffi.decode(names, i * 8, 'const char *') as string | null;
+        const name = koffi.decode(names, i * koffi.sizeof('void *'), 'const char *') as string | null;
         if (name === null) break;
         out[name] = String(fn.propertyValue(handle, name) ?? '');
       }
