@@ -57,6 +57,11 @@ function checkSlides(slides: unknown[], p: Problems, isWindowPlan: boolean): Map
       if (!isObj(s.outputs)) p.add(`${at}.outputs`, s.outputs, 'is not an object');
       else for (const [k, v] of Object.entries(s.outputs)) p.inside(`${at}.outputs.${k}`, v);
     }
+    // Pack opens the slide with the backend recorded here.
+    const backend = isObj(s.info) ? s.info.backend : undefined;
+    if (backend !== undefined && backend !== 'native' && backend !== 'openslide') {
+      p.add(`${at}.info.backend`, backend, 'is neither "native" nor "openslide"');
+    }
     if (s.status !== 'planned') continue;
     if (!isObj(s.grid)) {
       p.add(`${at}.grid`, s.grid, 'is missing for a planned slide');
@@ -182,6 +187,10 @@ export function validatePlan(plan: Obj, file: string): void {
       const side = g.patchSizePx + (windows.positions - 1) * g.stridePx;
       if (windows.sidePx !== side) p.add('params.windows.sidePx', windows.sidePx, `is not ${side}, patch + (positions - 1) x stride`);
     }
+  }
+  const reader = isObj(plan.params) ? plan.params.reader : undefined;
+  if (reader !== undefined && reader !== 'native' && reader !== 'openslide') {
+    p.add('params.reader', reader, 'is neither "native" nor "openslide" (absent: auto)');
   }
   const gridCounts = checkSlides(slides, p, isWindowPlan);
   const shards = isObj(plan.shards) ? plan.shards.list : undefined;

@@ -152,6 +152,26 @@ describe('plan --reader on a mixed folder', () => {
     else expect(found.skipped[0].detail).toContain(`needs OpenSlide 4 (DICOM); the OpenSlide found is ${system} `);
   }, 120_000);
 
+  test('pack refuses a plan.json whose recorded backend or reader was edited to an unknown one (PLAN_INVALID naming the field)', async () => {
+    const run = join(tmp.dir, 'run-edited');
+    expect((await cli(['plan', join(mixed, tiffs[0]), '--out', run, '-q'])).exitCode).toBe(0);
+    const original = await readFile(join(run, 'plan.json'), 'utf8');
+    const edits: Array<[(p: PlanFile) => void, string]> = [
+      [(p) => Object.assign(p.slides[0].info as object, { backend: 'bioformats' }), 'slides[0].info.backend: "bioformats" is neither'],
+      [(p) => Object.assign(p.params, { reader: 'auto' }), 'params.reader: "auto" is neither "native" nor "openslide" (absent: auto)'],
+    ];
+    for (const [edit, problem] of edits) {
+      const plan = JSON.parse(original) as PlanFile;
+      edit(plan);
+      await writeFile(join(run, 'plan.json'), JSON.stringify(plan));
+      const r = await cli(['pack', run, '--json']);
+      expect(r.exitCode, String(r.stderr)).toBe(1);
+      const { error } = parseJson<{ error: { code: string; message: string } }>(r);
+      expect(error.code).toBe('PLAN_INVALID');
+      expect(error.message).toContain(problem);
+    }
+  }, 120_000);
+
   test('an unknown --reader is a usage error (exit 2)', async () => {
     const r = await cli(['plan', join(mixed, tiffs[0]), '--out', join(tmp.dir, 'run-bad'), '--reader', 'bioformats']);
     expect(r.exitCode).toBe(2);
