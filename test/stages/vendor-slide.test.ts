@@ -69,10 +69,26 @@ test('a Philips TIFF goes plan (OpenSlide, MPP from the Philips XML) -> pack (= 
   expect(result.scores.patches).toBe(entry.grid?.count);
 });
 
-test('the native reader alone finds no MPP in the same file (it lives only in the Philips XML): MPP_MISSING, exit 1', async () => {
-  const r = await cli(['plan', slide, '--out', join(tmp.dir, 'run-native'), '--reader', 'native', '--json']);
+test('the native reader refuses the same file (levels and MPP live only in the Philips XML), naming the format and OpenSlide; exit 1', async () => {
+  for (const extra of [[], ['--slide-mpp', '0.125']]) {
+    const r = await cli(['plan', slide, '--out', join(tmp.dir, `run-native-${extra.length}`), '--reader', 'native', '--json', ...extra]);
+    expect(r.exitCode).toBe(1);
+    const [failed] = parseJson(r).slides;
+    expect(failed.status).toBe('failed');
+    expect(failed.error.code).toBe('UNSUPPORTED_LAYOUT');
+    expect(failed.error.message).toContain('a Philips TIFF');
+    expect(failed.error.hint).toMatch(/OpenSlide/);
+  }
+});
+
+test('without OpenSlide (WSI_HPC_OPENSLIDE pointing nowhere) the Philips slide fails alone with the reason and how to install OpenSlide', async () => {
+  const r = await cli(['plan', slide, '--out', join(tmp.dir, 'run-no-openslide'), '--json'], {
+    env: { WSI_HPC_OPENSLIDE: join(tmp.dir, 'missing-libopenslide.so') },
+  });
   expect(r.exitCode).toBe(1);
   const [failed] = parseJson(r).slides;
   expect(failed.status).toBe('failed');
-  expect(failed.error.code).toBe('MPP_MISSING');
+  expect(failed.error.message).toContain('a Philips TIFF');
+  expect(failed.error.message).toMatch(/OpenSlide, which might read it, is not available/);
+  expect(failed.error.hint).toMatch(/apt|conda|module load/);
 });

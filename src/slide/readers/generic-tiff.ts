@@ -2,7 +2,9 @@
 // levels are the tiled full-image IFDs in decreasing size, or IFD 0 and its SubIFDs (OME-TIFF); MPP comes from
 // OME-XML PhysicalSizeX/Y when the description is OME, else the TIFF resolution tags.
 
+import { SlideError } from '../../errors.js';
 import type { OpenSlideConfig, SlideInfo } from '../types.js';
+import { detectVendorTiff } from '../tiff/vendor-tiff.js';
 import { resolveMpp } from '../tiff/mpp.js';
 import { omeMpp } from '../tiff/ome-description.js';
 import { selectPyramid } from '../tiff/select-pyramid.js';
@@ -21,6 +23,15 @@ export class GenericTiffReader extends TiffSlideReader {
   }
 
   static async open(file: TiffFile, config: OpenSlideConfig): Promise<GenericTiffReader> {
+    const vendor = detectVendorTiff(file);
+    if (vendor) {
+      throw new SlideError(
+        'UNSUPPORTED_LAYOUT',
+        file.path,
+        `a ${vendor}: its levels and resolution are in vendor metadata the built-in reader does not read`,
+        { hint: 'Read it through OpenSlide: --reader auto (the default) or --reader openslide, with OpenSlide installed' },
+      );
+    }
     const pyramid = selectPyramid(file);
     const { levels, sources } = await buildTiffLevels(file, pyramid);
     const [base] = pyramid;
