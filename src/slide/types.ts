@@ -21,8 +21,10 @@ export interface LevelInfo {
   tileWidth: number;
   tileHeight: number;
   compression: Compression;
-  /** TIFF IFD index this level was read from. */
+  /** TIFF IFD index this level was read from (for a SubIFD level: its parent's). */
   ifd: number;
+  /** SubIFD levels (OME-TIFF, `vips --subifd`): the position among the parent IFD's SubIFDs, as vips' `subifd=`. */
+  subIfd?: number;
 }
 
 export interface AssociatedImageInfo {

@@ -48,6 +48,7 @@ export async function buildTiffLevels(file: TiffFile, dirs: TiffDirectory[]): Pr
       tileHeight: dir.tileHeight,
       compression,
       ifd: dir.index,
+      ...(dir.subIfd === undefined ? {} : { subIfd: dir.subIfd }),
     });
     sources.push({ dir, columns: Math.ceil(dir.width / dir.tileWidth), decode: await createTileDecoder(dir) });
   }

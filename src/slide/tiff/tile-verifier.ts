@@ -4,7 +4,7 @@
 import { SlideError } from '../../errors.js';
 import { jpegTileProblem, TILE_CORRUPT_HINT } from './jpeg-check.js';
 import { readTiffStructure } from './tiff-structure.js';
-import type { TiffDirectory, TiffFile } from './types.js';
+import { ifdName, type TiffDirectory, type TiffFile } from './types.js';
 
 export class JpegTileVerifier {
   private readonly checked = new Set<number>();
@@ -15,10 +15,11 @@ export class JpegTileVerifier {
     private readonly level: number,
   ) {}
 
-  /** A verifier for `level` (IFD `ifd`) of `path`, or null when that IFD is not JPEG-tiled (nothing to check). */
-  static async open(path: string, level: number, ifd: number): Promise<JpegTileVerifier | null> {
+  /** A verifier for `level` (IFD `ifd`, or its SubIFD `subIfd`) of `path`, or null when that IFD is not JPEG-tiled (nothing to check). */
+  static async open(path: string, level: number, ifd: number, subIfd?: number): Promise<JpegTileVerifier | null> {
     const file = await readTiffStructure(path);
-    const dir = file.directories.find((d) => d.index === ifd);
+    const top = file.directories.find((d) => d.index === ifd);
+    const dir = subIfd === undefined ? top : top?.subIfds?.find((d) => d.subIfd === subIfd);
     if (!dir?.isTiled || dir.compressionCode !== 7) {
       await file.handle.close();
       return null;
@@ -60,7 +61,7 @@ export class JpegTileVerifier {
           ? `only ${available} of ${count} bytes are in the file (truncated)`
           : jpegTileProblem(span.subarray(offset - start, offset - start + count));
       if (problem !== null) {
-        const where = `level ${this.level} (IFD ${this.dir.index}) tile ${index} at column ${column}, row ${row} (offset ${offset}, ${count} bytes)`;
+        const where = `level ${this.level} (${ifdName(this.dir)}) tile ${index} at column ${column}, row ${row} (offset ${offset}, ${count} bytes)`;
         throw new SlideError('TILE_CORRUPT', this.file.path, `${where}: damaged JPEG data: ${problem}`, { hint: TILE_CORRUPT_HINT });
       }
       this.checked.add(index);

@@ -8,8 +8,9 @@ import { SlideError } from '../../errors.js';
 
 export interface BandLevel {
   file: string;
-  /** TIFF page (IFD index) of the level. */
+  /** TIFF page (IFD index) of the level, and its SubIFD for OME-style pyramids. */
   page: number;
+  subIfd?: number;
   width: number;
   height: number;
   tileWidth: number;
@@ -67,7 +68,14 @@ export class BandReader {
     if (right <= left) return Promise.resolve(new Uint8Array((x1 - x0) * rows * 3).fill(255));
     const { tileWidth, checkTiles } = this.level;
     const checked = checkTiles?.(t, Math.floor(left / tileWidth), Math.floor((right - 1) / tileWidth));
-    const decoded = sharp(file, { page, limitInputPixels: false, sequentialRead: true, failOn: 'warning' })
+    const subifd = this.level.subIfd;
+    const decoded = sharp(file, {
+      page,
+      ...(subifd === undefined ? {} : { subifd }),
+      limitInputPixels: false,
+      sequentialRead: true,
+      failOn: 'warning',
+    })
       .extract({ left, top, width: right - left, height: rows })
       .removeAlpha()
       .raw()

@@ -35,10 +35,10 @@ export interface PatchSource {
   close(): Promise<void>;
 }
 
-/** Whether libvips (through sharp) opens this level's page with the dimensions we expect. */
-async function canReadBands(path: string, page: number, width: number, height: number): Promise<boolean> {
+/** Whether libvips (through sharp) opens this level's page (or SubIFD) with the dimensions we expect. */
+async function canReadBands(path: string, page: number, subifd: number | undefined, width: number, height: number): Promise<boolean> {
   try {
-    const meta = await sharp(path, { page, limitInputPixels: false }).metadata();
+    const meta = await sharp(path, { page, ...(subifd === undefined ? {} : { subifd }), limitInputPixels: false }).metadata();
     return meta.width === width && meta.height === height;
   } catch {
     // Not a file libvips reads; the per-tile path (sharp on the raw JPEG tiles) still works.
@@ -99,9 +99,9 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
   const { level, downsample, readSizePx, patchSizePx, isResampled } = g;
   const info = reader.info.levels[level];
   // libvips bands read TIFF pages: only for slides the native TIFF reader planned (OpenSlide levels have no page).
-  const hasBands = backend === 'native' && (await canReadBands(slide.path, info.ifd, info.width, info.height));
+  const hasBands = backend === 'native' && (await canReadBands(slide.path, info.ifd, info.subIfd, info.width, info.height));
   // libtiff decodes damaged JPEG tiles as grey without an error: the band path checks each tile's bytes.
-  const verifier = hasBands ? await JpegTileVerifier.open(slide.path, level, info.ifd) : null;
+  const verifier = hasBands ? await JpegTileVerifier.open(slide.path, level, info.ifd, info.subIfd) : null;
   // Regions read at `level`, `size` level pixels on a side, resampled to `outSize` when planned so.
   const finish = async (pixels: Uint8Array, size: number, outSize: number): Promise<Uint8Array> => {
     if (!isResampled) return pixels;
@@ -128,6 +128,7 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
       {
         file: slide.path,
         page: info.ifd,
+        ...(info.subIfd === undefined ? {} : { subIfd: info.subIfd }),
         width: info.width,
         height: info.height,
         tileWidth: info.tileWidth,
