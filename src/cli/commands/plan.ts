@@ -1,22 +1,21 @@
 // `wsi-hpc plan SLIDES... --out RUN`: thin handler over runPlan; prints a per-slide summary.
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
-import { strideConcern, type PlanSlide } from '../../plan/index.js';
+import { strideConcern } from '../../plan/index.js';
 import { GRID_DEFAULTS, GRID_LIMITS, normalizeGridOptions } from '../../grid/index.js';
 import { TISSUE_DEFAULTS } from '../../tissue/index.js';
 import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
-import { formatTable } from '../table.js';
 import { type AnnotationGroupArgs, annotationGroupsFrom, withAnnotationGroupOptions } from '../annotation-group-options.js';
 import { ANNOTATION_GROUP_DEFAULTS } from '../../geometry/annotation-group-defaults.js';
 import { createProgress } from '../progress.js';
 import { SHARD_DEFAULTS, parseSize } from '../../shard/index.js';
 import { PACK_DEFAULTS } from '../../stages/plan/pack-params.js';
 import { LAYOUTS, resolveWindowParams, type LayoutChoice } from '../../stages/plan/window-params.js';
-import { formatBytes } from '../format.js';
 import { ensureWritableDir } from '../../run/disk-space.js';
 import { checkRunFolderForPlan } from '../../run/run-folder-guard.js';
 import { planConcernsFor } from '../../run/plan-concerns.js';
-import { formatPlanCost, planCost } from '../plan-cost.js';
+import { planCost } from '../plan-cost.js';
+import { formatPlanText } from '../plan-text.js';
 import type { ReaderChoice } from '../../slide/index.js';
 
 interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
@@ -48,20 +47,6 @@ interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
   concurrency?: number;
   'dry-run': boolean;
   force: boolean;
-}
-
-function slideRow(s: PlanSlide): string[] {
-  const g = s.grid;
-  return [
-    s.name,
-    s.info ? `${s.info.width}x${s.info.height}` : '-',
-    s.info ? (s.info.backend ?? 'native') : '-',
-    s.info?.mpp ? `${s.info.mpp.toFixed(3)}${s.info.mppSource === 'override' ? '*' : ''}` : '-',
-    g ? `${g.level}${g.isResampled ? ` (${g.readSizePx}px)` : ''}` : '-',
-    s.tissue ? `${(s.tissue.tissueFraction * 100).toFixed(1)}%` : '-',
-    g ? String(g.count) : '-',
-    s.status === 'failed' ? `FAILED ${s.error?.code}: ${s.error?.message}` : s.status,
-  ];
 }
 
 export const planCommand: CommandModule<object, PlanArgs> = {
@@ -268,34 +253,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           })),
         });
       } else if (!argv.quiet) {
-        const rows = plan.slides.map(slideRow);
-        process.stdout.write(formatTable(['slide', 'size', 'backend', 'mpp', 'level', 'tissue', 'patches', 'status'], rows));
-        const t = plan.totals;
-        process.stdout.write(
-          `\n${t.slides} slides: ${t.planned} planned, ${t.failed} failed; ${t.patches} patches` +
-            `${result.reused.length ? `; ${result.reused.length} unchanged and reused` : ''}\n`,
-        );
-        if (result.skipped.length > 0) {
-          const lines = result.skipped.map((e) => `  ${e.path}: ${e.detail}\n`).join('');
-          process.stdout.write(`skipped ${result.skipped.length} folder entr${result.skipped.length === 1 ? 'y' : 'ies'}:\n${lines}`);
-        }
-        process.stdout.write(
-          `${t.shards} shards of about ${plan.shards.targetPatches} ${plan.params.windows ? 'positions' : 'patches'} (${formatBytes(t.bytes)} of pixels, largest/mean ${plan.shards.maxOverMean.toFixed(3)}), ` +
-            `${plan.tasks.pack.length} pack tasks of ${plan.params.shards.shardsPerTask} shard(s)\n`,
-        );
-        const win = plan.params.windows;
-        if (win) {
-          process.stdout.write(
-            `layout: ${t.windows ?? 0} windows of ${win.positions} x ${win.positions} positions, ${win.sidePx} px on a side ` +
-              `(k ${win.source === 'auto' ? 'chosen by the planner' : 'from --window-positions'}; bytes largest/mean ${(plan.shards.bytesMaxOverMean ?? 1).toFixed(3)})\n`,
-          );
-        }
-        process.stdout.write(formatPlanCost(plan));
-        process.stdout.write(
-          result.isDryRun
-            ? `dry run: nothing written; after planning, \`wsi-hpc submit RUN --model M --dry-run\` prints every sbatch script and command line\n`
-            : `plan: ${result.planFile}\n`,
-        );
+        process.stdout.write(formatPlanText(result));
       }
       if (failed.length > 0) {
         log(argv, `${failed.length} slide(s) failed; fix or remove them and rerun the same command (planned slides are reused).`);
