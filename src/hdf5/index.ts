@@ -2,7 +2,7 @@
 export { ShardWriter } from './shard-writer.js';
 export type { ShardWriterOptions } from './shard-writer.js';
 export { ShardReader } from './shard-reader.js';
-export type { ShardBatch } from './shard-reader.js';
+export type { ShardBatch, WindowTables } from './shard-reader.js';
 export { SHARD_LAYOUT_VERSION, WINDOW_LAYOUT_VERSION, DATASETS, READABLE_FILTERS } from './layout.js';
 export type { ShardCompression, ShardMeta, ShardSlideMeta, WindowShardMeta } from './layout.js';
 export { writePredictions, readPredictions, probabilitiesChecksum, PREDICTIONS_ATTRS, PREDICTIONS_LAYOUT_VERSION } from './predictions.js';

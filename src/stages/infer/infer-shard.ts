@@ -190,7 +190,7 @@ async function predictShard(shard: Shard, ctx: InferContext, tmp: string): Promi
         ? await slidingOverPatches(r, runner, ctx.batchSize)
         : ctx.method === 'dense'
           ? await denseOverWindows(r, runner, { stridePx: ctx.plan.params.grid.stridePx, totalStridePx: ctx.totalStridePx as number })
-          : await slidingOverWindows(r, runner, ctx.batchSize);
+          : await slidingOverWindows(r, runner, ctx.batchSize, ctx.plan.params.grid.stridePx);
     if (hasher && hasher.digest() !== packed.result?.checksum) {
       throw new WsiHpcError('SHARD_CORRUPT', `${shardFile}: patch pixels differ from those pack wrote (checksum mismatch)`, {
         file: shardFile,

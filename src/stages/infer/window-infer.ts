@@ -5,7 +5,7 @@
 // (src/model/dense/plan-shifts.ts), and picks each kept position's cell.
 import type * as Ort from 'onnxruntime-node';
 import { WsiHpcError } from '../../errors.js';
-import type { ShardReader } from '../../hdf5/index.js';
+import type { ShardReader, WindowTables } from '../../hdf5/index.js';
 import { planShifts } from '../../model/dense/plan-shifts.js';
 
 export interface WindowRunner {
@@ -59,13 +59,44 @@ function* windowsOf(r: ShardReader, positionWindow: Int32Array, onPixels: (p: Ui
   }
 }
 
+/**
+ * The shard's window tables, checked before any pixel is cropped: the pack checksum covers pixels only, so a
+ * damaged or edited /window_index or /window_offset would otherwise crop the wrong pixels without a word.
+ */
+export function readCheckedWindowTables(r: ShardReader, stridePx: number): WindowTables {
+  const t = r.readWindowTables();
+  const p = r.patchSizePx;
+  const side = r.unitSizePx;
+  const bad = (what: string): never => {
+    throw new WsiHpcError('SHARD_CORRUPT', `${r.path}: ${what}`, {
+      file: r.path,
+      hint: 'Delete the shard and its pack marker, then pack again',
+    });
+  };
+  if (t.positionWindow.length !== r.count || t.positionOffset.length !== 2 * r.count) {
+    bad(`window tables hold ${t.positionWindow.length} positions, the shard ${r.count}`);
+  }
+  let last = 0;
+  for (let q = 0; q < r.count; q++) {
+    const v = t.positionWindow[q];
+    const [ox, oy] = [t.positionOffset[2 * q], t.positionOffset[2 * q + 1]];
+    if (!(v >= last && v < r.units)) bad(`/window_index[${q}] = ${v} is out of order or past the ${r.units} windows`);
+    if (!(ox >= 0 && oy >= 0 && ox + p <= side && oy + p <= side && ox % stridePx === 0 && oy % stridePx === 0)) {
+      bad(`/window_offset[${q}] = (${ox}, ${oy}) does not place a ${p} px patch on the stride-${stridePx} grid inside a ${side} px window`);
+    }
+    last = v;
+  }
+  return t;
+}
+
 /** Sliding window: every kept position's patch cropped from its window, batchSize patches per run. */
 export async function slidingOverWindows(
   r: ShardReader,
   run: WindowRunner,
   batchSize: number,
+  stridePx: number,
 ): Promise<{ probabilities: Float32Array; classes: number }> {
-  const t = r.readWindowTables();
+  const t = readCheckedWindowTables(r, stridePx);
   const p = r.patchSizePx;
   const side = r.unitSizePx;
   const patchBytes = p * p * 3;
@@ -126,7 +157,7 @@ export async function denseOverWindows(
   run: WindowRunner,
   g: DenseGeometry,
 ): Promise<{ probabilities: Float32Array; classes: number; runs: number }> {
-  const t = r.readWindowTables();
+  const t = readCheckedWindowTables(r, g.stridePx);
   const p = r.patchSizePx;
   const side = r.unitSizePx;
   const k = t.positions;
