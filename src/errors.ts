@@ -4,6 +4,7 @@
 export type ErrorCode =
   | 'SLIDE_UNREADABLE'
   | 'OPENSLIDE_MISSING'
+  | 'CUDA_UNAVAILABLE'
   | 'SLIDE_NOT_TIFF'
   | 'SLIDE_TRUNCATED'
   | 'SLIDE_CHANGED'

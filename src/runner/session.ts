@@ -1,7 +1,11 @@
-// Opens one ONNX Runtime session for a task on the chosen device, falling back from CUDA to
-// CPU with a single clear warning that says why and how to fix it.
+// Opens one ONNX Runtime session for a task on the chosen device: `auto` falls back from CUDA to CPU
+// with a single clear warning that says why and how to fix it; `cuda` fails (CUDA_UNAVAILABLE) instead.
 import type * as Ort from 'onnxruntime-node';
+import { WsiHpcError } from '../errors.js';
+import { describeCudaProvider } from './cuda-libraries.js';
 import { CUDA_FIX_HINT, chooseThreads, detectGpu, type DeviceRequest } from './device.js';
+
+const NO_GPU_EVIDENCE = 'no CUDA_VISIBLE_DEVICES, SLURM GPU variables or /dev/nvidia0';
 
 export interface SessionChoice {
   session: Ort.InferenceSession;
@@ -53,17 +57,23 @@ export async function openSession(modelBytes: Uint8Array, o: SessionOptions): Pr
       };
     } catch (err) {
       ort.env.logLevel = level;
-      warning = `GPU visible (${gpu.evidence.join(', ') || '--device cuda'}) but the CUDA execution provider could not be used: ${(err as Error).message}. Falling back to CPU.\n${CUDA_FIX_HINT}`;
+      const seen = gpu.isVisible ? `GPU visible (${gpu.evidence.join(', ')})` : `no GPU visible (${NO_GPU_EVIDENCE})`;
+      const library = describeCudaProvider();
+      const why = `the CUDA execution provider could not be used: ${(err as Error).message}${library ? ` (${library})` : ''}`;
+      // --device cuda asked for a GPU: running on CPU would spend the GPU allocation at CPU speed, so the task fails.
+      if (o.device === 'cuda') {
+        throw new WsiHpcError('CUDA_UNAVAILABLE', `--device cuda: ${seen} and ${why}`, {
+          hint: `${CUDA_FIX_HINT}\nOr run with --device auto (falls back to CPU with a warning) or --device cpu.`,
+          cause: err,
+        });
+      }
+      warning = `${seen} but ${why}. Falling back to CPU.\n${CUDA_FIX_HINT}`;
     }
   }
   const session = await ort.InferenceSession.create(modelBytes, cpuOptions);
   // The thread cap is only news when the CPU provider runs (CUDA ignores intra-op threads).
   if (threadWarning) warning = warning ? `${threadWarning}\n${warning}` : threadWarning;
   const why =
-    o.device === 'cpu'
-      ? '--device cpu'
-      : warning
-        ? 'CUDA unavailable'
-        : `no GPU visible (${gpu.evidence.join(', ') || 'no CUDA_VISIBLE_DEVICES, SLURM GPU variables or /dev/nvidia0'})`;
+    o.device === 'cpu' ? '--device cpu' : warning ? 'CUDA unavailable' : `no GPU visible (${gpu.evidence.join(', ') || NO_GPU_EVIDENCE})`;
   return { session, ort, provider: 'cpu', threads, reason: `CPU with ${threads} intra-op threads (${source}): ${why}`, warning };
 }

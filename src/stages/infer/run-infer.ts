@@ -93,6 +93,8 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     : wrapModel(new Uint8Array(bytes), card, modelPath, { hasStainNorm });
   const stainBySlide = plan.params.stain ? stainMatrices(plan) : null;
   const choice = await openSession(wrapped.bytes, { device, threads: o.threads, env }).catch((err) => {
+    // --device cuda without a usable CUDA provider fails the task as itself (CUDA_UNAVAILABLE), not as a bad model.
+    if (err instanceof WsiHpcError) throw err;
     throw new WsiHpcError('MODEL_INVALID', `${modelPath}: ONNX Runtime could not load the model: ${(err as Error).message}`, {
       file: modelPath,
       cause: err,
