@@ -3,7 +3,7 @@
 import { open } from 'node:fs/promises';
 import { WsiHpcError } from '../errors.js';
 import { loadH5 } from './h5.js';
-import { DATASETS, READABLE_FILTERS, SHARD_LAYOUT_VERSION, WINDOW_LAYOUT_VERSION } from './layout.js';
+import { DATASETS, READABLE_FILTERS, SHARD_LAYOUT_VERSION, WINDOW_LAYOUT_VERSION, type WindowShardMeta } from './layout.js';
 
 type H5File = InstanceType<Awaited<ReturnType<typeof loadH5>>['File']>;
 interface H5Dataset {
@@ -49,16 +49,8 @@ export interface ShardBatch {
   pixels: Uint8Array;
 }
 
-/** The tables of a window shard (see WindowShardMeta in layout.ts), read back. */
-export interface WindowTables {
-  positions: number;
-  sidePx: number;
-  coords: Int32Array;
-  slideIndex: Int32Array;
-  mask: Uint8Array;
-  positionWindow: Int32Array;
-  positionOffset: Int32Array;
-}
+/** The tables of a window shard, read back: what the writer was given. */
+export type WindowTables = WindowShardMeta;
 
 const asNumber = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
 

@@ -1,10 +1,8 @@
 // Generates one synthetic slide as a Philips TIFF (OpenSlide vendor `philips`): the same tissue,
 // tumours and pens as synthSlide, written as tile-padded JPEG levels 4x apart, no TIFF resolution
 // tags (the MPP lives only in the DPUfsImport XML), label and macro as base64 JPEGs inside the XML.
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import sharp from 'sharp';
-import { toWsiHpcError } from '../errors.js';
 import { OptionError } from '../errors.js';
 import { renderLabel, renderMacro } from './associated-images.js';
 import type { RgbPixels } from './associated-images.js';
@@ -17,7 +15,8 @@ import { createRng } from './prng.js';
 import { findSamplePoints } from './sample-points.js';
 import { normalizeSynthSlideOptions } from './synth-options.js';
 import { buildTextureBank } from './texture-bank.js';
-import { TiffWriter } from './tiff-writer.js';
+import type { TiffWriter } from './tiff-writer.js';
+import { writeTiffFile } from './write-tiff-file.js';
 import type { TiffImageSpec } from './tiff-writer.js';
 import { overviewCanvas } from './write-associated.js';
 import { writeLevel } from './write-level.js';
@@ -61,18 +60,7 @@ export async function synthPhilipsSlide(options: SynthPhilipsOptions): Promise<S
   }
   const layout = planLayout(config);
   const levels = planPhilipsLevels(config.width, config.height, config.tileSize);
-  await mkdir(dirname(config.path), { recursive: true });
-  const partial = `${config.path}.partial`;
-  const writer = await TiffWriter.create(partial);
-  let byteLength: number;
-  try {
-    byteLength = await writeImages(writer, config, mppY, layout, levels, onTilePixels);
-    await rename(partial, config.path);
-  } catch (err) {
-    await writer.abort().catch(() => undefined); // already closed when finish() failed late
-    await rm(partial, { force: true });
-    throw toWsiHpcError(err, 'SLIDE_UNREADABLE', config.path);
-  }
+  const byteLength = await writeTiffFile(config.path, (writer) => writeImages(writer, config, mppY, layout, levels, onTilePixels));
   const sidecar: PhilipsSidecar = {
     schemaVersion: 1,
     slide: {

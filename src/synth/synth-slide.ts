@@ -1,10 +1,8 @@
 // Generates one synthetic slide: plans the layout, builds the texture bank, streams every level's
 // tiles into the TIFF, adds the SVS extras for the aperio flavour, then writes the sidecar JSON and
 // the ASAP XML. The file appears under its final name only when complete.
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { renderAsapXml } from '../geometry/index.js';
-import { toWsiHpcError } from '../errors.js';
 import { aperioDescription, aperioOrder, genericDescription } from './aperio.js';
 import type { ImageRole } from './aperio.js';
 import { THUMBNAIL_PX, renderLabel, renderMacro, resizeInside } from './associated-images.js';
@@ -15,7 +13,8 @@ import { createRng } from './prng.js';
 import { findSamplePoints } from './sample-points.js';
 import { normalizeSynthSlideOptions } from './synth-options.js';
 import { buildTextureBank } from './texture-bank.js';
-import { TiffWriter } from './tiff-writer.js';
+import type { TiffWriter } from './tiff-writer.js';
+import { writeTiffFile } from './write-tiff-file.js';
 import type { TiffImageSpec } from './tiff-writer.js';
 import { overviewCanvas, rowsPerStrip, writeStrips } from './write-associated.js';
 import { writeLevel } from './write-level.js';
@@ -27,18 +26,7 @@ export async function synthSlide(options: SynthSlideOptions): Promise<SynthSlide
   const started = performance.now();
   const config = normalizeSynthSlideOptions(options);
   const layout = planLayout(config);
-  await mkdir(dirname(config.path), { recursive: true });
-  const partial = `${config.path}.partial`;
-  const writer = await TiffWriter.create(partial);
-  let written: Awaited<ReturnType<typeof writeImages>>;
-  try {
-    written = await writeImages(writer, config, layout);
-    await rename(partial, config.path);
-  } catch (err) {
-    await writer.abort().catch(() => undefined); // already closed when finish() failed late
-    await rm(partial, { force: true });
-    throw toWsiHpcError(err, 'SLIDE_UNREADABLE', config.path);
-  }
+  const written = await writeTiffFile(config.path, (writer) => writeImages(writer, config, layout));
   const sidecar: SynthSidecar = {
     schemaVersion: 1,
     slide: {

@@ -3,24 +3,10 @@
 // model in batches (the same bytes a patch shard would hold, so the same probabilities); `dense` runs
 // the dense model (head as a 1x1 convolution) over the window's kept area, shift-and-stitch
 // (src/model/dense/plan-shifts.ts), and picks each kept position's cell.
-import type * as Ort from 'onnxruntime-node';
 import { WsiHpcError } from '../../errors.js';
 import type { ShardReader, WindowTables } from '../../hdf5/index.js';
 import { planShifts } from '../../model/dense/plan-shifts.js';
-
-export interface WindowRunner {
-  ort: typeof Ort;
-  session: Ort.InferenceSession;
-  inputName: string;
-  outputName: string;
-  /** Extra feeds for a run over shard positions [start, start + count) (stain matrices), or none. */
-  extraFeeds: (start: number, count: number) => Record<string, Ort.Tensor>;
-  onPositions?: (n: number) => void;
-  /** Called with each batch of window pixels as read, before use (the pack checksum). */
-  onPixels: (pixels: Uint8Array) => void;
-  /** Throws PREDICTIONS_INVALID for rows that are not probabilities (firstPosition = shard index). */
-  validate: (rows: Float32Array, classes: number, firstPosition: number) => void;
-}
+import { patchBatches, type ShardRunner } from './patch-infer.js';
 
 /** Windows read per HDF5 call: about 64 MiB of pixels. */
 const READ_BYTES = 64 * 2 ** 20;
@@ -92,7 +78,7 @@ export function readCheckedWindowTables(r: ShardReader, stridePx: number): Windo
 /** Sliding window: every kept position's patch cropped from its window, batchSize patches per run. */
 export async function slidingOverWindows(
   r: ShardReader,
-  run: WindowRunner,
+  run: ShardRunner,
   batchSize: number,
   stridePx: number,
 ): Promise<{ probabilities: Float32Array; classes: number }> {
@@ -101,21 +87,7 @@ export async function slidingOverWindows(
   const side = r.unitSizePx;
   const patchBytes = p * p * 3;
   const n = r.count;
-  let classes = 0;
-  let probabilities = new Float32Array(0);
-  const infer = async (start: number, crops: Uint8Array) => {
-    const b = crops.length / patchBytes;
-    const feeds = { [run.inputName]: new run.ort.Tensor('uint8', crops, [b, p, p, 3]), ...run.extraFeeds(start, b) };
-    const out = (await run.session.run(feeds))[run.outputName];
-    const data = out.data as Float32Array;
-    if (classes === 0) {
-      classes = Number(out.dims[1]);
-      probabilities = new Float32Array(n * classes);
-    }
-    run.validate(data, classes, start);
-    probabilities.set(data, start * classes);
-    run.onPositions?.(b);
-  };
+  const batches = patchBatches(run, p, n);
   let pending: Promise<void> | null = null;
   let crops = new Uint8Array(Math.min(batchSize, n) * patchBytes);
   let filled = 0;
@@ -133,7 +105,7 @@ export async function slidingOverWindows(
       if (filled === crops.length / patchBytes) {
         // The model runs this batch while the next one is cropped.
         if (pending) await pending;
-        pending = infer(batchStart, crops);
+        pending = batches.infer(batchStart, crops);
         batchStart += filled;
         filled = 0;
         crops = new Uint8Array(Math.min(batchSize, n - batchStart) * patchBytes);
@@ -141,8 +113,8 @@ export async function slidingOverWindows(
     }
   }
   if (pending) await pending;
-  if (filled > 0) await infer(batchStart, crops.subarray(0, filled * patchBytes));
-  return { probabilities, classes };
+  if (filled > 0) await batches.infer(batchStart, crops.subarray(0, filled * patchBytes));
+  return batches.result();
 }
 
 export interface DenseGeometry {
@@ -154,7 +126,7 @@ export interface DenseGeometry {
 /** Dense: per window, the box of its kept positions run through the dense model, shift-and-stitch. */
 export async function denseOverWindows(
   r: ShardReader,
-  run: WindowRunner,
+  run: ShardRunner,
   g: DenseGeometry,
 ): Promise<{ probabilities: Float32Array; classes: number; runs: number }> {
   const t = readCheckedWindowTables(r, g.stridePx);
