@@ -1,5 +1,6 @@
 // Public entry of the executor module: SLURM submission, status, resubmission, and the local executor.
-export { submitRun, escapeSlurmPath, TEMPLATES_DIR } from './submit.js';
+export { submitRun } from './submit.js';
+export { escapeSlurmPath, TEMPLATES_DIR } from './stage-script.js';
 export type { SubmitOptions, SubmitResult } from './submit.js';
 export { runStatus } from './status.js';
 export type { RunStatus, StageStatus, TaskStatus, TaskPhase } from './status.js';

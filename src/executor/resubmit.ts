@@ -13,7 +13,8 @@ import { normalizeResources, normalizeStages } from './options.js';
 import { jobKey, planResubmitJobs } from './resubmit-plan.js';
 import { liveJobs, sbatch, sbatchTestOnly } from './slurm-commands.js';
 import { runStatus, type TaskPhase } from './status.js';
-import { logArgs, renderStageScript, type SubmitOptions } from './submit.js';
+import { logArgs, renderStageScript } from './stage-script.js';
+import type { SubmitOptions } from './submit.js';
 
 export interface ResubmittedJob {
   stage: Stage;

@@ -1,9 +1,8 @@
 // `submit`: renders one sbatch script per stage and array chunk from templates/, and submits them
 // chained: pack chunk c -> infer chunk c (aftercorr: task i waits for pack task i) -> one merge
 // job (afterok on every infer chunk). Job ids are recorded in RUN/slurm/jobs.json after each sbatch.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 import { readPlan, type PlanFile } from '../plan/index.js';
 import { planConcernsFor } from '../run/plan-concerns.js';
@@ -22,12 +21,9 @@ import {
   type SubmittedJob,
 } from '../slurm/index.js';
 import { readJobsFile, writeJobsFile } from './jobs-file.js';
+import { logArgs, renderStageScript } from './stage-script.js';
 import { normalizeResources, normalizeStages, type ResourceOptions } from './options.js';
 import { liveJobs, readClusterLimits, sbatch, sbatchTestOnly } from './slurm-commands.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const TEMPLATES_DIR = join(ROOT, 'templates');
-export const BIN = join(ROOT, 'dist/cli/bin.js');
 
 export interface SubmitOptions {
   run: string;
@@ -63,43 +59,6 @@ export interface SubmitResult {
   submissions: Array<PlannedSubmission & { jobId?: string; testOnly?: string; isTestOnlyRefused?: boolean }>;
   jobsFile: string | null;
   isDryRun: boolean;
-}
-
-/** SLURM filename patterns treat % specially; a literal % in a path is written %%. */
-export function escapeSlurmPath(path: string): string {
-  return path.replace(/%/g, '%%');
-}
-
-export function stageCommand(stage: Stage, run: string, model: string | undefined, inferArgs: string[]): string[] {
-  const cmd = [process.execPath, BIN, stage, run, '--quiet'];
-  if (stage === 'infer') cmd.push('--model', model as string, ...inferArgs);
-  return cmd;
-}
-
-export async function renderStageScript(
-  paths: RunPaths,
-  stage: Stage,
-  chunk: ArrayChunk | null,
-  res: StageResources,
-  o: SubmitOptions,
-  model: string | undefined,
-): Promise<string> {
-  const template = await readFile(join(TEMPLATES_DIR, `${stage}.sbatch`), 'utf8');
-  return renderSbatch({
-    template,
-    jobName: `wsihpc-${stage}`,
-    arraySpec: chunk ? renderArraySpec(chunk.indices, res.throttle) : null,
-    resources: res,
-    command: stageCommand(stage, paths.root, model, o.inferArgs ?? []),
-    env: chunk ? { [TASK_OFFSET_ENV]: String(chunk.offset) } : {},
-    setup: o.setup ?? '',
-    logDir: paths.logDir(stage),
-  });
-}
-
-export function logArgs(paths: RunPaths, stage: Stage, isArray: boolean): string[] {
-  const pattern = join(escapeSlurmPath(paths.logDir(stage)), isArray ? '%A_%a.out' : '%j.out');
-  return [`--output=${pattern}`, `--error=${pattern}`];
 }
 
 // Hours of cluster time are not spent on a plan whose shards cannot fit on disk or whose patch count
