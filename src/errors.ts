@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'PLAN_INVALID'
   | 'INVALID_OPTION'
   | 'USAGE'
+  | 'CONFIG_INVALID'
   | 'TOOL_MISSING'
   | 'SHARD_CORRUPT'
   | 'SHARD_WRITE_FAILED'
