@@ -8,10 +8,12 @@ import { modelCommand } from './model.js';
 import { evaluateCommand } from './evaluate.js';
 import { resubmitCommand, submitCommand } from './submit.js';
 import { statusCommand } from './status.js';
+import { submitWaveCommand } from './wave.js';
 import { runCommand } from './run.js';
 import { studyCommand } from './study.js';
 import { synthCommand } from './synth.js';
 import { reportCommand } from './report.js';
+import { doctorCommand } from './doctor.js';
 
 /** Opaque to the list: src/cli/index.ts registers each with yargs, which checks the module itself. */
 export const commands: readonly Pick<CommandModule, 'command'>[] = [
@@ -23,9 +25,11 @@ export const commands: readonly Pick<CommandModule, 'command'>[] = [
   submitCommand,
   statusCommand,
   resubmitCommand,
+  submitWaveCommand,
   evaluateCommand,
   studyCommand,
   modelCommand,
   synthCommand,
   reportCommand,
+  doctorCommand,
 ];
