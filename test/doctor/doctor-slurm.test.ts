@@ -30,7 +30,7 @@ describe.runIf(env)('doctor on the local cluster', () => {
     const partitions = report.check('slurm-partitions');
     expect(partitions.status).toBe('ok');
     expect(
-      (partitions.data?.partitions as { name: string; isDefault: boolean }[]).map((p) => `${p.name}${p.isDefault ? '*' : ''}`),
+      ((partitions.data?.partitions ?? []) as { name: string; isDefault: boolean }[]).map((p) => `${p.name}${p.isDefault ? '*' : ''}`),
     ).toEqual(sinfo);
 
     const sacct = spawnSync('sacct', ['-n', '-X', '-S', 'now-1minutes'], {
