@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CUDA_PROVIDER_LIBRARY } from '../../src/runner/cuda-libraries.js';
+import { CUDA_FIX_HINT } from '../../src/runner/device.js';
 import { cli, makeTempDir, ROOT, SYSTEM_PYTHON } from '../fixtures/index.js';
 import { makeBinDir, parseReport, type ParsedReport } from './fixtures.js';
 
@@ -81,7 +82,7 @@ describe('doctor --json on this machine, with PATH holding only node', () => {
     const c = report.check('ort-cuda');
     expect(c.status).toBe('absent');
     expect(c.finding).toBe(`CUDA unavailable: ${CUDA_PROVIDER_LIBRARY} is missing from ${dir}; no GPU visible`);
-    expect(c.fix).toMatch(/npm rebuild onnxruntime-node|ONNXRUNTIME_NODE_INSTALL/);
+    expect(c.fix).toBe(CUDA_FIX_HINT);
   });
 
   test('no GPU visible', () => {
@@ -123,6 +124,12 @@ describe('doctor as text and its usage errors', () => {
     const f = await cli(['doctor', file, '--json'], { env: { PATH: bare } });
     expect(f.exitCode).toBe(2);
     expect(JSON.parse(String(f.stdout)).error.message).toContain(`Expected RUN to be a folder, received the file \`${file}\``);
+  });
+
+  test('an unknown option is a usage error (exit 2) that names it', async () => {
+    const r = await cli(['doctor', '--bogus'], { env: { PATH: bare } });
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr)).toContain('Unknown option `--bogus`');
   });
 
   test('--help shows examples', async () => {
