@@ -57,8 +57,9 @@ export function chooseThreads(explicit: number | undefined, env: NodeJS.ProcessE
 }
 
 export const CUDA_FIX_HINT = [
-  "onnxruntime-node was installed without its CUDA libraries (this project's .npmrc skips them for offline machines).",
-  'On a GPU cluster: delete the `onnxruntime-node-install=skip` line from .npmrc, then on a node with network access run',
-  '  npm rebuild onnxruntime-node --onnxruntime-node-install-cuda=v12',
-  'and make CUDA 12 and cuDNN 9 visible to the job (e.g. `module load cuda/12 cudnn/9`).',
+  "onnxruntime-node was installed without its CUDA libraries (this project's .npmrc skips their download for offline machines).",
+  'On a GPU cluster, on a node that can reach api.nuget.org (or see README "GPU clusters" to mirror it), run',
+  '  ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node',
+  '(the environment overrides .npmrc; no tracked file changes) and make CUDA 12 and cuDNN 9 visible to the job',
+  '(e.g. `module load cuda/12 cudnn/9`).',
 ].join('\n');

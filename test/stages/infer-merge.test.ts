@@ -118,7 +118,7 @@ describe('wsi-hpc infer', () => {
     expect(result.warning).toContain('GPU visible (CUDA_VISIBLE_DEVICES=0) but the CUDA execution provider could not be used');
     const stderr = String(r.stderr);
     expect(stderr.match(/warning: GPU visible/g)?.length).toBe(1);
-    expect(stderr).toContain('npm rebuild onnxruntime-node --onnxruntime-node-install-cuda=v12');
+    expect(stderr).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node');
     expect(stderr).not.toContain('ONNXRuntimeError');
   });
 

@@ -1,5 +1,6 @@
 // `wsi-hpc infer RUN --model M.onnx [--task N]`: thin handler over runInfer.
 import type { CommandModule } from 'yargs';
+import { OptionError } from '../../errors.js';
 import { INFER_DEFAULTS, INFER_METHODS, type InferMethodRequest } from '../../stages/infer/defaults.js';
 import { log, printJson, reportError, shouldShowProgress, warn, type OutputFlags } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -14,6 +15,17 @@ interface InferArgs extends OutputFlags {
   threads?: number;
   'batch-size': number;
   method: InferMethodRequest;
+  sessions?: number;
+  shards?: string;
+}
+
+// `--shards 3,7`: plan shard indexes, or a usage error naming the option.
+function parseShards(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map((s) => s.trim());
+  if (!parts.every((p) => /^\d+$/.test(p)))
+    throw new OptionError(`Expected \`--shards\` to be comma-separated shard indexes (e.g. 0,3,4), received \`${text}\``);
+  return parts.map(Number);
 }
 
 export const inferCommand: CommandModule<object, InferArgs> = {
@@ -38,7 +50,13 @@ export const inferCommand: CommandModule<object, InferArgs> = {
         describe:
           'Window shards: sliding (patch model on each kept position), dense (head as 1x1 conv, shift-and-stitch), auto (dense when the card allows it and the stride fits the network)',
       })
+      .option('sessions', {
+        type: 'number',
+        describe: 'ONNX Runtime sessions at once, one process each (default: one per visible GPU, else 1; on CPU they share --threads)',
+      })
+      .option('shards', { type: 'string', describe: "Only these shard indexes of the task (what each session's process runs)" })
       .example('$0 infer run1 --model models/demo-tumour.onnx', 'Every shard on this machine')
+      .example('CUDA_VISIBLE_DEVICES=0,1 $0 infer run1 --model net.onnx --task 3', 'Task 3 on two GPUs: one session per GPU')
       .example('$0 infer run16 --model googlenet.onnx --method dense', 'A stride-16 window plan, dense')
       .example('$0 infer run1 --model net.onnx --task 7 --threads 8', 'What array task 7 runs'),
   handler: async (argv) => {
@@ -54,6 +72,8 @@ export const inferCommand: CommandModule<object, InferArgs> = {
         threads: argv.threads,
         batchSize: argv['batch-size'],
         method: argv.method,
+        sessions: argv.sessions,
+        shards: parseShards(argv.shards),
         onWarning: (m) => warn(m),
         onPatches: (d, t) => progress?.update(d, t),
       });

@@ -112,6 +112,8 @@ export async function inferShard(shard: Shard, ctx: InferContext, options: UnitO
         batchSize: ctx.batchSize,
         patchesPerSecond: produced.patches / seconds,
         reason: ctx.choice.reason,
+        // Which process ran the shard (a task with several sessions runs one child process per session).
+        pid: process.pid,
       }),
     },
     options,

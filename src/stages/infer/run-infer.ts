@@ -2,16 +2,16 @@
 // SLURM's allocation), the task's shards streamed through it; says which device it used and why.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { WsiHpcError } from '../../errors.js';
+import { WsiHpcError, type ErrorCode } from '../../errors.js';
 import { readModelCard, validateModelForInfer, wrapModel } from '../../model/index.js';
 import { convertToDense } from '../../model/dense/index.js';
 import { readPlan, type PlanFile } from '../../plan/index.js';
 import { transferMatrix } from '../../stain/index.js';
-import { writeTaskMarker } from '../../run/markers.js';
 import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
 import { runPaths } from '../../run/paths.js';
 import { resolveTaskId } from '../../run/task-id.js';
-import type { DeviceRequest } from '../../runner/device.js';
+import { chooseThreads, type DeviceRequest } from '../../runner/device.js';
+import { visibleGpuIds } from '../../runner/gpus.js';
 import { checkBatchMemory } from '../../runner/batch-memory.js';
 import { openSession } from '../../runner/session.js';
 import { hashJson, sha256 } from '../../util/hash.js';
@@ -19,6 +19,9 @@ import { expectOneOf, expectPositiveInt } from '../../util/is.js';
 import { INFER_DEFAULTS, INFER_METHODS, type InferMethodRequest } from './defaults.js';
 import { resolveMethod } from './method.js';
 import { inferShard, type InferShardResult } from './infer-shard.js';
+import { runSessions, type SessionOutcome } from './run-sessions.js';
+import { splitSessions } from './session-split.js';
+import { finishTask, mergeSessions, patchesPerSecond, taskShards } from './task-result.js';
 
 export interface InferRunOptions {
   run: string;
@@ -31,6 +34,10 @@ export interface InferRunOptions {
   /** How window shards are run: sliding (patch model on crops), dense (converted model), auto. @default 'auto' */
   method?: InferMethodRequest;
   env?: NodeJS.ProcessEnv;
+  /** Sessions at once, one child process each (default: one per visible GPU, else 1). */
+  sessions?: number;
+  /** Only these plan shard indexes (of the task's shards): what each session's child runs. */
+  shards?: number[];
   onWarning?: (message: string) => void;
   onPatches?: (done: number, total: number) => void;
 }
@@ -49,6 +56,8 @@ export interface InferRunResult {
   shards: InferShardResult[];
   failed: number;
   patchesPerSecond: number;
+  /** Set when the task ran several sessions (child processes): one entry per session. */
+  sessions?: SessionOutcome[];
 }
 
 /** Per slide, Tᵀ of the Macenko transfer matrix as float32 row-major 3x3 (fed per patch). */
@@ -86,6 +95,36 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
   await validateModelForInfer({ file: modelPath, cardFile: o.card, bytes, card, hasStainNorm: plan.params.stain !== null });
   // Decided before any session opens: `--method dense` that cannot run stops here (exit 2).
   const chosen = resolveMethod(plan, new Uint8Array(bytes), card, modelPath, method);
+  const shardIndexes = taskShards(plan, task, o.shards);
+  const slots = o.shards
+    ? []
+    : splitSessions({
+        shards: shardIndexes.map((i) => ({ index: i, patches: plan.shards.list[i].patches })),
+        device,
+        sessions: o.sessions === undefined ? undefined : expectPositiveInt('sessions', o.sessions),
+        gpuIds: visibleGpuIds(env),
+        threads: chooseThreads(o.threads, env).threads,
+      });
+  if (slots.length > 1) {
+    const startedAt = new Date();
+    const outcomes = await runSessions(slots, {
+      run: paths.root,
+      model: modelPath,
+      card: o.card === undefined ? undefined : resolve(o.card),
+      task,
+      device,
+      batchSize,
+      method,
+      env,
+      shardIds: plan.shards.list.map((s) => s.id),
+      onWarning: o.onWarning,
+    });
+    // Every session stopped by the same error before any shard (--device cuda without CUDA): the task fails as one would.
+    const first = outcomes[0].error;
+    if (first && outcomes.every((s) => s.error?.code === first.code))
+      throw new WsiHpcError(first.code as ErrorCode, `${outcomes.length} sessions: ${first.message}`, { hint: first.hint });
+    return finishTask(paths, plan, task, startedAt, mergeSessions(outcomes, { model: modelPath, task, batchSize, chosen }));
+  }
   const hasStainNorm = plan.params.stain !== null;
   const dense = chosen.method === 'dense' ? convertToDense(new Uint8Array(bytes), card, modelPath) : null;
   const wrapped = dense
@@ -101,7 +140,6 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     });
   });
   if (choice.warning) o.onWarning?.(choice.warning);
-  const shardIndexes = task === null ? plan.shards.list.map((s) => s.index) : plan.tasks.pack[task].shards;
   const total = shardIndexes.reduce((n, i) => n + plan.shards.list[i].patches, 0);
   let done = 0;
   const startedAt = new Date();
@@ -135,10 +173,7 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
   }
   // Shards not reached after a stop signal count as failed, so the task is resubmitted.
   const failed = shards.filter((s) => s.status === 'failed').length + (shardIndexes.length - shards.length);
-  const ran = shards.filter((s) => s.status === 'done');
-  const seconds = ran.reduce((n, s) => n + s.seconds, 0);
-  const patchesPerSecond = seconds > 0 ? ran.reduce((n, s) => n + s.patches, 0) / seconds : 0;
-  const result = {
+  const result: InferRunResult = {
     task,
     model: modelPath,
     provider: choice.provider,
@@ -150,15 +185,8 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     warning: choice.warning,
     shards,
     failed,
-    patchesPerSecond,
+    patchesPerSecond: patchesPerSecond(shards),
   };
-  if (task !== null) {
-    await writeTaskMarker(paths.marker('infer', `task-${String(task).padStart(5, '0')}`), 'infer', task, {
-      isFailed: failed > 0,
-      planHash: plan.planHash,
-      startedAt,
-      result: { ...result, shards: shards.map((s) => ({ shard: s.shard, status: s.status, error: s.error })) },
-    });
-  }
-  return result;
+  // A session's child (--shards) leaves the task marker to its parent.
+  return o.shards ? result : finishTask(paths, plan, task, startedAt, result);
 }
