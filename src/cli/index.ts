@@ -5,6 +5,9 @@ import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../errors.js';
 import { commands } from './commands/index.js';
+import { ConfigPrinted, configMiddleware, createConfigState, withConfigDefaults } from './config-apply.js';
+import { ConfigError, loadConfigFile, type ConfigFile } from './config-file.js';
+import { optionTablesOf } from './config-options.js';
 import { printJson, reportError } from './output.js';
 import { UsageError, optionsOf, suggestOptions, validateOptionValues, withRequiredValues } from './options.js';
 
@@ -52,12 +55,16 @@ function usageMessage(msg: string, args: readonly string[]): string {
   return msg;
 }
 
-export function buildCli(argv: string[]) {
+export function buildCli(argv: string[], config: ConfigFile | null = null) {
+  const configState = createConfigState(config, argv);
   let cli = yargs(argv)
     .scriptName('wsi-hpc')
     .usage('$0 <command> [options]\n\nDeep-learning inference over whole-slide images on HPC clusters.')
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output: one JSON document on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Only errors on stderr' })
+    .option('config', { type: 'string', describe: 'Option defaults from this YAML file (default ./wsi-hpc.yaml; also $WSI_HPC_CONFIG)' })
+    .option('print-config', { type: 'boolean', default: false, describe: 'Print the merged options and where each came from; do nothing' })
+    .middleware(configMiddleware(configState) as never, true)
     .demandCommand(1, 'Give a command; see --help.')
     .strict()
     .recommendCommands()
@@ -75,7 +82,7 @@ export function buildCli(argv: string[]) {
       const known = Object.keys(optionsOf(cli).key);
       throw new UsageError(usageMessage(msg ?? err?.message ?? '', argv), unknown ? suggestOptions(unknown, known) : undefined);
     });
-  for (const command of commands) cli = cli.command(withRequiredValues(command as CommandModule));
+  for (const command of commands) cli = cli.command(withConfigDefaults(withRequiredValues(command as CommandModule), configState));
   return cli;
 }
 
@@ -87,8 +94,15 @@ function wantsJson(argv: readonly string[]): boolean {
 
 export async function runCli(argv: string[]): Promise<void> {
   try {
-    await buildCli(argv).parseAsync();
+    // The config file is read and checked before the program parses: a bad file stops every command (exit 2).
+    const config = commandOf(argv) ? await loadConfigFile(argv, process.env, process.cwd(), () => optionTablesOf(commands)) : null;
+    await buildCli(argv, config).parseAsync();
   } catch (err) {
+    if (err instanceof ConfigPrinted) return;
+    if (err instanceof ConfigError) {
+      process.exitCode = 2;
+      return reportError({ json: wantsJson(argv) }, err);
+    }
     if (!(err instanceof UsageError || err instanceof OptionError)) return reportError({ json: wantsJson(argv) }, err);
     const command = String(commandOf(argv)?.command ?? '').split(' ')[0];
     const hint = `${err.hint ? `${err.hint.replace(/[^.?!]$/, '$&.')} ` : ''}Run \`wsi-hpc ${command ? `${command} ` : ''}--help\` for usage.`;

@@ -1,6 +1,7 @@
 // `wsi-hpc plan SLIDES... --out RUN`: thin handler over runPlan; prints a per-slide summary.
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
+import { isFromConfig } from '../config-file.js';
 import { strideConcern } from '../../plan/index.js';
 import { GRID_DEFAULTS, GRID_LIMITS, normalizeGridOptions } from '../../grid/index.js';
 import { TISSUE_DEFAULTS } from '../../tissue/index.js';
@@ -138,13 +139,16 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       .example('$0 plan cohort/ --out run1 --reader openslide', 'Read every slide (NDPI, MRXS, SVS, ...) through OpenSlide'),
   handler: async (argv) => {
     try {
-      if (argv['stain-norm'] === 'none' && argv['stain-target'] !== 'builtin')
+      // Refusals look at the command line only: a config file's value is a default, not a request.
+      if (argv['stain-norm'] === 'none' && argv['stain-target'] !== 'builtin' && !isFromConfig(argv, 'stain-target'))
         throw new OptionError(
           '`--stain-target` applies to `--stain-norm macenko`',
           'Add --stain-norm macenko, or leave out --stain-target',
         );
       // Groups select polygons of --masks files; without masks a changed list would be ignored.
-      const groupFlags = (['tumour', 'exclude'] as const).filter((k) => argv[`${k}-groups`] !== ANNOTATION_GROUP_DEFAULTS[k].join(','));
+      const groupFlags = (['tumour', 'exclude'] as const).filter(
+        (k) => argv[`${k}-groups`] !== ANNOTATION_GROUP_DEFAULTS[k].join(',') && !isFromConfig(argv, `${k}-groups`),
+      );
       if (groupFlags.length && argv.masks === undefined)
         throw new OptionError(
           `\`--${groupFlags[0]}-groups\` applies to \`--masks\``,

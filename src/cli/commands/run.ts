@@ -2,6 +2,7 @@
 // Every option is honoured by the executor it applies to and refused by the other (exit 2).
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
+import { isFromConfig } from '../config-file.js';
 import { log, printJson, reportError, warn } from '../output.js';
 import {
   printSubmitResult,
@@ -39,9 +40,9 @@ export const SLURM_ONLY_OPTIONS = [
   'force',
 ] as const satisfies ReadonlyArray<keyof SubmitArgs>;
 
-/** The SLURM-only options given on the command line (booleans count when true). */
+/** The SLURM-only options given on the command line (booleans count when true; config-file values do not count). */
 export function givenSlurmOnlyOptions(argv: Partial<Record<(typeof SLURM_ONLY_OPTIONS)[number], unknown>>): string[] {
-  return SLURM_ONLY_OPTIONS.filter((k) => argv[k] !== undefined && argv[k] !== false).map((k) => `--${k}`);
+  return SLURM_ONLY_OPTIONS.filter((k) => argv[k] !== undefined && argv[k] !== false && !isFromConfig(argv, k)).map((k) => `--${k}`);
 }
 
 async function runSlurm(argv: RunArgs): Promise<void> {

@@ -1,6 +1,7 @@
 // `wsi-hpc status RUN [--watch]`: markers first, then one batched SLURM query; backs off while watching.
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
+import { isFromConfig } from '../config-file.js';
 import { expectPositiveNumber } from '../../util/is.js';
 import { printJson, reportError, shouldShowProgress, type OutputFlags } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -45,7 +46,7 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       .example('$0 status run1 --watch', ''),
   handler: async (argv) => {
     try {
-      const given = (['interval', 'max-interval'] as const).filter((k) => argv[k] !== undefined);
+      const given = (['interval', 'max-interval'] as const).filter((k) => argv[k] !== undefined && !isFromConfig(argv, k));
       if (given.length && !argv.watch)
         throw new OptionError(`\`--${given[0]}\` applies to \`--watch\``, `Add --watch, or leave out --${given[0]}`);
       const maxInterval = watchSeconds('--max-interval', argv['max-interval'] ?? WATCH_DEFAULTS.maxIntervalS);

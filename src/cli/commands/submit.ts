@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import type { ResubmitResult, SubmitResult } from '../../executor/index.js';
 import { OptionError } from '../../errors.js';
+import { isFromConfig } from '../config-file.js';
 import { normalizeResources, normalizeStages } from '../../executor/options.js';
 import { validateDirectiveValue } from '../../slurm/quote.js';
 import { expectPositiveInt } from '../../util/is.js';
@@ -90,7 +91,8 @@ export function validateStageOptions(a: Partial<Record<keyof typeof STAGE_OPTION
     .split(',')
     .map((s) => s.trim());
   for (const [option, stage] of Object.entries(STAGE_OPTIONS)) {
-    if (a[option as keyof typeof STAGE_OPTIONS] !== undefined && !stages.includes(stage))
+    // A config-file value is a default for when the stage runs, not a request to refuse.
+    if (a[option as keyof typeof STAGE_OPTIONS] !== undefined && !isFromConfig(a, option) && !stages.includes(stage))
       throw new OptionError(
         `\`--${option}\` applies to the ${stage} stage, which \`--stages ${a.stages}\` leaves out`,
         `Add ${stage} to --stages, or leave out --${option}`,
