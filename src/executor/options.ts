@@ -12,6 +12,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageResources>> = Object.fr
     memGb: 8,
     cpusPerTask: 4,
     gpus: 0,
+    gres: null,
     constraint: null,
     throttle: null,
   },
@@ -23,6 +24,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageResources>> = Object.fr
     memGb: 16,
     cpusPerTask: 8,
     gpus: 0,
+    gres: null,
     constraint: null,
     throttle: null,
   },
@@ -34,6 +36,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageResources>> = Object.fr
     memGb: 8,
     cpusPerTask: 2,
     gpus: 0,
+    gres: null,
     constraint: null,
     throttle: null,
   },
@@ -60,9 +63,14 @@ export function normalizeResources(stage: Stage, all: ResourceOptions = {}, own:
   if (!Number.isInteger(r.gpus) || r.gpus < 0)
     throw new OptionError(`Expected \`gpus\` to be a non-negative integer, received \`${r.gpus}\``);
   if (r.throttle !== null) expectPositiveInt('throttle', r.throttle);
-  if (!/^(\d+-)?\d{1,3}(:\d{2}){0,2}$/.test(r.time))
-    throw new OptionError(`Expected \`time\` in SLURM form (MM, HH:MM:SS or D-HH:MM:SS), received \`${r.time}\``);
+  validateSlurmTime('time', r.time);
   return r;
+}
+
+/** A wall-time limit in a form sbatch takes (MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM:SS); `name` is the flag as typed. */
+export function validateSlurmTime(name: string, value: string): void {
+  if (!/^(\d+-)?\d{1,3}(:\d{2}){0,2}$/.test(value))
+    throw new OptionError(`Expected \`${name}\` in SLURM form (MM, HH:MM:SS or D-HH:MM:SS), received \`${value}\``);
 }
 
 function strip<T extends object>(o: T): Partial<T> {

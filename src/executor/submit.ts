@@ -41,6 +41,8 @@ export interface SubmitOptions {
   isForced?: boolean;
   /** Extra arguments for the infer command (e.g. --batch-size 64). */
   inferArgs?: string[];
+  /** Run each task's command in this image (`<runtime> exec … IMAGE wsi-hpc <stage> …`); a path must exist. */
+  container?: { image: string; runtime: 'auto' | 'apptainer' | 'singularity' };
 }
 
 export interface PlannedSubmission {

@@ -26,8 +26,10 @@ export interface StageResources {
   time: string;
   memGb: number;
   cpusPerTask: number;
-  /** GPUs per task: `--gres=gpu:N` when > 0. */
+  /** GPUs per task: `--gres=gpu:N` when > 0 (and `gres` is null). */
   gpus: number;
+  /** Free-form generic resources per task (`gpu:a100:2`), written `--gres=<value>`; when set it wins over `gpus`. */
+  gres: string | null;
   constraint: string | null;
   /** Array throttle: at most this many tasks run at once (`%T`). */
   throttle: number | null;

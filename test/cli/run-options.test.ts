@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SLURM_ONLY_OPTIONS } from '../../src/cli/commands/run.js';
+import { STAGE_RESOURCE_FLAGS, type StageResourceFlag } from '../../src/cli/stage-resource-options.js';
 import { cli, hashTree, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
 import { writeTinyModel } from '../fixtures/models.js';
 
@@ -36,6 +37,10 @@ const sample: Record<(typeof SLURM_ONLY_OPTIONS)[number], string | null> = {
   gpus: '1',
   'infer-gpus': '1',
   constraint: 'a100',
+  gres: 'gpu:1',
+  ...(Object.fromEntries(
+    STAGE_RESOURCE_FLAGS.map((f) => [f, f.endsWith('mem-gb') ? '4' : f.endsWith('time') ? '01:00:00' : 'x']),
+  ) as Record<StageResourceFlag, string>),
   throttle: '4',
   setup: 'module load x',
   'max-array-size': '8',

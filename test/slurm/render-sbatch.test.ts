@@ -17,6 +17,7 @@ const res: StageResources = {
   memGb: 16,
   cpusPerTask: 8,
   gpus: 1,
+  gres: null,
   constraint: 'a100',
   throttle: 50,
 };

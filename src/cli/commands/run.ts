@@ -2,6 +2,7 @@
 // Every option is honoured by the executor it applies to and refused by the other (exit 2).
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
+import { STAGE_RESOURCE_FLAGS } from '../stage-resource-options.js';
 import { isFromConfig } from '../config-file.js';
 import { log, printJson, reportError, warn } from '../output.js';
 import {
@@ -32,6 +33,8 @@ export const SLURM_ONLY_OPTIONS = [
   'gpus',
   'infer-gpus',
   'constraint',
+  'gres',
+  ...STAGE_RESOURCE_FLAGS,
   'throttle',
   'setup',
   'max-array-size',

@@ -10,8 +10,15 @@ import { expectPositiveInt } from '../../util/is.js';
 import { printJson, reportError, type OutputFlags } from '../output.js';
 import { formatTable } from '../table.js';
 import { INFER_METHODS, type InferMethodRequest } from '../../stages/infer/defaults.js';
+import { CONTAINER_RUNTIMES, type ContainerRuntime } from '../../slurm/index.js';
+import {
+  stageResourceOptions,
+  stageResourcesFrom,
+  validateStageResourceValues,
+  type StageResourceArgs,
+} from '../stage-resource-options.js';
 
-export interface SubmitArgs extends OutputFlags {
+export interface SubmitArgs extends OutputFlags, StageResourceArgs {
   run: string;
   model?: string;
   stages?: string;
@@ -23,6 +30,9 @@ export interface SubmitArgs extends OutputFlags {
   'cpus-per-task'?: number;
   gpus?: number;
   constraint?: string;
+  gres?: string;
+  container?: string;
+  'container-runtime'?: ContainerRuntime;
   throttle?: number;
   'pack-cpus'?: number;
   'infer-cpus'?: number;
@@ -38,7 +48,7 @@ export interface SubmitArgs extends OutputFlags {
 }
 
 export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
-  return y
+  return stageResourceOptions(y)
     .positional('run', { type: 'string', demandOption: true, describe: 'Run folder with plan.json' })
     .option('model', { alias: 'm', type: 'string', describe: 'ONNX model for the infer stage' })
     .option('stages', { type: 'string', describe: 'Comma-separated subset of pack,infer,merge (default all)' })
@@ -56,6 +66,16 @@ export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
     .option('gpus', { type: 'number', describe: 'GPUs per task for every stage' })
     .option('infer-gpus', { type: 'number', describe: 'GPUs per infer task (--gres=gpu:N)' })
     .option('constraint', { type: 'string' })
+    .option('gres', { type: 'string', describe: 'Generic resources per task for every stage, e.g. gpu:a100:2 (wins over --gpus)' })
+    .option('container', {
+      type: 'string',
+      describe: 'Run each task in this Apptainer/Singularity image: a .sif path or a reference (docker://…, oras://…)',
+    })
+    .option('container-runtime', {
+      choices: CONTAINER_RUNTIMES,
+      default: 'auto' as const,
+      describe: 'With --container: auto picks apptainer, else singularity, on each node',
+    })
     .option('throttle', { type: 'number', describe: 'At most this many tasks of an array run at once (%T)' })
     .option('batch-size', { type: 'number', describe: 'Infer batch size' })
     .option('method', { choices: INFER_METHODS, describe: 'Infer method for window shards: sliding, dense or auto (default auto)' })
@@ -112,7 +132,7 @@ const POSITIVE_INTS = [
   'max-job-count',
 ] as const;
 const NON_NEGATIVE_INTS = ['gpus', 'infer-gpus'] as const;
-const DIRECTIVES = ['partition', 'account', 'qos', 'constraint'] as const;
+const DIRECTIVES = ['partition', 'account', 'qos', 'constraint', 'gres'] as const;
 
 /** The values submit, resubmit and run check before anything is read or submitted; numbers keep their flag names. */
 export function validateSubmitValues(a: Partial<SubmitArgs> & { threads?: number }): void {
@@ -150,6 +170,7 @@ export async function toSubmitOptions(a: SubmitArgs) {
       '`--dry-run` and `--test-only` exclude each other',
       'Use --dry-run to print the scripts, --test-only to ask sbatch',
     );
+  validateStageResourceValues(a);
   const setup = await readSetup(a.setup);
   return {
     run: a.run,
@@ -164,9 +185,14 @@ export async function toSubmitOptions(a: SubmitArgs) {
       cpusPerTask: a['cpus-per-task'],
       gpus: a.gpus,
       constraint: a.constraint,
+      gres: a.gres,
       throttle: a.throttle,
     },
-    stageResources: { pack: { cpusPerTask: a['pack-cpus'] }, infer: { cpusPerTask: a['infer-cpus'], gpus: a['infer-gpus'] } },
+    stageResources: stageResourcesFrom(a, {
+      pack: { cpusPerTask: a['pack-cpus'] },
+      infer: { cpusPerTask: a['infer-cpus'], gpus: a['infer-gpus'] },
+    }),
+    container: a.container === undefined ? undefined : { image: a.container, runtime: a['container-runtime'] ?? 'auto' },
     setup,
     limits: { maxArraySize: a['max-array-size'], maxJobCount: a['max-job-count'] },
     isDryRun: a['dry-run'],
