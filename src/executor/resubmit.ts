@@ -12,6 +12,7 @@ import { readJobsFile, writeJobsFile } from './jobs-file.js';
 import { normalizeResources, normalizeStages } from './options.js';
 import { jobKey, planResubmitJobs } from './resubmit-plan.js';
 import { liveJobs, sbatch, sbatchTestOnly } from './slurm-commands.js';
+import { driverJobIds } from './submit-waves.js';
 import { runStatus, type TaskPhase } from './status.js';
 import { logArgs, renderStageScript } from './stage-script.js';
 import type { SubmitOptions } from './submit.js';
@@ -60,12 +61,24 @@ export async function resubmitRun(o: SubmitOptions): Promise<ResubmitResult> {
     throw new WsiHpcError('INVALID_OPTION', `${paths.jobs}: nothing was submitted for this run`, {
       hint: `Use \`wsi-hpc submit ${o.run}\` first`,
     });
-  const live = await liveJobs(jobsFile.jobs.map((j) => j.jobId));
+  const live = await liveJobs([...jobsFile.jobs.map((j) => j.jobId), ...driverJobIds(jobsFile)]);
   if (live.length && !o.isForced) {
     throw new WsiHpcError(
       'INVALID_OPTION',
       `Jobs of this run are still queued or running (${live.join(', ')}); resubmit when they have finished`,
       { hint: `wsi-hpc status ${o.run} --watch` },
+    );
+  }
+  // Waves never submitted (their driver ended early) would all go at once and overrun MaxJobCount.
+  const unsubmitted = (jobsFile.waves?.planned ?? []).filter((w) => !w.submittedAt).map((w) => w.wave);
+  if (unsubmitted.length && !o.isForced) {
+    throw new WsiHpcError(
+      'INVALID_OPTION',
+      `Wave(s) ${unsubmitted.join(', ')} of this run were never submitted; resubmit would send them all at once`,
+      {
+        file: paths.jobs,
+        hint: `Submit them in turn with \`wsi-hpc submit-wave ${o.run} --wave ${unsubmitted[0]}\` (its driver submits the next), then resubmit what failed`,
+      },
     );
   }
   const status = await runStatus(paths.root);

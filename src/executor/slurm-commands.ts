@@ -110,6 +110,16 @@ export async function liveJobs(jobIds: string[]): Promise<string[]> {
   return [...new Set(parseSqueue(r.stdout).map((s) => s.jobId))];
 }
 
+/** Jobs in the controller's queue now, every user's, each array task counted (`squeue -h -r`): what MaxJobCount limits. */
+export async function countQueuedJobs(): Promise<number> {
+  const r = await run('squeue', ['-h', '-r', '-o', '%i']);
+  if (r.exitCode !== 0)
+    throw new WsiHpcError('TOOL_MISSING', `Could not count the queued jobs using \`squeue -h -r\`: ${r.stderr.trim() || r.stdout.trim()}`, {
+      hint: 'Check that slurmctld is reachable (scontrol ping), or give --max-array-size and --max-job-count with --dry-run',
+    });
+  return r.stdout.split('\n').filter((line) => line.trim()).length;
+}
+
 export async function scancel(jobIds: string[]): Promise<void> {
   if (jobIds.length) await run('scancel', jobIds);
 }

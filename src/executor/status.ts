@@ -9,6 +9,7 @@ import { runPaths, type RunPaths } from '../run/paths.js';
 import { STAGES, type JobsFile, type Stage, type TaskState } from '../slurm/index.js';
 import { readJobsFile } from './jobs-file.js';
 import { queryJobStates } from './slurm-commands.js';
+import { waveOfTask, waveStatuses, type RunWaves } from './wave-status.js';
 
 /** `stale`: a done marker whose output is missing or changed since; the stage would redo it. */
 export type TaskPhase = 'done' | 'failed' | 'stale' | 'running' | 'queued' | 'not-submitted' | 'unknown';
@@ -23,6 +24,8 @@ export interface TaskStatus {
   exitCode?: string | null;
   log?: string;
   reason?: string;
+  /** The wave the task belongs to, when the run was submitted in waves. */
+  wave?: number;
 }
 
 export interface StageStatus {
@@ -35,7 +38,10 @@ export interface StageStatus {
 export interface RunStatus {
   stages: StageStatus[];
   source: 'markers' | 'sacct' | 'scontrol';
+  /** Not finished while a wave is still waiting to be submitted. */
   isFinished: boolean;
+  /** Runs submitted in waves only: waves planned and submitted, and each wave's state. */
+  waves?: RunWaves;
 }
 
 const FAILED_STATES = /^(FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED)/;
@@ -107,6 +113,8 @@ export async function runStatus(run: string): Promise<RunStatus> {
       const { phase, reason } = await markerPhase(plan, paths, stage, task);
       const job = jobFor(jobs, stage, task);
       const t: TaskStatus = { stage, task, phase: phase ?? (job ? 'unknown' : 'not-submitted'), reason };
+      const wave = jobs?.waves ? waveOfTask(jobs, stage, task) : undefined;
+      if (wave !== undefined) t.wave = wave;
       if (job) {
         t.jobId = job.jobId;
         if (job.index !== null) t.arrayIndex = job.index;
@@ -148,8 +156,15 @@ export async function runStatus(run: string): Promise<RunStatus> {
     }
     for (const st of stages) st.counts = countPhases(st.tasks);
   }
-  const isFinished = stages.every((s) => s.counts.queued + s.counts.running + s.counts.unknown === 0);
-  return { stages, source, isFinished };
+  const waves = jobs ? await waveStatuses(jobs, run) : null;
+  // A driver that ended between reading jobs.json and asking SLURM may have just submitted its wave: read again.
+  if (waves?.waves.some((w) => w.state === 'stopped' && w.driverJobId)) {
+    const again = await readJobsFile(paths.jobs);
+    if (again?.waves?.planned.some((w, i) => w.submittedAt && waves.waves[i].state !== 'submitted')) return runStatus(run);
+  }
+  const isWaiting = Boolean(waves?.waves.some((w) => w.state === 'waiting'));
+  const isFinished = !isWaiting && stages.every((s) => s.counts.queued + s.counts.running + s.counts.unknown === 0);
+  return { stages, source, isFinished, ...(waves ? { waves } : {}) };
 }
 
 function countPhases(tasks: TaskStatus[]): Record<TaskPhase, number> {

@@ -1,29 +1,31 @@
 // `submit`: renders one sbatch script per stage and array chunk from templates/, and submits them
 // chained: pack chunk c -> infer chunk c (aftercorr: task i waits for pack task i) -> one merge
 // job (afterok on every infer chunk). Job ids are recorded in RUN/slurm/jobs.json after each sbatch.
+// A run larger than the controller's job table admits goes in waves (slurm/waves.ts, submit-waves.ts).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 import { readPlan, type PlanFile } from '../plan/index.js';
 import { planConcernsFor } from '../run/plan-concerns.js';
 import { runPaths, type RunPaths } from '../run/paths.js';
-import { TASK_OFFSET_ENV } from '../run/task-id.js';
 import {
-  renderArraySpec,
-  renderSbatch,
   splitArray,
-  validateJobCount,
+  planWaves,
+  waveBudget,
+  waveMargin,
   type ArrayChunk,
   type ClusterLimits,
   type JobsFile,
   type Stage,
-  type StageResources,
   type SubmittedJob,
+  type WaveGroup,
+  type WavesRecord,
 } from '../slurm/index.js';
 import { readJobsFile, writeJobsFile } from './jobs-file.js';
 import { logArgs, renderStageScript } from './stage-script.js';
 import { normalizeResources, normalizeStages, type ResourceOptions } from './options.js';
-import { liveJobs, readClusterLimits, sbatch, sbatchTestOnly } from './slurm-commands.js';
+import { countQueuedJobs, liveJobs, readClusterLimits, sbatch, sbatchTestOnly } from './slurm-commands.js';
+import { driverJobIds, planWaveDriver, submitWave, type PlannedDriver } from './submit-waves.js';
 
 export interface SubmitOptions {
   run: string;
@@ -52,6 +54,17 @@ export interface PlannedSubmission {
   scriptPath: string;
   /** The sbatch arguments, dependency placeholders as `{pack:c}` until submitted. */
   args: string[];
+  /** The wave it belongs to, when the run goes in waves. */
+  wave?: number;
+}
+
+/** The waves of a run too large for MaxJobCount at once (null when it fits in one submission). */
+export interface SubmitWaves {
+  /** Jobs queued on the cluster at submit time (0 for a dry run given both limits), the margin kept free, and what a wave may add. */
+  queuedAtSubmit: number;
+  margin: number;
+  budget: number;
+  planned: Array<{ wave: number; chunks: number[]; tasks: number; jobCount: number; driver: PlannedDriver | null }>;
 }
 
 export interface SubmitResult {
@@ -61,6 +74,7 @@ export interface SubmitResult {
   submissions: Array<PlannedSubmission & { jobId?: string; testOnly?: string; isTestOnlyRefused?: boolean }>;
   jobsFile: string | null;
   isDryRun: boolean;
+  waves: SubmitWaves | null;
 }
 
 // Hours of cluster time are not spent on a plan whose shards cannot fit on disk or whose patch count
@@ -83,18 +97,21 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
   const model = o.model ? resolve(o.model) : undefined;
   if (stages.includes('infer') && !model)
     throw new WsiHpcError('INVALID_OPTION', 'The infer stage needs --model M.onnx', { hint: 'Or submit --stages pack' });
-  const limits =
-    o.isDryRun && o.limits?.maxArraySize && o.limits.maxJobCount ? (o.limits as ClusterLimits) : await readClusterLimits(o.limits);
+  const isOffline = Boolean(o.isDryRun && o.limits?.maxArraySize && o.limits.maxJobCount);
+  const limits = isOffline ? (o.limits as ClusterLimits) : await readClusterLimits(o.limits);
   const tasks = plan.tasks.pack.length;
   if (tasks === 0)
     throw new WsiHpcError('PLAN_INVALID', `${paths.plan}: the plan has no shards (no tissue patches); nothing to submit`, {
       file: paths.plan,
     });
-  validateJobCount(tasks * stages.filter((s) => s !== 'merge').length + (stages.includes('merge') ? 1 : 0), limits);
+  const chunks = splitArray(tasks, limits);
+  // A dry run given both limits never asks the cluster: it plans as if the queue were empty.
+  const queued = isOffline ? 0 : await countQueuedJobs();
+  const groups = planWaves({ chunks, stages, limits, queued });
   await refuseImplausible(plan, paths.root, stages, o.isForced);
   const previous = await readJobsFile(paths.jobs);
   if (previous && !o.isForced && !o.isDryRun) {
-    const live = await liveJobs(previous.jobs.map((j) => j.jobId));
+    const live = await liveJobs([...previous.jobs.map((j) => j.jobId), ...driverJobIds(previous)]);
     if (live.length) {
       throw new WsiHpcError(
         'INVALID_OPTION',
@@ -105,32 +122,37 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
       );
     }
   }
-  const chunks = splitArray(tasks, limits);
+  const isWaves = groups.length > 1;
   const planned: PlannedSubmission[] = [];
-  for (const stage of stages) {
-    const res = normalizeResources(stage, o.resources, o.stageResources?.[stage]);
-    for (const chunk of stage === 'merge' ? [null] : chunks) {
-      const script = await renderStageScript(paths, stage, chunk, res, o, model);
-      const scriptPath = paths.sbatchScript(stage, chunk?.chunk ?? 0, 0);
-      const dep =
-        stage === 'infer' && stages.includes('pack')
-          ? [`--dependency=aftercorr:{pack:${chunk?.chunk}}`]
-          : stage === 'merge' && stages.includes('infer')
-            ? [`--dependency=afterok:${chunks.map((c) => `{infer:${c.chunk}}`).join(':')}`]
-            : [];
-      planned.push({
-        stage,
-        chunk: chunk ?? { chunk: 0, offset: 0, indices: [] },
-        script,
-        scriptPath,
-        args: [...logArgs(paths, stage, chunk !== null), ...dep, '--kill-on-invalid-dep=yes', scriptPath],
-      });
+  for (const g of groups) {
+    for (const stage of stages) {
+      const res = normalizeResources(stage, o.resources, o.stageResources?.[stage]);
+      for (const chunk of stage === 'merge' ? (g.hasMerge ? [null] : []) : g.chunks) {
+        const script = await renderStageScript(paths, stage, chunk, res, o, model);
+        const scriptPath = paths.sbatchScript(stage, chunk?.chunk ?? 0, 0);
+        const dep =
+          stage === 'infer' && stages.includes('pack')
+            ? [`--dependency=aftercorr:{pack:${chunk?.chunk}}`]
+            : stage === 'merge' && stages.includes('infer')
+              ? [`--dependency=afterok:${g.chunks.map((c) => `{infer:${c.chunk}}`).join(':')}`]
+              : [];
+        planned.push({
+          stage,
+          chunk: chunk ?? { chunk: 0, offset: 0, indices: [] },
+          script,
+          scriptPath,
+          args: [...logArgs(paths, stage, chunk !== null), ...dep, '--kill-on-invalid-dep=yes', scriptPath],
+          ...(isWaves ? { wave: g.wave } : {}),
+        });
+      }
     }
   }
-  const result: SubmitResult = { limits, tasks, submissions: planned, jobsFile: null, isDryRun: Boolean(o.isDryRun) };
+  const waves = isWaves ? planWaveRecord(paths, groups, stages, o, limits, queued) : null;
+  const result: SubmitResult = { limits, tasks, submissions: planned, jobsFile: null, isDryRun: Boolean(o.isDryRun), waves };
   if (o.isDryRun) return result;
   for (const stage of stages) await mkdir(paths.logDir(stage), { recursive: true });
   await mkdir(paths.slurmDir, { recursive: true });
+  if (waves && !o.isTestOnly) return submitInWaves(paths, plan.planHash, limits, result, waves);
   const ids = new Map<string, string>();
   const jobs: SubmittedJob[] = [];
   const file: JobsFile = { schemaVersion: 1, planHash: plan.planHash, submittedAt: new Date().toISOString(), limits, jobs };
@@ -159,5 +181,77 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
     await writeJobsFile(paths.jobs, file);
   }
   result.jobsFile = o.isTestOnly ? null : paths.jobs;
+  return result;
+}
+
+// The waves with their drivers: wave g (from 2 on) is submitted by a driver that waits for wave g-1.
+function planWaveRecord(
+  paths: RunPaths,
+  groups: WaveGroup[],
+  stages: Stage[],
+  o: SubmitOptions,
+  limits: ClusterLimits,
+  queued: number,
+): SubmitWaves {
+  return {
+    queuedAtSubmit: queued,
+    margin: waveMargin(limits.maxJobCount),
+    budget: waveBudget(limits, queued),
+    planned: groups.map((g, i) => ({
+      wave: g.wave,
+      chunks: g.chunks.map((c) => c.chunk),
+      tasks: g.tasks,
+      jobCount: g.jobCount,
+      driver: i === 0 ? null : planWaveDriver(paths, g, groups[i - 1], stages, o),
+    })),
+  };
+}
+
+// Every script of every wave is written now, so later waves run exactly what was planned; the plan goes
+// into jobs.json (schemaVersion 2) and wave 1 is submitted with the driver of wave 2.
+async function submitInWaves(
+  paths: RunPaths,
+  planHash: string,
+  limits: ClusterLimits,
+  result: SubmitResult,
+  waves: SubmitWaves,
+): Promise<SubmitResult> {
+  await mkdir(paths.logDir('wave'), { recursive: true });
+  for (const p of result.submissions) await writeFile(p.scriptPath, p.script, { mode: 0o755 });
+  for (const w of waves.planned) if (w.driver) await writeFile(w.driver.scriptPath, w.driver.script, { mode: 0o755 });
+  const record: WavesRecord = {
+    queuedAtSubmit: waves.queuedAtSubmit,
+    margin: waves.margin,
+    budget: waves.budget,
+    planned: waves.planned.map((w) => ({
+      wave: w.wave,
+      chunks: w.chunks,
+      tasks: w.tasks,
+      jobCount: w.jobCount,
+      jobs: result.submissions
+        .filter((p) => p.wave === w.wave)
+        .map((p) => ({
+          stage: p.stage,
+          chunk: p.chunk.chunk,
+          offset: p.chunk.offset,
+          indices: p.chunk.indices,
+          script: p.scriptPath,
+          args: p.args,
+        })),
+      driver: w.driver ? { script: w.driver.scriptPath, args: w.driver.args } : null,
+    })),
+  };
+  const file: JobsFile = { schemaVersion: 2, planHash, submittedAt: new Date().toISOString(), limits, jobs: [], waves: record };
+  await writeJobsFile(paths.jobs, file);
+  await submitWave(paths.jobs, file, 1, 'submit');
+  const ids = new Map(file.jobs.map((j) => [`${j.stage}:${j.chunk}`, j]));
+  for (const p of result.submissions) {
+    const job = ids.get(`${p.stage}:${p.chunk.chunk}`);
+    if (!job) continue;
+    p.jobId = job.jobId;
+  }
+  const second = waves.planned[1]?.driver;
+  if (second) second.jobId = record.planned[1].driver?.jobId;
+  result.jobsFile = paths.jobs;
   return result;
 }

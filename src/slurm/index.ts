@@ -5,7 +5,18 @@ export { renderSbatch, renderDirectives, hasGpu } from './render-sbatch.js';
 export type { RenderInput } from './render-sbatch.js';
 export { parseSbatch, parseConfig, parseSacct, parseSqueue, parseScontrolJobs, expandIndices, isAccountingDisabled } from './parse.js';
 export { STAGES } from './types.js';
-export type { Stage, ClusterLimits, ArrayChunk, StageResources, SubmittedJob, JobsFile, TaskState } from './types.js';
+export type {
+  Stage,
+  ClusterLimits,
+  ArrayChunk,
+  StageResources,
+  SubmittedJob,
+  JobsFile,
+  TaskState,
+  WaveJob,
+  PlannedWave,
+  WavesRecord,
+} from './types.js';
 export {
   CONTAINER_RUNTIMES,
   containerBinds,
@@ -15,3 +26,7 @@ export {
   renderRuntimeSelection,
 } from './container.js';
 export type { BindRequest, ContainerRuntime, ContainerSpec } from './container.js';
+export { planWaves, waveBudget, waveMargin } from './waves.js';
+export type { WaveGroup, WavePlanInput } from './waves.js';
+export { renderWaveDriver } from './render-wave-driver.js';
+export type { WaveDriverInput } from './render-wave-driver.js';

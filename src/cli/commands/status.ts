@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
 import { isFromConfig } from '../config-file.js';
+import type { RunWaves } from '../../executor/wave-status.js';
 import { expectPositiveNumber } from '../../util/is.js';
 import { printJson, reportError, shouldShowProgress, type OutputFlags } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -25,6 +26,17 @@ function watchSeconds(flag: string, v: number): number {
   expectPositiveNumber(flag, v);
   if (v > MAX_WATCH_S) throw new OptionError(`Expected \`${flag}\` to be at most ${MAX_WATCH_S} seconds (24 days), received \`${v}\``);
   return v;
+}
+
+// Runs submitted in waves: how many are submitted, and what each later wave waits for.
+function printWaves(w: RunWaves): void {
+  process.stdout.write(`\nwaves: ${w.submitted} of ${w.planned} submitted\n`);
+  process.stdout.write(
+    formatTable(
+      ['wave', 'chunks', 'tasks', 'state', 'driver', 'note'],
+      w.waves.map((x) => [String(x.wave), x.chunks.join(','), String(x.tasks), x.state, x.driverJobId ?? x.submittedBy ?? '-', x.reason]),
+    ),
+  );
 }
 
 export const statusCommand: CommandModule<object, StatusArgs> = {
@@ -83,14 +95,16 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
           ]),
         ),
       );
+      if (s.waves) printWaves(s.waves);
       const shown = s.stages.flatMap((x) => x.tasks).filter((t) => argv.tasks || t.phase === 'failed' || t.phase === 'stale');
       if (shown.length) {
         process.stdout.write(
           `\n${formatTable(
-            ['stage', 'task', 'state', 'job', 'exit', 'log', 'reason'],
+            ['stage', 'task', ...(s.waves ? ['wave'] : []), 'state', 'job', 'exit', 'log', 'reason'],
             shown.map((t) => [
               t.stage,
               String(t.task),
+              ...(s.waves ? [String(t.wave ?? '-')] : []),
               t.phase,
               t.jobId ? `${t.jobId}${t.arrayIndex !== undefined ? `_${t.arrayIndex}` : ''}` : '-',
               t.exitCode ?? '-',

@@ -219,11 +219,15 @@ export function reportTestOnlyRefusals(jobs: ReadonlyArray<{ stage: string; isTe
 export function printSubmitResult(r: SubmitResult): void {
   if (r.isDryRun) {
     for (const s of r.submissions) process.stdout.write(`# ${s.scriptPath}\n${s.script}\n# sbatch --parsable ${s.args.join(' ')}\n\n`);
+    for (const w of r.waves?.planned ?? [])
+      if (w.driver)
+        process.stdout.write(`# ${w.driver.scriptPath}\n${w.driver.script}\n# sbatch --parsable ${w.driver.args.join(' ')}\n\n`);
   }
   process.stdout.write(
     formatTable(
-      ['stage', 'chunk', 'offset', 'tasks', 'job', 'script'],
+      [...(r.waves ? ['wave'] : []), 'stage', 'chunk', 'offset', 'tasks', 'job', 'script'],
       r.submissions.map((s) => [
+        ...(r.waves ? [String(s.wave)] : []),
         s.stage,
         String(s.chunk.chunk),
         String(s.chunk.offset),
@@ -233,6 +237,14 @@ export function printSubmitResult(r: SubmitResult): void {
       ]),
     ),
   );
+  if (r.waves) {
+    const w = r.waves;
+    process.stdout.write(
+      `${w.planned.length} waves (at most ${w.budget} jobs each: MaxJobCount ${r.limits.maxJobCount} - ${w.queuedAtSubmit} queued - margin ${w.margin}); ` +
+        `waves 2-${w.planned.length} are submitted by driver jobs (wsihpc-wave) as earlier waves end` +
+        `${w.planned[1]?.driver?.jobId ? ` (driver of wave 2: job ${w.planned[1].driver.jobId})` : ''}\n`,
+    );
+  }
   process.stdout.write(
     `${r.tasks} tasks per stage; MaxArraySize ${r.limits.maxArraySize}, MaxJobCount ${r.limits.maxJobCount}` +
       `${r.isDryRun ? '; dry run: nothing submitted' : r.jobsFile ? `; jobs recorded in ${r.jobsFile}` : '; test only: nothing submitted'}\n`,

@@ -1,0 +1,134 @@
+// Waves on the real local SLURM cluster: a run needing more jobs than MaxJobCount admits at once is
+// submitted in waves, each later wave by a driver job started when the previous wave's jobs have ended.
+// The test cluster's MaxJobCount is 10000 (slurm/README.md), so `--max-job-count` (the override flag)
+// simulates a small limit: 6 pack tasks in arrays of 2 (`--max-array-size 2`) with room for one array
+// chunk per wave go in 3 waves. The result equals a local run; `status --json` shows the waves.
+import { execFileSync } from 'node:child_process';
+import { cp, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RunStatus } from '../../src/executor/index.js';
+import type { PlanFile } from '../../src/plan/index.js';
+import type { JobsFile } from '../../src/slurm/index.js';
+import { holdClusterDuringSuite, requireCluster, waitRunFinished } from '../fixtures/cluster.js';
+import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { writeTinyModel } from '../fixtures/models.js';
+
+const env = requireCluster();
+let tmp: { dir: string; cleanup: () => Promise<void> };
+let model: string;
+let base: string;
+const submitArgs = ['--cpus-per-task', '1', '--mem-gb', '1', '--time', '00:20:00', '--max-array-size', '2'];
+const sl = (args: string[]) => cli(args, { env: env ?? {} });
+
+// Jobs in the controller's queue now (every user's, array tasks one by one), as submit counts them.
+const queuedNow = () =>
+  execFileSync('squeue', ['-h', '-r', '-o', '%i'], { env: { ...process.env, ...env }, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean).length;
+
+// MaxJobCount leaving room for one chunk (2 tasks x pack+infer) plus two drivers per wave: margin 2 + 6.
+const maxJobCount = () => String(queuedNow() + 8);
+
+holdClusterDuringSuite(env);
+beforeAll(async () => {
+  if (!env) return;
+  tmp = await makeTempDir('waves');
+  model = await writeTinyModel(tmp.dir);
+  const slides = join(tmp.dir, 'slides');
+  await makeCohort(slides, 2, 2200, 1700, 83);
+  base = join(tmp.dir, 'base');
+  const p = await cli(['plan', slides, '--out', base, '--patches-per-shard', '4', '--json']);
+  expect(p.exitCode, String(p.stderr)).toBe(0);
+  expect(parseJson<{ tasks: PlanFile['tasks'] }>(p).tasks.pack.length).toBe(6);
+}, 180_000);
+afterAll(() => tmp?.cleanup());
+
+/** The latest finishedAt of the pack and infer markers of these tasks' shards. */
+async function lastFinished(run: string, tasks: number[]): Promise<number> {
+  const plan = JSON.parse(await readFile(join(run, 'plan.json'), 'utf8')) as PlanFile;
+  let last = 0;
+  for (const t of tasks)
+    for (const s of plan.tasks.pack[t].shards)
+      for (const stage of ['pack', 'infer']) {
+        const m = JSON.parse(await readFile(join(run, 'markers', stage, `${plan.shards.list[s].id}.json`), 'utf8')) as {
+          finishedAt: string;
+        };
+        last = Math.max(last, Date.parse(m.finishedAt));
+      }
+  return last;
+}
+
+async function localScores(name: string): Promise<string> {
+  const here = join(tmp.dir, name);
+  await cp(base, here, { recursive: true });
+  const r = await cli(['run', here, '--model', model, '--executor', 'local', '--threads', '1', '-q']);
+  expect(r.exitCode, String(r.stderr)).toBe(0);
+  return readFile(join(here, 'scores.csv'), 'utf8');
+}
+
+describe.runIf(env)('waves beyond MaxJobCount on the local cluster', () => {
+  test('6 tasks under a small --max-job-count run in 3 waves, each submitted by the driver after the previous wave ended', async () => {
+    const run = join(tmp.dir, 'waves');
+    await cp(base, run, { recursive: true });
+    const s = await sl(['submit', run, '--model', model, ...submitArgs, '--max-job-count', maxJobCount(), '--json']);
+    expect(s.exitCode, String(s.stderr)).toBe(0);
+    const submitted = parseJson<{
+      waves: { planned: Array<{ wave: number; chunks: number[]; driver: { jobId?: string } | null }> };
+      submissions: Array<{ stage: string; wave: number; jobId?: string }>;
+    }>(s);
+    expect(submitted.waves.planned.map((w) => w.chunks)).toEqual([[0], [1], [2]]);
+    // Only wave 1 and the driver of wave 2 are submitted by `submit` itself.
+    expect(submitted.submissions.filter((j) => j.jobId).map((j) => [j.stage, j.wave])).toEqual([
+      ['pack', 1],
+      ['infer', 1],
+    ]);
+    expect(submitted.waves.planned[1].driver?.jobId).toMatch(/^\d+$/);
+    // Right after submit, wave 3 waits for wave 2 (its driver is not even submitted yet).
+    const early = parseJson<RunStatus>(await sl(['status', run, '--json']));
+    expect(early.isFinished).toBe(false);
+    expect(early.waves?.planned).toBe(3);
+    expect(early.waves?.waves[2]).toMatchObject({ wave: 3, state: 'waiting', reason: 'waiting for wave 2' });
+    expect(early.stages[0].tasks.map((t) => t.wave)).toEqual([1, 1, 2, 2, 3, 3]);
+
+    const final = await waitRunFinished(env ?? {}, run, 900);
+    expect(final.stages.map((st) => [st.stage, st.counts.done])).toEqual([
+      ['pack', 6],
+      ['infer', 6],
+      ['merge', 1],
+    ]);
+    expect(final.waves).toMatchObject({ planned: 3, submitted: 3 });
+    expect(final.waves?.waves.map((w) => w.state)).toEqual(['submitted', 'submitted', 'submitted']);
+
+    const jobs = JSON.parse(await readFile(join(run, 'slurm', 'jobs.json'), 'utf8')) as JobsFile;
+    expect(jobs.schemaVersion).toBe(2);
+    expect(jobs.jobs.map((j) => [j.stage, j.chunk, j.wave])).toEqual([
+      ['pack', 0, 1],
+      ['infer', 0, 1],
+      ['pack', 1, 2],
+      ['infer', 1, 2],
+      ['pack', 2, 3],
+      ['infer', 2, 3],
+      ['merge', 0, 3],
+    ]);
+    const planned = jobs.waves?.planned ?? [];
+    expect(planned[0].submittedBy).toBe('submit');
+    for (const w of [2, 3]) {
+      const driver = planned[w - 1].driver?.jobId;
+      // Submitted by its own driver job, which was submitted after the previous wave's jobs...
+      expect(planned[w - 1].submittedBy).toBe(driver);
+      const prevIds = jobs.jobs.filter((j) => j.wave === w - 1).map((j) => Number(j.jobId));
+      const ids = jobs.jobs.filter((j) => j.wave === w).map((j) => Number(j.jobId));
+      expect(Math.min(...ids)).toBeGreaterThan(Number(driver));
+      expect(Number(driver)).toBeGreaterThan(Math.max(...prevIds));
+      // ...and submitted the wave only once every task of the previous wave had finished.
+      const prevTasks = [2 * (w - 2), 2 * (w - 2) + 1];
+      expect(Date.parse(planned[w - 1].submittedAt ?? '')).toBeGreaterThanOrEqual(await lastFinished(run, prevTasks));
+      expect(await readFile(join(run, 'logs', 'wave', `${driver}.out`), 'utf8')).toContain(`wave ${w} submitted`);
+    }
+
+    const text = await sl(['status', run]);
+    expect(String(text.stdout)).toContain('waves: 3 of 3 submitted');
+    expect(await readFile(join(run, 'scores.csv'), 'utf8')).toBe(await localScores('local'));
+  }, 1_200_000);
+});
