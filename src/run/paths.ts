@@ -49,6 +49,9 @@ export interface RunPaths {
   sbatchScript(stage: string, chunk: number, attempt: number): string;
   jobs: string;
   logDir(stage: string): string;
+  /** The local executor's copy of a stage's script, and one task's log (task null: the merge job). */
+  localScript(stage: string): string;
+  localLog(stage: string, task: number | null): string;
 }
 
 export function runPaths(root: string): RunPaths {
@@ -83,6 +86,8 @@ export function runPaths(root: string): RunPaths {
       ),
     jobs: join(root, 'slurm', 'jobs.json'),
     logDir: (stage) => join(root, 'logs', segment('stage', stage)),
+    localScript: (stage) => join(root, 'slurm', `${segment('stage', stage)}-local.sbatch`),
+    localLog: (stage, task) => join(root, 'logs', segment('stage', stage), task === null ? 'local.out' : `local_${count('task', task)}.out`),
   };
 }
 

@@ -4,7 +4,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WsiHpcError } from '../errors.js';
-import { normalizeResources, runStatus, submitRun, type SubmitOptions } from '../executor/index.js';
+import { executorFor, normalizeResources, type SubmitOptions } from '../executor/index.js';
 import { readJobsFile } from '../executor/jobs-file.js';
 import { liveJobs } from '../executor/slurm-commands.js';
 import type { ModelCard } from '../model/index.js';
@@ -86,7 +86,7 @@ export async function submitConfig(
   }
   await rm(dir, { recursive: true, force: true });
   const plan = await measurePlan(slides, dir, setup);
-  await submitRun({ ...slurm, run: dir, model, inferArgs: inferArgs(cfg) });
+  await executorFor('slurm').submit({ ...slurm, run: dir, model, inferArgs: inferArgs(cfg) });
   await writeFileAtomic(join(dir, PENDING), `${JSON.stringify({ fingerprint, plan })}\n`);
   return { submitted: { isResumed: false, cfg, dir, fingerprint, setup, plan } };
 }
@@ -100,7 +100,7 @@ export async function waitForConfigs(
   let waiting = [...configs];
   let said = '';
   while (waiting.length > 0) {
-    const states = await Promise.all(waiting.map(async (c) => ({ c, status: await runStatus(c.dir) })));
+    const states = await Promise.all(waiting.map(async (c) => ({ c, status: await executorFor('slurm').status(c.dir) })));
     waiting = states.filter((s) => !s.status.isFinished).map((s) => s.c);
     const line = `study: waiting for ${waiting.length} of ${configs.length} configuration(s) on SLURM`;
     if (waiting.length === 0) break;

@@ -44,6 +44,8 @@ export async function runConfigs(
     if (r.run.isReused) onLog?.(`study: ${r.cfg.name}: complete run found, reusing its timings measured ${r.run.measuredAt}`);
     return r;
   };
+  // Local configurations run their stages in this process: study measures their CPU-seconds (process.cpuUsage),
+  // which the local executor's task processes would hide from it.
   if (x.executor !== 'slurm') {
     const outcomes: ConfigOutcome[] = [];
     for (const p of prepared) {

@@ -4,16 +4,9 @@ import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
 import { STAGE_RESOURCE_FLAGS } from '../stage-resource-options.js';
 import { isFromConfig } from '../config-file.js';
-import { log, printJson, reportError, warn } from '../output.js';
-import {
-  printSubmitResult,
-  reportTestOnlyRefusals,
-  submitOptions,
-  toSubmitOptions,
-  validateStageOptions,
-  validateSubmitValues,
-  type SubmitArgs,
-} from './submit.js';
+import { log, printJson, reportError } from '../output.js';
+import { runHere } from './run-local.js';
+import { printSubmitResult, reportTestOnlyRefusals, submitOptions, toSubmitOptions, type SubmitArgs } from './submit.js';
 
 interface RunArgs extends SubmitArgs {
   executor: 'local' | 'slurm';
@@ -49,45 +42,15 @@ export function givenSlurmOnlyOptions(argv: Partial<Record<(typeof SLURM_ONLY_OP
 }
 
 async function runSlurm(argv: RunArgs): Promise<void> {
-  const { submitRun } = await import('../../executor/index.js');
+  const { executorFor } = await import('../../executor/index.js');
   const options = await toSubmitOptions(argv);
   // --threads reaches the infer tasks as `infer --threads N` (else they follow $SLURM_CPUS_PER_TASK).
   const inferArgs = [...options.inferArgs, ...(argv.threads === undefined ? [] : ['--threads', String(argv.threads)])];
-  const r = await submitRun({ ...options, inferArgs });
+  const r = await executorFor('slurm').submit({ ...options, inferArgs });
   reportTestOnlyRefusals(r.submissions);
   if (argv.json) return printJson(r);
   printSubmitResult(r);
   if (!r.isDryRun && r.jobsFile) log(argv, `watch with wsi-hpc status ${argv.run} --watch`);
-}
-
-async function runHere(argv: RunArgs): Promise<void> {
-  validateStageOptions(argv);
-  validateSubmitValues(argv);
-  const stages = argv.stages ? [argv.stages] : undefined;
-  if (argv['dry-run']) {
-    const { planLocalRun } = await import('../../executor/index.js');
-    const p = await planLocalRun({ run: argv.run, model: argv.model, stages });
-    if (argv.json) return printJson({ dryRun: true, ...p });
-    for (const s of p.stages) {
-      const what = s.stage === 'merge' ? 'one task over every slide' : `${s.tasks} task(s), ${s.shards} shard(s)`;
-      process.stdout.write(`${s.stage}: ${what}${s.stage === 'infer' ? ` with ${p.model}` : ''}\n`);
-    }
-    process.stdout.write('dry run: nothing run\n');
-    return;
-  }
-  const { runLocal } = await import('../../executor/index.js');
-  const r = await runLocal({
-    run: argv.run,
-    model: argv.model,
-    stages,
-    threads: argv.threads,
-    batchSize: argv['batch-size'],
-    method: argv.method,
-    onStage: (s) => log(argv, `stage ${s}`),
-    onWarning: warn,
-  });
-  if (argv.json) printJson(r);
-  if (r.failed) process.exitCode ??= 1;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -98,7 +61,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('executor', {
         choices: ['local', 'slurm'] as const,
         default: 'local' as const,
-        describe: 'local: here, bounded concurrency; slurm: same as `submit` (SLURM options need it)',
+        describe:
+          'local: here, each array task its own process, as many at once as the cores allow; slurm: same as `submit` (SLURM options need it)',
       })
       .option('threads', { type: 'number', describe: 'Infer threads (local, or each SLURM infer task)' })
       .example('$0 run run1 --model net.onnx', 'Every stage on this machine')
@@ -114,7 +78,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       }
       log(
         argv,
-        `executor: ${argv.executor}${argv.executor === 'local' ? ' (this machine; same tasks and markers as a SLURM run)' : ' (SLURM arrays via sbatch)'}`,
+        `executor: ${argv.executor}${argv.executor === 'local' ? ' (this machine; the same task scripts and markers as a SLURM run)' : ' (SLURM arrays via sbatch)'}`,
       );
       await (argv.executor === 'slurm' ? runSlurm(argv) : runHere(argv));
     } catch (err) {

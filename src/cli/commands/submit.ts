@@ -283,8 +283,8 @@ export const submitCommand: CommandModule<object, SubmitArgs> = {
       .example('$0 submit run1 --model net.onnx --dry-run', 'Show the scripts and sbatch lines only'),
   handler: async (argv) => {
     try {
-      const { submitRun } = await import('../../executor/index.js');
-      const r = await submitRun(await toSubmitOptions(argv));
+      const { executorFor } = await import('../../executor/index.js');
+      const r = await executorFor('slurm').submit(await toSubmitOptions(argv));
       if (argv.json) printJson(r);
       else printSubmitResult(r);
       reportTestOnlyRefusals(r.submissions);
@@ -303,8 +303,8 @@ export const resubmitCommand: CommandModule<object, SubmitArgs> = {
       .example('$0 resubmit run1 --model net.onnx --dry-run', 'Show the scripts and sbatch lines only'),
   handler: async (argv) => {
     try {
-      const { resubmitRun } = await import('../../executor/index.js');
-      const r = await resubmitRun(await toSubmitOptions(argv));
+      const { executorFor } = await import('../../executor/index.js');
+      const r = await executorFor('slurm').resubmit(await toSubmitOptions(argv));
       if (argv.json) printJson(r);
       else printResubmitResult(r);
       reportTestOnlyRefusals(r.jobs);
