@@ -70,14 +70,16 @@ function mergedOptions(
   const o = optionsOf(y);
   const aliasNames = new Set(Object.values(o.alias).flat());
   const skip = new Set([...NOT_SHOWN, ...(state.command?.positionals ?? [])]);
+  const defaults = (o as unknown as { default: Record<string, unknown> }).default;
+  const sourceOf = (k: string): OptionSource | undefined =>
+    typedOnCommandLine(state.args, k, o.alias[k])
+      ? 'command line'
+      : (state.applied.get(k) ?? (Object.hasOwn(defaults, k) ? 'default' : undefined));
+  // A value from none of the three is a positional argument (a subcommand's, too): not an option.
   return Object.keys(o.key)
-    .filter((k) => !skip.has(k) && !aliasNames.has(k) && argv[k] !== undefined)
+    .filter((k) => !skip.has(k) && !aliasNames.has(k) && argv[k] !== undefined && sourceOf(k) !== undefined)
     .sort()
-    .map((key) => ({
-      key,
-      value: argv[key],
-      source: typedOnCommandLine(state.args, key, o.alias[key]) ? 'command line' : (state.applied.get(key) ?? 'default'),
-    }));
+    .map((key) => ({ key, value: argv[key], source: sourceOf(key) ?? 'default' }));
 }
 
 /** --print-config output: YAML (a valid config section, each line commented with its source) or one JSON document. */
@@ -110,7 +112,7 @@ export function renderMergedOptions(
 }
 
 /**
- * yargs middleware (before validation): marks on argv which values came from the file (see isFromConfig),
+ * yargs middleware (after validation: --print-config shows a command line yargs accepted): marks on argv which values came from the file (see isFromConfig),
  * and for --print-config prints the merged options and stops the command before it does anything.
  */
 export function configMiddleware(state: ConfigState) {

@@ -64,7 +64,7 @@ export function buildCli(argv: string[], config: ConfigFile | null = null) {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Only errors on stderr' })
     .option('config', { type: 'string', describe: 'Option defaults from this YAML file (default ./wsi-hpc.yaml; also $WSI_HPC_CONFIG)' })
     .option('print-config', { type: 'boolean', default: false, describe: 'Print the merged options and where each came from; do nothing' })
-    .middleware(configMiddleware(configState) as never, true)
+    .middleware(configMiddleware(configState) as never, false)
     .demandCommand(1, 'Give a command; see --help.')
     .strict()
     .recommendCommands()

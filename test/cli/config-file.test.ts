@@ -102,6 +102,19 @@ describe('--print-config', () => {
     expect(j.sources).toMatchObject({ out: 'command line', 'patch-size': 'default' });
   });
 
+  test('shows a command line yargs accepts: an unknown option is still exit 2; positionals are not options', async () => {
+    const { dir } = await folderWithConfig('plan:\n  out: runs/a\n');
+    const bad = await cli(['plan', slides, '--strid', '3', '--print-config'], { cwd: dir });
+    expect(bad.exitCode).toBe(2);
+    expect(String(bad.stderr)).toContain('Did you mean --stride?');
+    // --out from the file satisfies the required option.
+    const j = parseJson(await cli(['plan', slides, '--print-config', '--json'], { cwd: dir }));
+    expect(j.options.out).toBe(join(dir, 'runs/a'));
+    expect(j.options).not.toHaveProperty('slides');
+    const inspect = parseJson(await cli(['model', 'inspect', 'net.onnx', '--card', 'c.json', '--print-config', '--json'], { cwd: dir }));
+    expect(inspect.options).toEqual({ card: 'c.json', quiet: false });
+  });
+
   test('a file value of mpp gives way to --level typed on the command line (they exclude each other)', async () => {
     const { dir } = await folderWithConfig('mpp: 1\n');
     const j = parseJson(await cli(['plan', slides, '--out', 'run', '--level', '0', '--print-config', '--json'], { cwd: dir }));
