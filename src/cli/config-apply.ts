@@ -2,7 +2,7 @@
 // records which values came from the file, and answers --print-config. Reading and checking: config-file.ts.
 import type { Argv, CommandModule } from 'yargs';
 import { Document, isMap, isScalar } from 'yaml';
-import { CONFIG_SOURCED, typedOnCommandLine } from './config-file.js';
+import { type ArgvWithConfig, CONFIG_SOURCED, typedOnCommandLine } from './config-file.js';
 import { commandNameOf } from './config-options.js';
 import { type ConfigFile, type OptionSource, configValuesFor } from './config-validate.js';
 import { optionsOf } from './options.js';
@@ -119,7 +119,8 @@ export function configMiddleware(state: ConfigState) {
   return (argv: Record<string, unknown>, y: unknown): void => {
     const o = optionsOf(y);
     const fromFile = new Set([...state.applied.keys()].filter((k) => !typedOnCommandLine(state.args, k, o.alias[k])));
-    Object.defineProperty(argv, CONFIG_SOURCED, { value: fromFile, configurable: true, enumerable: false });
+    // A plain property: a handler's `{ ...argv }` copy keeps it (symbols stay out of Object.keys and JSON).
+    (argv as ArgvWithConfig)[CONFIG_SOURCED] = fromFile;
     if (!argv['print-config']) {
       // Say where values came from, so an error about `--stride` can be traced to the file.
       if (fromFile.size && !argv.quiet && state.config) {
