@@ -21,7 +21,8 @@ export interface WaveDriverOptions {
 
 export interface WaveDriverResult {
   wave: number;
-  status: 'submitted' | 'already-submitted' | 'requeued';
+  /** superseded: this driver job is no longer the wave's recorded driver (the run was submitted again). */
+  status: 'submitted' | 'already-submitted' | 'requeued' | 'superseded';
   /** Jobs queued on the cluster when it decided, and the most it lets the queue hold (MaxJobCount - margin). */
   queued: number | null;
   limit: number;
@@ -43,6 +44,9 @@ export async function runWaveDriver(o: WaveDriverOptions): Promise<WaveDriverRes
     throw new OptionError(`Expected \`--wave\` to be a wave of this run (1-${waves.planned.length}), received \`${o.wave}\``);
   const limit = file.limits.maxJobCount - waves.margin;
   if (w.submittedAt) return { wave: o.wave, status: 'already-submitted', queued: null, limit };
+  // A driver job left over from an earlier submission (submit --force since) must not submit the new plan's wave.
+  const self = process.env.SLURM_JOB_NAME === 'wsihpc-wave' ? process.env.SLURM_JOB_ID : undefined;
+  if (self && w.driver?.jobId && w.driver.jobId !== self) return { wave: o.wave, status: 'superseded', queued: null, limit };
   const deadline = Date.now() + (o.waitS ?? WAVE_DRIVER.waitS) * 1000;
   for (;;) {
     const queued = await countQueuedJobs();
@@ -68,7 +72,8 @@ async function requeue(
 ): Promise<WaveDriverResult> {
   const driver = file.waves?.planned[wave - 1].driver;
   const script = driver?.script ?? paths.sbatchScript('wave', wave, 0);
-  const { jobId } = await sbatch(driverArgs(paths, script, null));
+  // --begin: the copy starts only after this driver has recorded it as the wave's driver.
+  const { jobId } = await sbatch(['--begin=now+30', ...driverArgs(paths, script, null)]);
   if (driver) {
     if (driver.jobId) driver.earlierJobIds = [...(driver.earlierJobIds ?? []), driver.jobId];
     driver.jobId = jobId;

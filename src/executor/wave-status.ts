@@ -75,8 +75,8 @@ export async function waveStatuses(file: JobsFile, run: string): Promise<RunWave
       ...(state ? { driverState: state } : {}),
       reason: !isLive
         ? `driver job ${id} ended (${state ?? 'no SLURM record left'}) without submitting it: see logs/wave/${id}.out, then run \`wsi-hpc submit-wave ${run} --wave ${w.wave}\``
-        : state?.startsWith('RUNNING')
-          ? `waiting for room under MaxJobCount (driver job ${id} running)`
+        : state?.startsWith('RUNNING') || w.driver?.earlierJobIds?.length
+          ? `waiting for room under MaxJobCount (driver job ${id} ${state?.toLowerCase() ?? 'queued'}${w.driver?.earlierJobIds?.length ? ', re-queued' : ''})`
           : `waiting for wave ${w.wave - 1} to end (driver job ${id} ${state?.toLowerCase() ?? 'queued'})`,
     });
   }

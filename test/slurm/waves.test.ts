@@ -2,12 +2,14 @@
 // submitted in waves, each later wave by a driver job started when the previous wave's jobs have ended.
 // The test cluster's MaxJobCount is 10000 (slurm/README.md), so `--max-job-count` (the override flag)
 // simulates a small limit: 6 pack tasks in arrays of 2 (`--max-array-size 2`) with room for one array
-// chunk per wave go in 3 waves. The result equals a local run; `status --json` shows the waves.
+// chunk per wave go in 3 waves. The result equals a local run; `status --json` shows the waves. A wave
+// whose tasks fail loses nothing: later waves still run, merge fails loudly, and `resubmit` completes it.
 import { execFileSync } from 'node:child_process';
-import { cp, readFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunStatus } from '../../src/executor/index.js';
+import { runWaveDriver } from '../../src/executor/wave-driver.js';
 import type { PlanFile } from '../../src/plan/index.js';
 import type { JobsFile } from '../../src/slurm/index.js';
 import { holdClusterDuringSuite, requireCluster, waitRunFinished } from '../fixtures/cluster.js';
@@ -28,7 +30,7 @@ const queuedNow = () =>
     .filter(Boolean).length;
 
 // MaxJobCount leaving room for one chunk (2 tasks x pack+infer) plus two drivers per wave: margin 2 + 6.
-const maxJobCount = () => String(queuedNow() + 8);
+const maxJobCount = (room = 6) => String(queuedNow() + 2 + room);
 
 holdClusterDuringSuite(env);
 beforeAll(async () => {
@@ -59,8 +61,15 @@ async function lastFinished(run: string, tasks: number[]): Promise<number> {
   return last;
 }
 
-async function localScores(name: string): Promise<string> {
-  const here = join(tmp.dir, name);
+let local: Promise<string> | undefined;
+// scores.csv of the same plan run by the local executor (once per file).
+function localScores(): Promise<string> {
+  local ??= runLocal();
+  return local;
+}
+
+async function runLocal(): Promise<string> {
+  const here = join(tmp.dir, 'local');
   await cp(base, here, { recursive: true });
   const r = await cli(['run', here, '--model', model, '--executor', 'local', '--threads', '1', '-q']);
   expect(r.exitCode, String(r.stderr)).toBe(0);
@@ -129,6 +138,108 @@ describe.runIf(env)('waves beyond MaxJobCount on the local cluster', () => {
 
     const text = await sl(['status', run]);
     expect(String(text.stdout)).toContain('waves: 3 of 3 submitted');
-    expect(await readFile(join(run, 'scores.csv'), 'utf8')).toBe(await localScores('local'));
+    expect(await readFile(join(run, 'scores.csv'), 'utf8')).toBe(await localScores());
   }, 1_200_000);
+
+  test('failed tasks of wave 1 do not stop wave 2; merge fails loudly; resubmit on the waves jobs file completes the run', async () => {
+    const run = join(tmp.dir, 'waves-fail');
+    await cp(base, run, { recursive: true });
+    const plan = JSON.parse(await readFile(join(run, 'plan.json'), 'utf8')) as PlanFile;
+    const slideOf = (t: number) => plan.shards.list[plan.tasks.pack[t].shards[0]].segments[0].slideId;
+    // Tasks 0-3 read the first slide, 4-5 only the second: with it gone, wave 1 fails and wave 2 runs.
+    const first = plan.slides.find((x) => x.id === slideOf(0));
+    expect(first && slideOf(5) !== first.id).toBe(true);
+    const slide = first?.path ?? '';
+    await rename(slide, `${slide}.away`);
+    try {
+      // Room for two chunks per wave: waves [0, 1] and [2].
+      const s = await sl(['submit', run, '--model', model, ...submitArgs, '--max-job-count', maxJobCount(10), '--json']);
+      expect(s.exitCode, String(s.stderr)).toBe(0);
+      expect(parseJson<{ waves: { planned: Array<{ chunks: number[] }> } }>(s).waves.planned.map((w) => w.chunks)).toEqual([[0, 1], [2]]);
+      const failed = await waitRunFinished(env ?? {}, run, 900);
+      expect(failed.waves).toMatchObject({ planned: 2, submitted: 2 });
+      const pack = failed.stages[0].tasks;
+      expect(pack.map((t) => t.phase)).toEqual(['failed', 'failed', 'failed', 'failed', 'done', 'done']);
+      const merge = failed.stages[2].tasks[0];
+      expect(merge).toMatchObject({ phase: 'failed', wave: 2 });
+      expect(merge.reason).toContain('not inferred');
+    } finally {
+      await rename(`${slide}.away`, slide);
+    }
+    const r = await sl(['resubmit', run, '--model', model, '--cpus-per-task', '1', '--mem-gb', '1', '--json']);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(parseJson<{ tasks: Record<string, number[]> }>(r).tasks).toEqual({ pack: [0, 1, 2, 3], infer: [0, 1, 2, 3], merge: [0] });
+    const done = await waitRunFinished(env ?? {}, run, 900);
+    expect(done.stages.map((st) => st.counts.done)).toEqual([6, 6, 1]);
+    const jobs = JSON.parse(await readFile(join(run, 'slurm', 'jobs.json'), 'utf8')) as JobsFile;
+    expect(jobs.schemaVersion).toBe(2);
+    expect(jobs.jobs.filter((j) => j.attempt === 1).map((j) => j.stage)).toEqual(['pack', 'pack', 'infer', 'infer', 'merge']);
+    expect(await readFile(join(run, 'scores.csv'), 'utf8')).toBe(await localScores());
+  }, 1_200_000);
+
+  test('a driver that finds no room within its wait queues a copy of itself, and status shows the wave still waiting', async () => {
+    const run = join(tmp.dir, 'waves-requeue');
+    await cp(base, run, { recursive: true });
+    await mkdir(join(run, 'logs', 'wave'), { recursive: true });
+    const script = join(run, 'slurm', 'wave-c2.sbatch');
+    await mkdir(join(run, 'slurm'), { recursive: true });
+    await writeFile(script, '#!/bin/bash\n#SBATCH --job-name=wsihpc-wave\ntrue\n', { mode: 0o755 });
+    const job = (stage: 'pack' | 'infer', chunk: number) => ({ stage, chunk, offset: 2 * chunk, indices: [0, 1], script, args: [] });
+    // MaxJobCount 1 less the margin leaves no room at all: wave 2 never fits.
+    const file: JobsFile = {
+      schemaVersion: 2,
+      planHash: 'h',
+      submittedAt: new Date().toISOString(),
+      limits: { maxArraySize: 2, maxJobCount: 1 },
+      jobs: [],
+      waves: {
+        queuedAtSubmit: 0,
+        margin: 2,
+        budget: -1,
+        planned: [
+          {
+            wave: 1,
+            chunks: [0],
+            tasks: 2,
+            jobCount: 5,
+            jobs: [job('pack', 0), job('infer', 0)],
+            driver: null,
+            submittedAt: 'then',
+            submittedBy: 'submit',
+          },
+          {
+            wave: 2,
+            chunks: [1, 2],
+            tasks: 4,
+            jobCount: 9,
+            jobs: [job('pack', 1), job('infer', 1)],
+            driver: { script, args: [], jobId: '1' },
+          },
+        ],
+      },
+    };
+    await writeFile(join(run, 'slurm', 'jobs.json'), JSON.stringify(file));
+    const clusterEnv = { ...process.env };
+    Object.assign(process.env, env);
+    let jobId: string | undefined;
+    try {
+      const r = await runWaveDriver({ run, wave: 2, waitS: 0, pollS: 1 });
+      jobId = r.jobId;
+      expect(r).toMatchObject({ wave: 2, status: 'requeued', limit: -1 });
+      expect(jobId).toMatch(/^\d+$/);
+      const after = JSON.parse(await readFile(join(run, 'slurm', 'jobs.json'), 'utf8')) as JobsFile;
+      expect(after.waves?.planned[1].driver).toMatchObject({ jobId, earlierJobIds: ['1'] });
+      expect(after.waves?.planned[1].submittedAt).toBeUndefined();
+      const s = parseJson<RunStatus>(await sl(['status', run, '--json']));
+      expect(s.isFinished).toBe(false);
+      expect(s.waves?.waves[1]).toMatchObject({ wave: 2, state: 'waiting', driverJobId: jobId });
+      expect(s.waves?.waves[1].reason).toMatch(new RegExp(`^waiting for room under MaxJobCount \\(driver job ${jobId} .*re-queued\\)$`));
+    } finally {
+      if (jobId) execFileSync('scancel', [jobId], { env: process.env });
+      for (const k of Object.keys(env ?? {})) {
+        if (clusterEnv[k] === undefined) delete process.env[k];
+        else process.env[k] = clusterEnv[k];
+      }
+    }
+  }, 120_000);
 });

@@ -28,7 +28,9 @@ export const submitWaveCommand: CommandModule<object, WaveArgs> = {
           ? `wave ${r.wave} submitted (${r.queued} jobs were queued; at most ${r.limit} allowed)`
           : r.status === 'already-submitted'
             ? `wave ${r.wave} was already submitted; nothing to do`
-            : `wave ${r.wave} still does not fit (${r.queued} jobs queued; at most ${r.limit}); queued a new driver, job ${r.jobId}`;
+            : r.status === 'superseded'
+              ? `wave ${r.wave} has another driver job now (the run was submitted again); nothing to do`
+              : `wave ${r.wave} still does not fit (${r.queued} jobs queued; at most ${r.limit}); queued a new driver, job ${r.jobId}`;
       process.stdout.write(`${what}\n`);
     } catch (err) {
       reportError(argv, err);
