@@ -134,6 +134,9 @@ export function normalizeConfig(entries: readonly RawEntry[], tables: OptionTabl
         }
       }
       sections[e.key] = section;
+    } else if (commands.includes(e.key) && !holders(e.key).length && e.value === null) {
+      // `plan:` with every option below commented out: an empty section.
+      sections[e.key] = {};
     } else if (commands.includes(e.key) && !holders(e.key).length) {
       problems.push({
         line: e.line,

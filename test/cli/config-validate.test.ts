@@ -73,6 +73,7 @@ describe('values', () => {
 
   test('an empty file is no options', () => {
     expect(check('# nothing yet\n')).toEqual({ file: FILE, topLevel: {}, sections: {} });
+    expect(check('plan:\n  # stride: 112\n').sections).toEqual({ plan: {} });
   });
 });
 
