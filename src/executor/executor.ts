@@ -1,6 +1,7 @@
 // One executor interface over local and SLURM execution (as submitit separates them): submit, status,
 // cancel, resubmit. `run`, `submit`, `resubmit`, `status` and `study` pick one with executorFor(name).
 import { resolve } from 'node:path';
+import { WsiHpcError } from '../errors.js';
 import { runPaths } from '../run/paths.js';
 import { readJobsFile } from './jobs-file.js';
 import { type LocalRunOptions, type LocalRunResult, runLocal } from './local.js';
@@ -8,6 +9,7 @@ import { type ResubmitResult, resubmitRun } from './resubmit.js';
 import { liveJobs, scancel } from './slurm-commands.js';
 import { type RunStatus, runStatus } from './status.js';
 import { type SubmitOptions, type SubmitResult, submitRun } from './submit.js';
+import { driverJobIds } from './submit-waves.js';
 
 export type ExecutorName = 'local' | 'slurm';
 export const EXECUTORS: readonly ExecutorName[] = ['local', 'slurm'];
@@ -38,10 +40,19 @@ const slurmExecutor: SlurmExecutor = {
   status: runStatus,
   resubmit: resubmitRun,
   async cancel(run) {
-    const jobs = await readJobsFile(runPaths(resolve(run)).jobs);
-    const live = await liveJobs(jobs?.jobs.map((j) => j.jobId) ?? []);
+    const path = runPaths(resolve(run)).jobs;
+    // Wave drivers first, so none submits another wave; then the jobs as jobs.json lists them now.
+    const before = await readJobsFile(path);
+    if (!before)
+      throw new WsiHpcError('INVALID_OPTION', `${path}: nothing was submitted for this run`, {
+        file: path,
+        hint: `Give the run folder \`wsi-hpc submit\` submitted; a local run (run --executor local) stops with Ctrl-C`,
+      });
+    const drivers = await liveJobs(driverJobIds(before));
+    await scancel(drivers);
+    const live = await liveJobs((await readJobsFile(path))?.jobs.map((j) => j.jobId) ?? []);
     await scancel(live);
-    return { executor: 'slurm', cancelled: live };
+    return { executor: 'slurm', cancelled: [...drivers, ...live] };
   },
 };
 

@@ -8,6 +8,7 @@ import { modelCommand } from './model.js';
 import { evaluateCommand } from './evaluate.js';
 import { resubmitCommand, submitCommand } from './submit.js';
 import { statusCommand } from './status.js';
+import { cancelCommand } from './cancel.js';
 import { submitWaveCommand } from './wave.js';
 import { runCommand } from './run.js';
 import { studyCommand } from './study.js';
@@ -25,6 +26,7 @@ export const commands: readonly Pick<CommandModule, 'command'>[] = [
   submitCommand,
   statusCommand,
   resubmitCommand,
+  cancelCommand,
   submitWaveCommand,
   evaluateCommand,
   studyCommand,
