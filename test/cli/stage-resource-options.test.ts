@@ -123,6 +123,19 @@ describe('--container on the CLI', () => {
     }
   });
 
+  test('run --executor slurm takes --container and the per-stage flags too', async () => {
+    const sif = join(tmp.dir, 'img2.sif');
+    await writeFile(sif, 'stand-in image\n');
+    const r = await cli(['run', run, '--executor', 'slurm', '--model', model, ...offline, '--container', sif, '--infer-partition', 'gpu']);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    const infer = parseJson<{ submissions: Array<{ stage: string; script: string }> }>(r).submissions.filter((s) => s.stage === 'infer');
+    expect(infer.length).toBeGreaterThan(0);
+    for (const s of infer) {
+      expect(s.script).toContain('#SBATCH --partition=gpu\n');
+      expect(s.script).toContain(` ${sif} wsi-hpc infer ${run} --quiet --model ${model}`);
+    }
+  });
+
   test('a missing image exits 2 naming --container and the path; nothing is written', async () => {
     const before = await hashTree(run);
     const r = await cli(['submit', run, '--model', model, ...offline, '--container', 'nowhere/wsi-hpc.sif']);

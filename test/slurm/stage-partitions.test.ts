@@ -1,9 +1,9 @@
 // On the real local SLURM cluster, which has partitions debug (default), cpu and gpu on its one node
 // (slurm/conf.sh; the gpu partition has no GPUs): `submit --pack-partition cpu --infer-partition gpu
 // --merge-partition cpu` puts each stage's jobs on its partition (scontrol show job), the run completes,
-// and `resubmit` renders the same per-stage partitions.
+// and `resubmit` renders the same per-stage partitions (and takes --container).
 import { execFileSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { holdClusterDuringSuite, requireCluster, waitRunFinished } from '../fixtures/cluster.js';
@@ -64,10 +64,15 @@ describe.runIf(env)('per-stage partitions on the local cluster', () => {
 
     // One prediction gone: resubmit plans infer and merge again, on the partitions given.
     await rm(join(run, 'predictions', 'shard-00000.h5'));
-    const dry = await sl(['resubmit', run, '--model', model, ...submitArgs, ...partitions, '--dry-run', '--json']);
+    const image = join(tmp.dir, 'wsi-hpc.sif');
+    await writeFile(image, 'stand-in image\n');
+    const dry = await sl(['resubmit', run, '--model', model, ...submitArgs, ...partitions, '--container', image, '--dry-run', '--json']);
     expect(dry.exitCode, String(dry.stderr)).toBe(0);
     const jobs = parseJson<{ jobs: Array<{ stage: string; script: string }> }>(dry).jobs;
     expect(new Set(jobs.map((j) => j.stage))).toEqual(new Set(['infer', 'merge']));
-    for (const j of jobs) expect(j.script).toContain(`#SBATCH --partition=${expected[j.stage]}\n`);
+    for (const j of jobs) {
+      expect(j.script).toContain(`#SBATCH --partition=${expected[j.stage]}\n`);
+      expect(j.script).toContain(` ${image} wsi-hpc ${j.stage} ${run} --quiet`);
+    }
   }, 900_000);
 });
