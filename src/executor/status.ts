@@ -120,7 +120,7 @@ export async function runStatus(run: string): Promise<RunStatus> {
         if (job.index !== null) t.arrayIndex = job.index;
         t.log = join(paths.logDir(stage), job.index === null ? `${job.jobId}.out` : `${job.jobId}_${job.index}.out`);
       }
-      if ((!phase || phase === 'stale') && job) pending.push(t);
+      if ((!phase || phase === 'stale' || phase === 'failed') && job) pending.push(t);
       tasks.push(t);
     }
     stages.push({ stage, total: n, counts: countPhases(tasks), tasks });
@@ -143,6 +143,18 @@ export async function runStatus(run: string): Promise<RunStatus> {
           t.phase = live;
           t.slurmState = s?.state;
           t.exitCode = s?.exitCode ?? null;
+        }
+        continue;
+      }
+      // A failed task may have been resubmitted (merge after a failed wave): queued or running while its
+      // latest job is; any other state, or no record, leaves the failed marker in charge.
+      if (t.phase === 'failed') {
+        const live = s ? phaseOf(s) : null;
+        if (live === 'queued' || live === 'running') {
+          t.phase = live;
+          t.slurmState = s?.state;
+          t.exitCode = s?.exitCode ?? null;
+          t.reason = `resubmitted; the earlier attempt failed${t.reason ? `: ${t.reason}` : ''}`;
         }
         continue;
       }

@@ -169,6 +169,14 @@ describe.runIf(env)('waves beyond MaxJobCount on the local cluster', () => {
     const r = await sl(['resubmit', run, '--model', model, '--cpus-per-task', '1', '--mem-gb', '1', '--json']);
     expect(r.exitCode, String(r.stderr)).toBe(0);
     expect(parseJson<{ tasks: Record<string, number[]> }>(r).tasks).toEqual({ pack: [0, 1, 2, 3], infer: [0, 1, 2, 3], merge: [0] });
+    // The failed merge marker does not hide the resubmitted merge job: it shows queued behind the infer
+    // arrays (sacct may list a job submitted a moment ago only after a second), so the run is not finished.
+    let merge: RunStatus['stages'][number]['tasks'][number] | undefined;
+    for (let i = 0; i < 15 && merge?.phase !== 'queued'; i++) {
+      merge = parseJson<RunStatus>(await sl(['status', run, '--json'])).stages[2].tasks[0];
+      if (merge.phase !== 'queued') await new Promise((res) => setTimeout(res, 1000));
+    }
+    expect(merge).toMatchObject({ phase: 'queued', reason: expect.stringMatching(/^resubmitted; the earlier attempt failed/) });
     const done = await waitRunFinished(env ?? {}, run, 900);
     expect(done.stages.map((st) => st.counts.done)).toEqual([6, 6, 1]);
     const jobs = JSON.parse(await readFile(join(run, 'slurm', 'jobs.json'), 'utf8')) as JobsFile;
