@@ -52,13 +52,27 @@ export async function runWaveDriver(o: WaveDriverOptions): Promise<WaveDriverRes
     const queued = await countQueuedJobs();
     if (queued + w.jobCount <= limit) {
       o.log?.(`wave ${o.wave}: ${queued} jobs queued + ${w.jobCount} of this wave <= ${limit}; submitting`);
-      await submitWave(paths.jobs, file, o.wave, process.env.SLURM_JOB_ID ?? 'submit-wave');
-      return { wave: o.wave, status: 'submitted', queued, limit };
+      try {
+        await submitWave(paths.jobs, file, o.wave, process.env.SLURM_JOB_ID ?? 'submit-wave');
+        return { wave: o.wave, status: 'submitted', queued, limit };
+      } catch (err) {
+        if (!isTableFull(err)) throw err;
+        // squeue does not list ended jobs whose records the controller keeps for MinJobAge, yet they
+        // count: sbatch is refused until they age out. What was submitted is recorded; try again later.
+        o.log?.(`wave ${o.wave}: the controller refused a job (${(err as Error).message}); waiting`);
+      }
     }
     if (Date.now() >= deadline) return requeue(paths.jobs, file, o.wave, queued, limit, paths);
     o.log?.(`wave ${o.wave}: ${queued} jobs queued + ${w.jobCount} of this wave > ${limit} (MaxJobCount - margin); waiting`);
     await new Promise((r) => setTimeout(r, (o.pollS ?? WAVE_DRIVER.pollS) * 1000));
   }
+}
+
+// sbatch's words when the controller's job table is full (slurmctld answers EAGAIN at MaxJobCount).
+function isTableFull(err: unknown): boolean {
+  return /temporarily unable to accept job|Resource temporarily unavailable|job queue full|MaxJobCount/i.test(
+    String((err as Error)?.message),
+  );
 }
 
 // Still no room: queue the same driver script again (no dependency) and record its job as the wave's driver.
