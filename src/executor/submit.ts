@@ -105,9 +105,6 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
       file: paths.plan,
     });
   const chunks = splitArray(tasks, limits);
-  // A dry run given both limits never asks the cluster: it plans as if the queue were empty.
-  const queued = isOffline ? 0 : await countQueuedJobs();
-  const groups = planWaves({ chunks, stages, limits, queued });
   await refuseImplausible(plan, paths.root, stages, o.isForced);
   const previous = await readJobsFile(paths.jobs);
   if (previous && !o.isForced && !o.isDryRun) {
@@ -122,6 +119,13 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
       );
     }
   }
+  if (!o.isDryRun) {
+    for (const stage of stages) await mkdir(paths.logDir(stage), { recursive: true });
+    await mkdir(paths.slurmDir, { recursive: true });
+  }
+  // A dry run given both limits never asks the cluster: it plans as if the queue were empty.
+  const queued = isOffline ? 0 : await countQueuedJobs();
+  const groups = planWaves({ chunks, stages, limits, queued });
   const isWaves = groups.length > 1;
   const planned: PlannedSubmission[] = [];
   for (const g of groups) {
@@ -150,8 +154,6 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
   const waves = isWaves ? planWaveRecord(paths, groups, stages, o, limits, queued) : null;
   const result: SubmitResult = { limits, tasks, submissions: planned, jobsFile: null, isDryRun: Boolean(o.isDryRun), waves };
   if (o.isDryRun) return result;
-  for (const stage of stages) await mkdir(paths.logDir(stage), { recursive: true });
-  await mkdir(paths.slurmDir, { recursive: true });
   if (waves && !o.isTestOnly) return submitInWaves(paths, plan.planHash, limits, result, waves);
   const ids = new Map<string, string>();
   const jobs: SubmittedJob[] = [];
