@@ -14,6 +14,7 @@ import { describeEnd, logTail, startTaskProcess, type TaskProcess } from './loca
 import { type NodeState, runSchedule, type ScheduleNode } from './local-schedule.js';
 import { normalizeResources, normalizeStages } from './options.js';
 import { renderStageScript } from './stage-script.js';
+import type { SubmitOptions } from './submit.js';
 
 export interface LocalRunOptions {
   run: string;
@@ -23,6 +24,8 @@ export interface LocalRunOptions {
   threads?: number;
   /** Extra arguments of the infer command (--batch-size, --method), as `submit` passes them. */
   inferArgs?: string[];
+  /** --container: each task runs the image's wsi-hpc through apptainer/singularity exec, as on the cluster. */
+  container?: SubmitOptions['container'];
   /** Cores to fill; default os.availableParallelism(). */
   cores?: number;
   onStage?: (stage: Stage) => void;
@@ -75,10 +78,16 @@ export interface LocalRunPlan {
   cores: number;
 }
 
-/** CPUs per task here: pack 1 (tasks side by side), infer all cores (or --threads), merge all cores. */
-export function localCpus(stage: Stage, cores: number, threads?: number): number {
-  if (stage === 'pack') return 1;
-  return Math.max(1, Math.min(cores, stage === 'infer' && threads ? threads : cores));
+/**
+ * CPUs per task here: the cores spread over the tasks (floor(cores / tasks), at least 1), so a run of many
+ * tasks runs them side by side with one CPU each (the demo's pack+infer on a busy 2-core machine: 47.7 s
+ * with two 1-CPU infer tasks at once, 95.6 s with one 2-CPU task at a time) and a single task gets every
+ * core. The merge job gets every core; --threads sets the infer tasks' CPUs (capped to the cores).
+ */
+export function localCpus(stage: Stage, cores: number, tasks: number, threads?: number): number {
+  if (stage === 'infer' && threads) return Math.max(1, Math.min(cores, threads));
+  if (stage === 'merge') return cores;
+  return Math.max(1, Math.floor(cores / Math.max(1, tasks)));
 }
 
 function checkModel(stages: Stage[], model: string | undefined): void {
@@ -99,7 +108,7 @@ export async function planLocalRun(o: Pick<LocalRunOptions, 'run' | 'model' | 's
       stage,
       tasks: stage === 'merge' ? 1 : plan.tasks.pack.length,
       shards: plan.shards.list.length,
-      cpusPerTask: localCpus(stage, cores, o.threads),
+      cpusPerTask: localCpus(stage, cores, plan.tasks.pack.length, o.threads),
     })),
     cores,
   };
@@ -136,7 +145,7 @@ async function writeScripts(paths: RunPaths, stages: Stage[], n: number, cpus: (
   for (const stage of stages) {
     const res = normalizeResources(stage, {}, { cpusPerTask: cpus(stage) });
     const chunk = stage === 'merge' ? null : { chunk: 0, offset: 0, indices: Array.from({ length: n }, (_, i) => i) };
-    const text = await renderStageScript(paths, stage, chunk, res, { run: paths.root, inferArgs }, model);
+    const text = await renderStageScript(paths, stage, chunk, res, { run: paths.root, inferArgs, container: o.container }, model);
     await writeFile(paths.localScript(stage), text, { mode: 0o755 });
     await mkdir(paths.logDir(stage), { recursive: true });
     scripts.set(stage, paths.localScript(stage));
@@ -181,7 +190,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
   const plan = await readPlan(paths.plan);
   const n = plan.tasks.pack.length;
   const cores = Math.max(1, o.cores ?? availableParallelism());
-  const cpus = (stage: Stage) => localCpus(stage, cores, o.threads);
+  const cpus = (stage: Stage) => localCpus(stage, cores, n, o.threads);
   const jobId = `local-${process.pid}`;
   const scripts = await writeScripts(paths, stages, n, cpus, o);
   const nodes = taskNodes(paths, stages, n, jobId, cpus, scripts);

@@ -2,6 +2,7 @@
 // runs nothing, `run --executor slurm` passes --threads to its infer tasks, `status --interval` must be
 // positive, and `--dry-run` with `--test-only` is refused. Each refusal exits 2 and leaves the run as it was.
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SLURM_ONLY_OPTIONS } from '../../src/cli/commands/run.js';
@@ -76,12 +77,15 @@ describe('run --executor local', () => {
     expect(r.exitCode, String(r.stderr)).toBe(0);
     const tasks = plan.tasks.pack.length;
     const shards = plan.shards.list.length;
+    // The local executor spreads the cores over the tasks (at least 1 CPU each); merge gets every core.
+    const cores = availableParallelism();
+    const cpus = Math.max(1, Math.floor(cores / tasks));
     expect(String(r.stdout)).toBe(
-      `pack: ${tasks} task(s), ${shards} shard(s)\ninfer: ${tasks} task(s), ${shards} shard(s) with ${model}\nmerge: one task over every slide\ndry run: nothing run`,
+      `pack: ${tasks} task(s), ${shards} shard(s), ${cpus} CPU(s) per task\ninfer: ${tasks} task(s), ${shards} shard(s), ${cpus} CPU(s) per task with ${model}\nmerge: one task over every slide, ${cores} CPU(s) per task\ndry run: nothing run (${cores} cores here)`,
     );
     expect(await hashTree(run)).toEqual(before);
     const j = parseJson(await cli(['run', run, '--stages', 'pack', '--dry-run', '--json']));
-    expect(j).toEqual({ dryRun: true, run, model: null, stages: [{ stage: 'pack', tasks, shards }] });
+    expect(j).toEqual({ dryRun: true, run, model: null, stages: [{ stage: 'pack', tasks, shards, cpusPerTask: cpus }], cores });
     expect(await hashTree(run)).toEqual(before);
   });
 

@@ -1,7 +1,7 @@
 // `run --executor local` with real processes: each array task runs the stage's sbatch script (the one
 // `submit` renders) as its own process with SLURM's task environment; a failed or killed task fails
 // alone (its dependants skipped, exit 1); SIGTERM cancels the tasks' process groups and a rerun completes.
-import { readdir, readFile, truncate } from 'node:fs/promises';
+import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -63,9 +63,11 @@ describe('run --executor local', () => {
     const result = parseJson<LocalRunResult>(r);
     const n = plan.tasks.pack.length;
     const cores = availableParallelism();
+    // The cores spread over the tasks: with more tasks than cores, one CPU each, side by side.
+    const spread = Math.max(1, Math.floor(cores / n));
     expect(result.stages.map((s) => [s.stage, s.tasks, s.done, s.failed, s.cpusPerTask])).toEqual([
-      ['pack', n, n, 0, 1],
-      ['infer', n, n, 0, cores],
+      ['pack', n, n, 0, spread],
+      ['infer', n, n, 0, spread],
       ['merge', 1, 1, 0, cores],
     ]);
     // The script is the one `submit` renders: the same command line, with the array offset exported.
@@ -87,7 +89,7 @@ describe('run --executor local', () => {
       const packTask = await json<Marker>(join(run, 'markers', 'pack', `task-${pad(i)}.json`));
       expect(packTask.result?.shards?.map((s) => s.shard)).toEqual(plan.tasks.pack[i].shards.map((s) => plan.shards.list[s].id));
       const inferTask = await json<Marker>(join(run, 'markers', 'infer', `task-${pad(i)}.json`));
-      expect(inferTask.result?.reason).toContain(`CPU with ${cores} intra-op threads (SLURM_CPUS_PER_TASK)`);
+      expect(inferTask.result?.reason).toContain(`CPU with ${spread} intra-op threads (SLURM_CPUS_PER_TASK)`);
       for (const s of plan.tasks.pack[i].shards) {
         const shard = await json<Marker>(join(run, 'markers', 'pack', `${plan.shards.list[s].id}.json`));
         expect(shard.attempt?.slurmJobId).toBe(`${result.jobId}-pack_${i}`);
@@ -117,7 +119,7 @@ describe('run --executor local', () => {
     expect(r.exitCode, String(r.stderr)).toBe(1);
     const result = parseJson<LocalRunResult>(r);
     const [pack, infer, merge] = result.stages;
-    expect(pack.failures.map((f) => f.task)).toEqual(hit);
+    expect(pack.failures.map((f) => f.task), JSON.stringify(pack.failures)).toEqual(hit);
     expect(pack.failures[0]).toMatchObject({ reason: 'exit 1', log: join(run, 'logs', 'pack', `local_${hit[0]}.out`) });
     expect(pack.failures[0].errors?.[0]).toContain(`SLIDE_CHANGED: ${join(own, victim?.name as string)}: changed since planning`);
     expect(infer.skips.map((s) => [s.task, s.reason])).toEqual(hit.map((i) => [i, `pack task ${i} did not finish`]));
@@ -142,7 +144,7 @@ describe('run --executor local', () => {
     const r = await sub;
     expect(r.exitCode, String(r.stderr)).toBe(1);
     const task = Number(killed?.env.SLURM_ARRAY_TASK_ID);
-    expect(killed?.env.SLURM_CPUS_PER_TASK).toBe('1');
+    expect(killed?.env.SLURM_CPUS_PER_TASK).toBe(String(Math.max(1, Math.floor(availableParallelism() / plan.tasks.pack.length))));
     const [pack, infer] = parseJson<LocalRunResult>(r).stages;
     expect(pack.failures).toEqual([expect.objectContaining({ task, reason: 'exit 137 (killed by SIGKILL: out of memory?)' })]);
     expect([pack.done, infer.done, infer.skipped]).toEqual([plan.tasks.pack.length - 1, plan.tasks.pack.length - 1, 1]);
@@ -170,6 +172,38 @@ describe('run --executor local', () => {
     expect(await taskProcesses(sub.pid as number)).toEqual([]);
     const again = await cli(['run', run, '--model', model, '-q']);
     expect(again.exitCode, String(again.stderr)).toBe(0);
+  }, 300_000);
+
+  test('--container: each task runs through `apptainer exec` as on the cluster, and the scores equal a run without it', async () => {
+    // Apptainer is not packaged for Debian 12: a stand-in `apptainer` on PATH records its arguments and runs
+    // the command after the image, where `wsi-hpc` is this checkout's CLI (as test/slurm/container-run.test.ts).
+    const { run: plain } = await planRun('run-plain');
+    const { run, plan } = await planRun('run-container');
+    const bin = join(tmp.dir, 'bin');
+    const calls = join(tmp.dir, 'apptainer-calls.tsv');
+    const image = join(tmp.dir, 'wsi-hpc.sif');
+    await mkdir(bin);
+    await writeFile(image, 'stand-in image: never opened\n');
+    const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
+    await writeFile(
+      join(bin, 'apptainer'),
+      `#!/bin/bash\nset -eo pipefail\n{ printf '%s' "$SLURM_JOB_ID"; printf '\\t%s' "$@"; printf '\\n'; } >>${q(calls)}\n` +
+        `shift; while [[ $1 == --bind ]]; do shift 2; done; [[ $1 == ${q(image)} ]] || exit 92; shift; exec "$@"\n`,
+      { mode: 0o755 },
+    );
+    await writeFile(join(bin, 'wsi-hpc'), `#!/bin/bash\nexec ${q(process.execPath)} ${q(BIN)} "$@"\n`, { mode: 0o755 });
+    const r = await cli(['run', run, '--model', model, '--container', image, '-q'], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    const lines = (await readFile(calls, 'utf8')).trim().split('\n');
+    const n = plan.tasks.pack.length;
+    expect(lines).toHaveLength(2 * n + 1);
+    for (let i = 0; i < n; i++) {
+      const pack = lines.find((l) => l.split('\t')[0].endsWith(`-pack_${i}`));
+      expect(pack?.split('\t').slice(1)).toEqual(['exec', '--bind', run, '--bind', slides, image, 'wsi-hpc', 'pack', run, '--quiet']);
+      expect(lines.some((l) => l.split('\t')[0].endsWith(`-infer_${i}`) && l.includes(`\twsi-hpc\tinfer\t${run}\t`))).toBe(true);
+    }
+    expect((await cli(['run', plain, '--model', model, '-q'])).exitCode).toBe(0);
+    expect(await readFile(join(run, 'scores.csv'), 'utf8')).toBe(await readFile(join(plain, 'scores.csv'), 'utf8'));
   }, 300_000);
 
   test('a warning the tasks print reaches the user once', async () => {

@@ -72,7 +72,8 @@ test('after a cancel nothing new starts: the rest are cancelled, not skipped', a
   expect(Object.fromEntries(states)).toEqual({ 'pack:0': 'done', 'pack:1': 'cancelled', 'infer:0': 'cancelled' });
 });
 
-test('local CPUs per task: pack 1, infer and merge every core, --threads caps infer to the cores', () => {
-  expect([localCpus('pack', 8), localCpus('infer', 8), localCpus('merge', 8)]).toEqual([1, 8, 8]);
-  expect([localCpus('infer', 8, 3), localCpus('infer', 2, 64), localCpus('pack', 2, 64)]).toEqual([3, 2, 1]);
+test('local CPUs per task: the cores spread over the tasks (at least 1), merge every core, --threads sets infer (capped)', () => {
+  expect([localCpus('pack', 2, 6), localCpus('infer', 2, 6), localCpus('merge', 2, 6)]).toEqual([1, 1, 2]);
+  expect([localCpus('pack', 64, 6), localCpus('infer', 64, 6), localCpus('infer', 8, 1)]).toEqual([10, 10, 8]);
+  expect([localCpus('infer', 8, 6, 3), localCpus('infer', 2, 6, 64), localCpus('pack', 2, 6, 64)]).toEqual([3, 2, 1]);
 });

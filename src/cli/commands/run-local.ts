@@ -10,7 +10,7 @@ type LocalArgs = SubmitArgs & { threads?: number };
 const SHOWN_FAILURES = 3;
 
 export async function runHere(argv: LocalArgs): Promise<void> {
-  const { inferArgs, stages } = await toSubmitOptions(argv);
+  const { inferArgs, stages, container } = await toSubmitOptions(argv);
   const { executorFor, planLocalRun } = await import('../../executor/index.js');
   if (argv['dry-run']) {
     const p = await planLocalRun({ run: argv.run, model: argv.model, stages, threads: argv.threads });
@@ -37,6 +37,7 @@ export async function runHere(argv: LocalArgs): Promise<void> {
       stages,
       threads: argv.threads,
       inferArgs,
+      container,
       signal: controller.signal,
       onStage: (s) => log(argv, `stage ${s}`),
       onWarning: warn,
