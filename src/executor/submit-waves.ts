@@ -1,14 +1,24 @@
-// Submission of a run in waves (slurm/waves.ts plans them): the driver job of each later wave, and
-// `submitWave`, which sbatches one wave's pre-rendered scripts and the next wave's driver, recording every
-// job in RUN/slurm/jobs.json. `submit` calls it for wave 1, `wsi-hpc submit-wave` (the driver) for the rest.
+// Submission of a run in waves (slurm/waves.ts plans them): the driver job of each later wave, the plan
+// recorded in RUN/slurm/jobs.json (schemaVersion 2), and `submitWave`, which sbatches one wave's pre-rendered
+// scripts and the next wave's driver. `submit` calls it for wave 1, `wsi-hpc submit-wave` (the driver) for the rest.
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunPaths } from '../run/paths.js';
-import { renderWaveDriver, type JobsFile, type Stage, type WaveGroup } from '../slurm/index.js';
+import {
+  renderWaveDriver,
+  waveBudget,
+  waveMargin,
+  type ClusterLimits,
+  type JobsFile,
+  type Stage,
+  type WaveGroup,
+  type WavesRecord,
+} from '../slurm/index.js';
 import { writeJobsFile } from './jobs-file.js';
 import { normalizeResources } from './options.js';
 import { sbatch } from './slurm-commands.js';
 import { BIN, escapeSlurmPath } from './stage-script.js';
-import type { SubmitOptions } from './submit.js';
+import type { SubmitOptions, SubmitResult, SubmitWaves } from './submit.js';
 
 /** The wave driver's wall time, and how long it waits for room before it queues itself again. */
 export const WAVE_DRIVER = Object.freeze({ time: '00:30:00', waitS: 1200, pollS: 5 });
@@ -79,4 +89,76 @@ export async function submitWave(jobsPath: string, file: JobsFile, wave: number,
 /** Job ids of the wave drivers submitted so far. */
 export function driverJobIds(file: JobsFile): string[] {
   return (file.waves?.planned ?? []).flatMap((w) => (w.driver?.jobId ? [w.driver.jobId] : []));
+}
+
+// The waves with their drivers: wave g (from 2 on) is submitted by a driver that waits for wave g-1.
+export function planWaveRecord(
+  paths: RunPaths,
+  groups: WaveGroup[],
+  stages: Stage[],
+  o: SubmitOptions,
+  limits: ClusterLimits,
+  queued: number,
+): SubmitWaves {
+  return {
+    queuedAtSubmit: queued,
+    margin: waveMargin(limits.maxJobCount),
+    budget: waveBudget(limits, queued),
+    planned: groups.map((g, i) => ({
+      wave: g.wave,
+      chunks: g.chunks.map((c) => c.chunk),
+      tasks: g.tasks,
+      jobCount: g.jobCount,
+      driver: i === 0 ? null : planWaveDriver(paths, g, groups[i - 1], stages, o),
+    })),
+  };
+}
+
+// Every script of every wave is written now, so later waves run exactly what was planned; the plan goes
+// into jobs.json (schemaVersion 2) and wave 1 is submitted with the driver of wave 2.
+export async function submitInWaves(
+  paths: RunPaths,
+  planHash: string,
+  limits: ClusterLimits,
+  result: SubmitResult,
+  waves: SubmitWaves,
+): Promise<SubmitResult> {
+  await mkdir(paths.logDir('wave'), { recursive: true });
+  for (const p of result.submissions) await writeFile(p.scriptPath, p.script, { mode: 0o755 });
+  for (const w of waves.planned) if (w.driver) await writeFile(w.driver.scriptPath, w.driver.script, { mode: 0o755 });
+  const record: WavesRecord = {
+    queuedAtSubmit: waves.queuedAtSubmit,
+    margin: waves.margin,
+    budget: waves.budget,
+    planned: waves.planned.map((w) => ({
+      wave: w.wave,
+      chunks: w.chunks,
+      tasks: w.tasks,
+      jobCount: w.jobCount,
+      jobs: result.submissions
+        .filter((p) => p.wave === w.wave)
+        .map((p) => ({
+          stage: p.stage,
+          chunk: p.chunk.chunk,
+          offset: p.chunk.offset,
+          indices: p.chunk.indices,
+          script: p.scriptPath,
+          args: p.args,
+        })),
+      driver: w.driver ? { script: w.driver.scriptPath, args: w.driver.args } : null,
+    })),
+  };
+  const file: JobsFile = { schemaVersion: 2, planHash, submittedAt: new Date().toISOString(), limits, jobs: [], waves: record };
+  await writeJobsFile(paths.jobs, file);
+  await submitWave(paths.jobs, file, 1, 'submit');
+  const ids = new Map(file.jobs.map((j) => [`${j.stage}:${j.chunk}`, j]));
+  for (const p of result.submissions) {
+    const job = ids.get(`${p.stage}:${p.chunk.chunk}`);
+    if (!job) continue;
+    p.jobId = job.jobId;
+  }
+  const second = waves.planned[1]?.driver;
+  if (second) second.jobId = record.planned[1].driver?.jobId;
+  result.jobsFile = paths.jobs;
+  return result;
 }

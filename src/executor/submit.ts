@@ -7,25 +7,21 @@ import { resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 import { readPlan, type PlanFile } from '../plan/index.js';
 import { planConcernsFor } from '../run/plan-concerns.js';
-import { runPaths, type RunPaths } from '../run/paths.js';
+import { runPaths } from '../run/paths.js';
 import {
   splitArray,
   planWaves,
-  waveBudget,
-  waveMargin,
   type ArrayChunk,
   type ClusterLimits,
   type JobsFile,
   type Stage,
   type SubmittedJob,
-  type WaveGroup,
-  type WavesRecord,
 } from '../slurm/index.js';
 import { readJobsFile, writeJobsFile } from './jobs-file.js';
 import { logArgs, renderStageScript } from './stage-script.js';
 import { normalizeResources, normalizeStages, type ResourceOptions } from './options.js';
 import { countQueuedJobs, liveJobs, readClusterLimits, sbatch, sbatchTestOnly } from './slurm-commands.js';
-import { driverJobIds, planWaveDriver, submitWave, type PlannedDriver } from './submit-waves.js';
+import { driverJobIds, planWaveRecord, submitInWaves, type PlannedDriver } from './submit-waves.js';
 
 export interface SubmitOptions {
   run: string;
@@ -183,77 +179,5 @@ export async function submitRun(o: SubmitOptions): Promise<SubmitResult> {
     await writeJobsFile(paths.jobs, file);
   }
   result.jobsFile = o.isTestOnly ? null : paths.jobs;
-  return result;
-}
-
-// The waves with their drivers: wave g (from 2 on) is submitted by a driver that waits for wave g-1.
-function planWaveRecord(
-  paths: RunPaths,
-  groups: WaveGroup[],
-  stages: Stage[],
-  o: SubmitOptions,
-  limits: ClusterLimits,
-  queued: number,
-): SubmitWaves {
-  return {
-    queuedAtSubmit: queued,
-    margin: waveMargin(limits.maxJobCount),
-    budget: waveBudget(limits, queued),
-    planned: groups.map((g, i) => ({
-      wave: g.wave,
-      chunks: g.chunks.map((c) => c.chunk),
-      tasks: g.tasks,
-      jobCount: g.jobCount,
-      driver: i === 0 ? null : planWaveDriver(paths, g, groups[i - 1], stages, o),
-    })),
-  };
-}
-
-// Every script of every wave is written now, so later waves run exactly what was planned; the plan goes
-// into jobs.json (schemaVersion 2) and wave 1 is submitted with the driver of wave 2.
-async function submitInWaves(
-  paths: RunPaths,
-  planHash: string,
-  limits: ClusterLimits,
-  result: SubmitResult,
-  waves: SubmitWaves,
-): Promise<SubmitResult> {
-  await mkdir(paths.logDir('wave'), { recursive: true });
-  for (const p of result.submissions) await writeFile(p.scriptPath, p.script, { mode: 0o755 });
-  for (const w of waves.planned) if (w.driver) await writeFile(w.driver.scriptPath, w.driver.script, { mode: 0o755 });
-  const record: WavesRecord = {
-    queuedAtSubmit: waves.queuedAtSubmit,
-    margin: waves.margin,
-    budget: waves.budget,
-    planned: waves.planned.map((w) => ({
-      wave: w.wave,
-      chunks: w.chunks,
-      tasks: w.tasks,
-      jobCount: w.jobCount,
-      jobs: result.submissions
-        .filter((p) => p.wave === w.wave)
-        .map((p) => ({
-          stage: p.stage,
-          chunk: p.chunk.chunk,
-          offset: p.chunk.offset,
-          indices: p.chunk.indices,
-          script: p.scriptPath,
-          args: p.args,
-        })),
-      driver: w.driver ? { script: w.driver.scriptPath, args: w.driver.args } : null,
-    })),
-  };
-  const file: JobsFile = { schemaVersion: 2, planHash, submittedAt: new Date().toISOString(), limits, jobs: [], waves: record };
-  await writeJobsFile(paths.jobs, file);
-  await submitWave(paths.jobs, file, 1, 'submit');
-  const ids = new Map(file.jobs.map((j) => [`${j.stage}:${j.chunk}`, j]));
-  for (const p of result.submissions) {
-    const job = ids.get(`${p.stage}:${p.chunk.chunk}`);
-    if (!job) continue;
-    p.jobId = job.jobId;
-  }
-  const second = waves.planned[1]?.driver;
-  if (second) second.jobId = record.planned[1].driver?.jobId;
-  result.jobsFile = paths.jobs;
   return result;
 }
