@@ -1,6 +1,7 @@
 // `submit --dry-run` of a run larger than MaxJobCount (both limits given, so no cluster is asked and the
 // queue counts as empty): the waves, their drivers' scripts and dependencies, nothing written; a run that
 // fits stays one plain submission; a chunk too big for any wave is a usage error naming the numbers and the fix.
+// resubmit refuses a run whose later waves were never submitted; a jobs.json of an unknown version is refused.
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -103,7 +104,50 @@ describe('submit --dry-run in waves', () => {
   });
 });
 
-describe('jobs.json versions', () => {
+describe('jobs.json of a run in waves', () => {
+  test('resubmit refuses while a wave was never submitted (it would send every remaining task at once), naming submit-wave', async () => {
+    const other = join(tmp.dir, 'stopped');
+    await mkdir(join(other, 'slurm'), { recursive: true });
+    await cp(join(run, 'plan.json'), join(other, 'plan.json'));
+    const jobs = join(other, 'slurm', 'jobs.json');
+    const job = (stage: string, chunk: number) => ({ stage, chunk, offset: 2 * chunk, indices: [0, 1], script: 'x', args: [] });
+    await writeFile(
+      jobs,
+      JSON.stringify({
+        schemaVersion: 2,
+        planHash: 'h',
+        submittedAt: new Date().toISOString(),
+        limits: { maxArraySize: 2, maxJobCount: 8 },
+        jobs: [],
+        waves: {
+          queuedAtSubmit: 0,
+          margin: 2,
+          budget: 6,
+          planned: [
+            {
+              wave: 1,
+              chunks: [0],
+              tasks: 2,
+              jobCount: 5,
+              jobs: [job('pack', 0)],
+              driver: null,
+              submittedAt: 'then',
+              submittedBy: 'submit',
+            },
+            { wave: 2, chunks: [1], tasks: 2, jobCount: 5, jobs: [job('pack', 1)], driver: { script: 'x', args: [] } },
+          ],
+        },
+      }),
+    );
+    const r = await cli(['resubmit', other, '--model', model, '--json']);
+    expect(r.exitCode).toBe(2);
+    expect(parseJson<{ error: { code: string; message: string; hint: string } }>(r).error).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: 'Wave(s) 2 of this run were never submitted; resubmit would send them all at once',
+      hint: `Submit them in turn with \`wsi-hpc submit-wave ${other} --wave 2\` (its driver submits the next), then resubmit what failed`,
+    });
+  });
+
   test('status refuses a jobs.json of an unknown schemaVersion, naming the file', async () => {
     const other = join(tmp.dir, 'future');
     await mkdir(join(other, 'slurm'), { recursive: true });
