@@ -119,7 +119,10 @@ describe('run --executor local', () => {
     expect(r.exitCode, String(r.stderr)).toBe(1);
     const result = parseJson<LocalRunResult>(r);
     const [pack, infer, merge] = result.stages;
-    expect(pack.failures.map((f) => f.task), JSON.stringify(pack.failures)).toEqual(hit);
+    expect(
+      pack.failures.map((f) => f.task),
+      JSON.stringify(pack.failures),
+    ).toEqual(hit);
     expect(pack.failures[0]).toMatchObject({ reason: 'exit 1', log: join(run, 'logs', 'pack', `local_${hit[0]}.out`) });
     expect(pack.failures[0].errors?.[0]).toContain(`SLIDE_CHANGED: ${join(own, victim?.name as string)}: changed since planning`);
     expect(infer.skips.map((s) => [s.task, s.reason])).toEqual(hit.map((i) => [i, `pack task ${i} did not finish`]));
