@@ -107,7 +107,9 @@ export async function renderStageScript(
     resources: res,
     command: container ? [CONTAINER_BIN, ...args] : [process.execPath, BIN, ...args],
     container: container ? { spec: container.spec, binds: stageBinds(paths, stage, container.slideFolders, model) } : null,
-    env: chunk ? { [TASK_OFFSET_ENV]: String(chunk.offset) } : {},
+    // A task runs what was submitted: the options a config file gave were resolved into the command at
+    // submit time, so a wsi-hpc.yaml in the task's folder (edited since, or another run's) is not read again.
+    env: { ...(chunk ? { [TASK_OFFSET_ENV]: String(chunk.offset) } : {}), WSI_HPC_CONFIG: '/dev/null' },
     setup: o.setup ?? '',
     logDir: paths.logDir(stage),
   });

@@ -2,10 +2,10 @@
 // Every option is honoured by the executor it applies to and refused by the other (exit 2).
 import type { CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
-import { STAGE_RESOURCE_FLAGS } from '../stage-resource-options.js';
 import { isFromConfig } from '../config-file.js';
 import { log, printJson, reportError } from '../output.js';
 import { runHere } from './run-local.js';
+import { STAGE_RESOURCE_FLAGS } from '../stage-resource-options.js';
 import { printSubmitResult, reportTestOnlyRefusals, submitOptions, toSubmitOptions, type SubmitArgs } from './submit.js';
 
 interface RunArgs extends SubmitArgs {

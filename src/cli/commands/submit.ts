@@ -39,6 +39,8 @@ export interface SubmitArgs extends OutputFlags, StageResourceArgs {
   'infer-gpus'?: number;
   'batch-size'?: number;
   method?: InferMethodRequest;
+  device?: 'auto' | 'cpu' | 'cuda';
+  sessions?: number;
   setup?: string;
   'max-array-size'?: number;
   'max-job-count'?: number;
@@ -79,6 +81,11 @@ export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
     .option('throttle', { type: 'number', describe: 'At most this many tasks of an array run at once (%T)' })
     .option('batch-size', { type: 'number', describe: 'Infer batch size' })
     .option('method', { choices: INFER_METHODS, describe: 'Infer method for window shards: sliding, dense or auto (default auto)' })
+    .option('device', {
+      choices: ['auto', 'cpu', 'cuda'] as const,
+      describe: 'Infer device in each task: auto (CUDA when usable, else CPU with a warning), cpu, cuda (the task fails without CUDA)',
+    })
+    .option('sessions', { type: 'number', describe: 'ONNX Runtime sessions per infer task (default: one per visible GPU, else 1)' })
     .option('setup', { type: 'string', describe: 'Shell snippet run before each task (module loads), or @FILE' })
     .option('max-array-size', { type: 'number', describe: 'Override MaxArraySize from scontrol show config' })
     .option('max-job-count', { type: 'number', describe: 'Override MaxJobCount' })
@@ -97,6 +104,8 @@ const STAGE_OPTIONS = {
   model: 'infer',
   'batch-size': 'infer',
   method: 'infer',
+  device: 'infer',
+  sessions: 'infer',
   'infer-cpus': 'infer',
   'infer-gpus': 'infer',
   threads: 'infer',
@@ -123,6 +132,7 @@ export function validateStageOptions(a: Partial<Record<keyof typeof STAGE_OPTION
 /** Counts every stage can be given, checked under the flag the user typed (`--pack-cpus`, not `cpusPerTask`). */
 const POSITIVE_INTS = [
   'batch-size',
+  'sessions',
   'threads',
   'cpus-per-task',
   'pack-cpus',
@@ -201,6 +211,8 @@ export async function toSubmitOptions(a: SubmitArgs) {
     inferArgs: [
       ...(a['batch-size'] === undefined ? [] : ['--batch-size', String(a['batch-size'])]),
       ...(a.method === undefined ? [] : ['--method', a.method]),
+      ...(a.device === undefined ? [] : ['--device', a.device]),
+      ...(a.sessions === undefined ? [] : ['--sessions', String(a.sessions)]),
     ],
   };
 }
