@@ -87,7 +87,8 @@ export function runPaths(root: string): RunPaths {
     jobs: join(root, 'slurm', 'jobs.json'),
     logDir: (stage) => join(root, 'logs', segment('stage', stage)),
     localScript: (stage) => join(root, 'slurm', `${segment('stage', stage)}-local.sbatch`),
-    localLog: (stage, task) => join(root, 'logs', segment('stage', stage), task === null ? 'local.out' : `local_${count('task', task)}.out`),
+    localLog: (stage, task) =>
+      join(root, 'logs', segment('stage', stage), task === null ? 'local.out' : `local_${count('task', task)}.out`),
   };
 }
 
