@@ -6,7 +6,8 @@ import { isFromConfig } from '../config-file.js';
 import { log, printJson, reportError } from '../output.js';
 import { runHere } from './run-local.js';
 import { STAGE_RESOURCE_FLAGS } from '../stage-resource-options.js';
-import { printSubmitResult, reportTestOnlyRefusals, submitOptions, toSubmitOptions, type SubmitArgs } from './submit.js';
+import { submitOptions, toSubmitOptions, type SubmitArgs } from './submit.js';
+import { printSubmitResult, reportTestOnlyRefusals } from './submit-output.js';
 
 interface RunArgs extends SubmitArgs {
   executor: 'local' | 'slurm';
