@@ -7,3 +7,5 @@ export { SHARD_LAYOUT_VERSION, WINDOW_LAYOUT_VERSION, DATASETS, READABLE_FILTERS
 export type { ShardCompression, ShardMeta, ShardSlideMeta, WindowShardMeta } from './layout.js';
 export { writePredictions, readPredictions, probabilitiesChecksum, PREDICTIONS_ATTRS, PREDICTIONS_LAYOUT_VERSION } from './predictions.js';
 export type { Predictions } from './predictions.js';
+export { writeClamPatches } from './clam-patches.js';
+export type { ClamPatchAttrs } from './clam-patches.js';

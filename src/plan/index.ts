@@ -16,6 +16,7 @@ export type {
 export { readPlan, readPlanIfExists, writePlan, parsePlan, summarizeSlides } from './plan-file.js';
 export { validatePlan, isInsideRun } from './validate-plan.js';
 export { slideIdFor } from './slide-id.js';
+export { slideFileStems } from './slide-stem.js';
 export { discoverSlides, discoverSlideFiles, SLIDE_EXTENSIONS } from './discover.js';
 export type { DiscoveryOptions, SkippedEntry, SkipReason, SlideDiscovery } from './discover.js';
 export {

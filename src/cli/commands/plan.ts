@@ -45,6 +45,7 @@ interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
   'stain-norm': 'none' | 'macenko';
   'stain-target': string;
   reader: ReaderChoice;
+  'clam-patches': boolean;
   concurrency?: number;
   'dry-run': boolean;
   force: boolean;
@@ -130,6 +131,11 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         describe:
           'Slide backend: native TIFF/SVS reader, OpenSlide (libopenslide), or auto (native where it reads the file, else OpenSlide)',
       })
+      .option('clam-patches', {
+        type: 'boolean',
+        default: false,
+        describe: "Also write CLAM-style patches/<slide-stem>.h5 (coords + attributes) for CLAM's feature extractor",
+      })
       .option('concurrency', { type: 'number', describe: 'Slides planned at once (default: min(2, cores))' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Compute and print everything, write nothing' })
       .option('force', { type: 'boolean', default: false, describe: 'Replan slides even when unchanged' })
@@ -197,6 +203,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         stainNorm: argv['stain-norm'],
         stainTarget: argv['stain-target'],
         reader: argv.reader,
+        clamPatches: argv['clam-patches'],
         slideMpp: argv['slide-mpp'],
         concurrency: argv.concurrency,
         isDryRun: argv['dry-run'],
@@ -230,6 +237,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           reused: result.reused,
           reader: argv.reader,
           skipped: result.skipped,
+          clamPatches: result.clamPatches ? Object.fromEntries(result.clamPatches) : null,
           shards: plan.shards.list.map((sh) => ({
             id: sh.id,
             patches: sh.patches,

@@ -29,6 +29,7 @@ import { resolveWindowParams, type LayoutChoice } from './window-params.js';
 import { normalizePackParams, type PackOptions } from './pack-params.js';
 import { resolveStainTarget } from './stain-target.js';
 import { findUserMask, planSlide } from './plan-slide.js';
+import { writeClamPatchFiles } from './clam-patches.js';
 
 export interface PlanRunOptions {
   inputs: string[];
@@ -58,6 +59,8 @@ export interface PlanRunOptions {
   stainTarget?: string;
   /** Slide backend: `native` (built-in TIFF reader), `openslide`, or `auto` (native where it reads the file). @default 'auto' */
   reader?: ReaderChoice;
+  /** Also write CLAM-style `patches/<slide-stem>.h5` coordinate files (docs/FORMAT.md). */
+  clamPatches?: boolean;
   onSlideDone?: (slide: PlanSlide, done: number, total: number) => void;
 }
 
@@ -69,6 +72,8 @@ export interface PlanRunResult {
   isDryRun: boolean;
   /** Folder entries and glob matches that discovery did not take, with the reason. */
   skipped: SkippedEntry[];
+  /** `--clam-patches`: the files written, by slide id. */
+  clamPatches?: Map<string, string>;
 }
 
 export const PLAN_DEFAULTS = Object.freeze({ concurrency: Math.max(1, Math.min(2, cpus().length)) });
@@ -211,5 +216,6 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   );
   const plan = build(results);
   if (!isDryRun) await writePlan(paths.plan, plan);
-  return { plan, planFile: paths.plan, reused, isDryRun, skipped };
+  const clamPatches = options.clamPatches && !isDryRun ? await writeClamPatchFiles(plan, paths.root) : undefined;
+  return { plan, planFile: paths.plan, reused, isDryRun, skipped, ...(clamPatches ? { clamPatches } : {}) };
 }
