@@ -30,6 +30,26 @@ function denseProblems(dense: unknown): string[] {
   return problems;
 }
 
+const POOLINGS = ['cls', 'mean', 'none'];
+
+// `output`: a classifier's kind, positiveIndex and labels, or an embedding model's dim and pooling.
+function outputProblems(o: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (o.kind === 'features') {
+    if (!(Number.isInteger(o.dim) && (o.dim as number) > 0))
+      problems.push(`output.dim must be a positive integer (the embedding size D), got ${JSON.stringify(o.dim) ?? 'nothing'}`);
+    if (o.pooling !== undefined && !POOLINGS.includes(o.pooling as string))
+      problems.push(`output.pooling must be cls, mean or none, got ${JSON.stringify(o.pooling)}`);
+    return problems;
+  }
+  if (o.kind !== 'logits' && o.kind !== 'probabilities') problems.push('output.kind must be logits, probabilities or features');
+  const positive = o.positiveIndex as number;
+  if (!(Number.isInteger(positive) && positive >= 0)) problems.push('output.positiveIndex must be a non-negative integer');
+  if (!Array.isArray(o.labels) || o.labels.length <= (positive ?? 0))
+    problems.push('output.labels must name every class, including positiveIndex');
+  return problems;
+}
+
 /** Collects every problem and throws once, naming the file. */
 export function validateModelCard(value: unknown, file: string): ModelCard {
   const c = value as Partial<ModelCard>;
@@ -49,12 +69,9 @@ export function validateModelCard(value: unknown, file: string): ModelCard {
     problems.push('normalization.mean and .std must be three numbers each');
   else if (c.normalization.std.some((s) => s <= 0)) problems.push('normalization.std must be positive');
   if (!c.output || typeof c.output.name !== 'string') problems.push('output.name must be the graph output name');
-  if (c.output && c.output.kind !== 'logits' && c.output.kind !== 'probabilities')
-    problems.push('output.kind must be logits or probabilities');
-  if (c.output && !(Number.isInteger(c.output.positiveIndex) && c.output.positiveIndex >= 0))
-    problems.push('output.positiveIndex must be a non-negative integer');
-  if (c.output && (!Array.isArray(c.output.labels) || c.output.labels.length <= (c.output.positiveIndex ?? 0)))
-    problems.push('output.labels must name every class, including positiveIndex');
+  if (c.input && c.input.dtype !== undefined && c.input.dtype !== 'float32' && c.input.dtype !== 'float16')
+    problems.push(`input.dtype must be float32 or float16, got ${JSON.stringify(c.input.dtype)}`);
+  if (c.output) problems.push(...outputProblems(c.output as unknown as Record<string, unknown>));
   if (c.dense !== undefined) problems.push(...denseProblems(c.dense));
   if (problems.length > 0) {
     throw new WsiHpcError('MODEL_INVALID', `${file}: invalid model card:\n  - ${problems.join('\n  - ')}`, {

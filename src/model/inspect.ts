@@ -4,7 +4,7 @@ import type onnxProto from 'onnx-proto';
 import { describeDenseSupport, type DenseSupport } from './dense-support.js';
 import { onnx } from './onnx-builder.js';
 import { decodeModelFile } from './read-model.js';
-import type { ModelCard } from './types.js';
+import type { FeaturesOutput, ModelCard } from './types.js';
 
 export interface TensorSummary {
   name: string;
@@ -81,7 +81,9 @@ function compareCardToGraph(
   const input = inputs.find((i) => i.name === card.input.name);
   if (!input) disagreements.push(`card input \`${card.input.name}\` is not a graph input (graph: ${inputs.map((i) => i.name).join(', ')})`);
   else {
-    if (input.dtype !== 'float') disagreements.push(`graph input \`${input.name}\` is ${input.dtype}, the card says float32`);
+    const dtype = card.input.dtype ?? 'float32';
+    if (input.dtype !== (dtype === 'float16' ? 'float16' : 'float'))
+      disagreements.push(`graph input \`${input.name}\` is ${input.dtype}, the card says ${dtype}`);
     if (input.shape.length !== 4)
       disagreements.push(`graph input \`${input.name}\` has rank ${input.shape.length}, expected 4 (${card.input.layout})`);
     else {
@@ -103,6 +105,7 @@ function compareCardToGraph(
     disagreements.push(`card output \`${card.output.name}\` is not a graph output (graph: ${outputs.map((o) => o.name).join(', ')})`);
     return disagreements;
   }
+  if (card.output.kind === 'features') return [...disagreements, ...featuresDisagreements(card.output, output)];
   const classes = output.shape[output.shape.length - 1];
   if (typeof classes === 'number' && classes !== card.output.labels.length)
     disagreements.push(`graph output has ${classes} classes but the card lists ${card.output.labels.length} labels`);
@@ -122,6 +125,25 @@ function compareCardToGraph(
       `the card says output.kind logits but \`${output.name}\` comes out of ${producer.opType}: the scores would go through a second softmax; set output.kind to probabilities`,
     );
   return disagreements;
+}
+
+// An embedding output: [N, D] (pooling none) or tokens [N, T, D] (cls, mean), with D = card.output.dim.
+function featuresDisagreements(card: FeaturesOutput, output: TensorSummary): string[] {
+  const problems: string[] = [];
+  const pooling = card.pooling ?? 'none';
+  const rank = pooling === 'none' ? 2 : 3;
+  if (output.shape.length > 0 && output.shape.length !== rank)
+    problems.push(
+      `graph output \`${output.name}\` has rank ${output.shape.length} ([${output.shape.join(', ')}]) but pooling ${pooling} needs ${rank === 2 ? '[N, D]' : 'tokens [N, T, D]'}` +
+        (output.shape.length === 3
+          ? '; set output.pooling to cls or mean'
+          : output.shape.length === 2
+            ? '; set output.pooling to none'
+            : ''),
+    );
+  const d = output.shape[output.shape.length - 1];
+  if (typeof d === 'number' && d !== card.dim) problems.push(`graph output has ${d} features but the card's output.dim is ${card.dim}`);
+  return problems;
 }
 
 // The node computing `name`, looking through Identity nodes (exporters often end a graph with one).

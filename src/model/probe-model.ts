@@ -1,6 +1,6 @@
 // The probe batch validate-for-infer.ts runs through a wrapped model (flat colours and noise), and the
 // checks on what comes back. Pure: no ONNX Runtime here.
-import type { ModelCard } from './types.js';
+import type { FeaturesOutput, ModelCard } from './types.js';
 import { WRAPPED_STAIN } from './wrap.js';
 
 /** Probe patches in order: flat colours, then seeded noise; a fixed-batch model gets the first N (cycled). */
@@ -49,6 +49,8 @@ const fmt = (row: ArrayLike<number>): string => `[${Array.from(row, (v) => Numbe
  * a softmax is never outside [0, 1] for any input.
  */
 export function checkProbeOutput(card: ModelCard, dims: number[], data: Float32Array, n: number): string[] {
+  if (card.output.kind === 'features') return checkProbeFeatures(card.output, dims, data, n);
+  const output = card.output;
   if (dims.length !== 2 || dims[0] !== n)
     return [`output \`${card.output.name}\` has shape [${dims.join(', ')}] for ${n} patches, expected [${n}, classes]`];
   const classes = dims[1];
@@ -57,10 +59,9 @@ export function checkProbeOutput(card: ModelCard, dims: number[], data: Float32A
     problems.push(
       'the output has one class: a softmax over one class is always 1, so every patch would score 1; export one column per class',
     );
-  if (classes !== card.output.labels.length)
-    problems.push(`the output has ${classes} classes but the card lists ${card.output.labels.length} labels`);
-  if (card.output.positiveIndex >= classes)
-    problems.push(`positiveIndex ${card.output.positiveIndex} is past the ${classes} output classes`);
+  if (classes !== output.labels.length)
+    problems.push(`the output has ${classes} classes but the card lists ${output.labels.length} labels`);
+  if (output.positiveIndex >= classes) problems.push(`positiveIndex ${output.positiveIndex} is past the ${classes} output classes`);
   if (card.output.kind !== 'probabilities' || problems.length > 0) return problems;
   for (let k = 0; k < n; k++) {
     const row = data.subarray(k * classes, (k + 1) * classes);
@@ -76,4 +77,27 @@ export function checkProbeOutput(card: ModelCard, dims: number[], data: Float32A
     }
   }
   return problems;
+}
+
+/**
+ * An embedding model's output on the probe batch: shape [n, D] with D the card's output.dim, and every
+ * value finite (features have no range to check; a NaN here would be written into every slide's file).
+ */
+export function checkProbeFeatures(output: FeaturesOutput, dims: number[], data: Float32Array, n: number): string[] {
+  if (dims.length !== 2 || dims[0] !== n || dims[1] !== output.dim) {
+    const pooling = output.pooling ?? 'none';
+    const why = dims.length === 3 && pooling === 'none' ? ' (a token output needs output.pooling cls or mean)' : '';
+    return [
+      `output \`${output.name}\` with pooling ${pooling} gives shape [${dims.join(', ')}] for ${n} patches, expected [${n}, ${output.dim}] (output.dim)${why}`,
+    ];
+  }
+  for (let k = 0; k < n; k++) {
+    const row = data.subarray(k * output.dim, (k + 1) * output.dim);
+    const bad = row.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0)
+      return [
+        `the ${probeNames[k % probeNames.length]} patch gives a non-finite feature (${row[bad]} at index ${bad}); features must be finite numbers`,
+      ];
+  }
+  return [];
 }

@@ -1,12 +1,14 @@
 // Wraps a user's model so the runner can feed HDF5 bytes as they are: a front subgraph takes
-// uint8 NHWC patches, casts, scales, normalizes and transposes; a back end turns logits into
-// probabilities. The same preprocessing then runs on whatever device runs the model.
+// uint8 NHWC patches, casts, scales, normalizes and transposes (and casts to float16 for float16
+// models); a back end turns logits into probabilities, or pools an embedding model's tokens into
+// float32 features [N, D]. The same preprocessing then runs on whatever device runs the model.
 import { WsiHpcError } from '../errors.js';
-import { DT, GraphBuilder, onnx, valueInfo } from './onnx-builder.js';
+import { DT, GraphBuilder, OPSET, onnx, valueInfo } from './onnx-builder.js';
 import { decodeModelFile } from './read-model.js';
-import type { ModelCard } from './types.js';
+import { type FeaturesOutput, isFeaturesCard, type ModelCard } from './types.js';
 
 export const WRAPPED_INPUT = 'wsihpc_patches';
+/** The wrapped output: probabilities [N, C] for classifiers, float32 features [N, D] for `kind: features`. */
 export const WRAPPED_OUTPUT = 'wsihpc_probabilities';
 /** Per-patch stain transfer matrices, float32 [N, 3, 3], transposed (OD row-vector · M). */
 export const WRAPPED_STAIN = 'wsihpc_stain';
@@ -28,7 +30,10 @@ export interface WrappedModel {
   bytes: Uint8Array;
   inputName: string;
   outputName: string;
+  /** Classes of a classifier's output when the graph states them; null for features. */
   classes: number | null;
+  /** Embedding size D of a features model (the card's output.dim); null for classifiers. */
+  dim: number | null;
 }
 
 export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model', options: WrapOptions = {}): WrappedModel {
@@ -71,34 +76,65 @@ export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model
   const asFloat = options.hasStainNorm
     ? stainNormalize(b, isDense ? b.op('Shape', [WRAPPED_INPUT]) : b.constInt64([4], [0, p, p, 3]), options.stainIo ?? 240)
     : b.op('Cast', [WRAPPED_INPUT], { to: DT.FLOAT });
-  const normalized = card.input.layout === 'NCHW' ? b.op('Add', [b.op('Mul', [asFloat, scale]), shift]) : null;
-  if (normalized) b.op('Transpose', [normalized], { perm: [0, 3, 1, 2] }, [card.input.name]);
-  else b.op('Add', [b.op('Mul', [asFloat, scale]), shift], {}, [card.input.name]);
+  const normalized = b.op('Add', [b.op('Mul', [asFloat, scale]), shift]);
+  const typed = card.input.dtype === 'float16' ? b.op('Cast', [normalized], { to: DT.FLOAT16 }) : normalized;
+  if (card.input.layout === 'NCHW') b.op('Transpose', [typed], { perm: [0, 3, 1, 2] }, [card.input.name]);
+  else b.op('Identity', [typed], {}, [card.input.name]);
   const front = b.nodes.splice(0);
   const frontInits = b.initializers.splice(0);
-  // Dense maps [N, C, Hc, Wc] go channels-last first, so the softmax runs over classes per cell.
-  const scores = isDense ? b.op('Transpose', [card.output.name], { perm: [0, 2, 3, 1] }) : card.output.name;
-  if (card.output.kind === 'logits') b.op('Softmax', [scores], { axis: isDense ? 3 : 1 }, [WRAPPED_OUTPUT]);
-  else b.op('Identity', [scores], {}, [WRAPPED_OUTPUT]);
+  // A float16 (or other non-float32) output is cast first, so softmax and pooling run in float32.
+  const outType = output.type?.tensorType?.elemType ?? DT.FLOAT;
+  const scored = outType === DT.FLOAT ? card.output.name : b.op('Cast', [card.output.name], { to: DT.FLOAT });
   const dims = output.type?.tensorType?.shape?.dim ?? [];
-  const classesDim = dims.length === 2 || (isDense && dims.length === 4) ? dims[1].dimValue : null;
-  const classes = classesDim === null || classesDim === undefined ? null : Number(classesDim);
+  let classes: number | null = null;
+  let outShape: Array<number | string>;
+  if (isFeaturesCard(card)) {
+    b.op('Identity', [poolTokens(b, scored, card.output, defaultOpset(model))], {}, [WRAPPED_OUTPUT]);
+    outShape = ['N', card.output.dim];
+  } else {
+    // Dense maps [N, C, Hc, Wc] go channels-last first, so the softmax runs over classes per cell.
+    const scores = isDense ? b.op('Transpose', [scored], { perm: [0, 2, 3, 1] }) : scored;
+    if (card.output.kind === 'logits') b.op('Softmax', [scores], { axis: isDense ? 3 : 1 }, [WRAPPED_OUTPUT]);
+    else b.op('Identity', [scores], {}, [WRAPPED_OUTPUT]);
+    const classesDim = dims.length === 2 || (isDense && dims.length === 4) ? dims[1].dimValue : null;
+    classes = classesDim === null || classesDim === undefined ? null : Number(classesDim);
+    outShape = isDense ? ['N', 'Hc', 'Wc', classes ?? 'C'] : ['N', classes ?? 'C'];
+  }
   const wrapped = onnx.ModelProto.create({
     ...model,
     graph: {
       ...graph,
       node: [...front, ...(graph.node ?? []), ...b.nodes],
-      initializer: [...frontInits, ...(graph.initializer ?? [])],
+      initializer: [...frontInits, ...b.initializers, ...(graph.initializer ?? [])],
       input: [
         valueInfo(WRAPPED_INPUT, DT.UINT8, isDense ? ['N', 'H', 'W', 3] : ['N', p, p, 3]),
         ...(options.hasStainNorm ? [valueInfo(WRAPPED_STAIN, DT.FLOAT, ['N', 3, 3])] : []),
         ...(graph.input ?? []).filter((i) => i.name !== card.input.name && inits.has(i.name)),
       ],
-      output: [valueInfo(WRAPPED_OUTPUT, DT.FLOAT, isDense ? ['N', 'Hc', 'Wc', classes ?? 'C'] : ['N', classes ?? 'C'])],
+      output: [valueInfo(WRAPPED_OUTPUT, DT.FLOAT, outShape)],
       valueInfo: graph.valueInfo ?? [],
     },
   });
-  return { bytes: onnx.ModelProto.encode(wrapped).finish(), inputName: WRAPPED_INPUT, outputName: WRAPPED_OUTPUT, classes };
+  const dim = isFeaturesCard(card) ? card.output.dim : null;
+  return { bytes: onnx.ModelProto.encode(wrapped).finish(), inputName: WRAPPED_INPUT, outputName: WRAPPED_OUTPUT, classes, dim };
+}
+
+// The model's opset of the default domain: ReduceMean takes its axes as an input from opset 18 on.
+function defaultOpset(model: { opsetImport?: Array<{ domain?: string | null; version?: unknown }> | null }): number {
+  const entry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+  return entry ? Number(entry.version) : OPSET;
+}
+
+// Token output [N, T, D] to [N, D]: `cls` takes token 0 (Gather on axis 1), `mean` averages the patch
+// tokens 1..T-1 (Slice then ReduceMean, so the class token is left out); `none` passes [N, D] through.
+function poolTokens(b: GraphBuilder, tokens: string, output: FeaturesOutput, opset: number): string {
+  const pooling = output.pooling ?? 'none';
+  if (pooling === 'none') return tokens;
+  if (pooling === 'cls') return b.op('Gather', [tokens, b.constInt64([], [0])], { axis: 1 });
+  const patchTokens = b.op('Slice', [tokens, b.constInt64([1], [1]), b.constInt64([1], [Number.MAX_SAFE_INTEGER]), b.constInt64([1], [1])]);
+  return opset >= 18
+    ? b.op('ReduceMean', [patchTokens, b.constInt64([1], [1])], { keepdims: 0 })
+    : b.op('ReduceMean', [patchTokens], { axes: [1], keepdims: 0 });
 }
 
 // Macenko normalization per patch: OD = -ln((x + 1) / io); OD' = OD · M (M = Tᵀ for the patch's

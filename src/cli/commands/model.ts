@@ -53,7 +53,9 @@ const inspectCommand: CommandModule<object, InspectArgs> = {
         r.card
           ? `card: ${r.card.name}: input ${r.card.input.name} (${r.card.input.layout}), ${r.card.patchSizePx}px at ${r.card.mpp ?? '?'} µm/px, ` +
             `mean ${r.card.normalization.mean.join('/')}, std ${r.card.normalization.std.join('/')}, output ${r.card.output.name} (${r.card.output.kind}), ` +
-            `positive = ${r.card.output.labels[r.card.output.positiveIndex]} [${r.card.output.positiveIndex}]`
+            (r.card.output.kind === 'features'
+              ? `features D = ${r.card.output.dim}, pooling ${r.card.output.pooling ?? 'none'}`
+              : `positive = ${r.card.output.labels[r.card.output.positiveIndex]} [${r.card.output.positiveIndex}]`)
           : 'card: none',
         denseLine(r.dense),
         r.disagreements.length ? `DISAGREEMENTS:\n${r.disagreements.map((d) => `  - ${d}`).join('\n')}` : 'card and graph agree',

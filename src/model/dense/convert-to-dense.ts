@@ -4,7 +4,7 @@
 import type onnxProto from 'onnx-proto';
 import { WsiHpcError } from '../../errors.js';
 import { DT, GraphBuilder, decodeModel, onnx, valueInfo } from '../onnx-builder.js';
-import type { ModelCard } from '../types.js';
+import { type ClassifierOutput, isFeaturesCard, type ModelCard } from '../types.js';
 import { findHead, indexGraph } from './find-head.js';
 import { intsAttr, toInt } from './onnx-values.js';
 import { inferSpatialShapes, type SpatialShape } from './spatial-shapes.js';
@@ -34,6 +34,9 @@ function checkStride(shape: SpatialShape, file: string): number {
  * cannot carry: another head (see SUPPORTED_HEADS), size-dependent padding, ceil mode, NHWC input.
  */
 export function convertToDense(modelBytes: Uint8Array, card: ModelCard, file = 'model'): DenseModel {
+  const output = isFeaturesCard(card)
+    ? invalid(file, 'the card says output.kind features; dense conversion handles patch classifiers only')
+    : (card.output as ClassifierOutput);
   if (card.input.layout !== 'NCHW') invalid(file, 'the input layout is NHWC; dense conversion handles NCHW graphs only');
   const model = decodeModel(modelBytes);
   const graph = model.graph;
@@ -114,8 +117,8 @@ export function convertToDense(modelBytes: Uint8Array, card: ModelCard, file = '
     },
   });
   // The replaced head ends in logits (a trailing Softmax is removed); a declared FCN keeps its kind.
-  const kind = card.isFullyConvolutional ? card.output.kind : 'logits';
-  const denseCard: ModelCard = { ...card, isFullyConvolutional: true, output: { ...card.output, kind } };
+  const kind = card.isFullyConvolutional ? output.kind : 'logits';
+  const denseCard: ModelCard = { ...card, isFullyConvolutional: true, output: { ...output, kind } };
   return {
     bytes: onnx.ModelProto.encode(dense).finish(),
     card: denseCard,

@@ -1,10 +1,10 @@
 // Data types of the model zoo: what a builder returns and the options every benchmark net takes.
-import type { ModelCard } from '../types.js';
+import type { ClassifierCard, ModelCard } from '../types.js';
 
 /** A generated model: ONNX bytes, its card and its cost. */
-export interface ZooModel {
+export interface ZooModel<C extends ModelCard = ClassifierCard> {
   bytes: Uint8Array;
-  card: ModelCard;
+  card: C;
   /** Floating-point operations per image, counted as 2 x multiply-accumulates of Conv and Gemm. */
   flopsPerImage: number;
   /** Multiply-accumulates per image (what papers usually quote as "FLOPs"). */

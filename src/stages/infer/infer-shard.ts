@@ -61,7 +61,7 @@ export function expectedPredictionAttrs(shard: Shard, ctx: InferContext): Record
     model_name: ctx.card.name,
     model_sha256: ctx.modelSha256,
     card_sha256: ctx.cardSha256,
-    positive_index: ctx.card.output.positiveIndex,
+    positive_index: ctx.card.output.kind === 'features' ? -1 : ctx.card.output.positiveIndex,
     method: ctx.method,
   };
 }
