@@ -4,8 +4,8 @@ export { wrapModel, WRAPPED_INPUT, WRAPPED_OUTPUT, WRAPPED_STAIN } from './wrap.
 export type { WrappedModel, WrapOptions } from './wrap.js';
 export { GraphBuilder, encodeModel, decodeModel, valueInfo, floatTensor, int64Tensor, DT, OPSET, onnx } from './onnx-builder.js';
 export type { ModelSpec } from './onnx-builder.js';
-export { MODEL_CARD_VERSION } from './types.js';
-export type { ModelCard } from './types.js';
+export { MODEL_CARD_VERSION, isFeaturesCard } from './types.js';
+export type { ModelCard, ClassifierCard, FeaturesCard, ClassifierOutput, FeaturesOutput, FeaturesPooling } from './types.js';
 export { inspectModel } from './inspect.js';
 export type { ModelInspection, TensorSummary } from './inspect.js';
 export { describeDenseSupport, chooseMethod } from './dense-support.js';
