@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { WsiHpcError } from '../errors.js';
+import { createFeaturesFile, readFeatureRows, type FeatureRows } from './features.js';
 import { loadH5 } from './h5.js';
 
 export const PREDICTIONS_LAYOUT_VERSION = 1;
@@ -20,6 +21,14 @@ export const PREDICTIONS_ATTRS = [
   'positive_index',
   'provider',
 ] as const;
+
+/** SHA-256 of what infer stored (features as stored, else probabilities), recorded in the infer marker. */
+export function predictionsChecksum(p: Pick<Predictions, 'probabilities' | 'features'>): string {
+  const d = p.features?.data ?? p.probabilities;
+  return createHash('sha256')
+    .update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength))
+    .digest('hex');
+}
 
 /** SHA-256 of /probabilities as little-endian float32 bytes, recorded in the infer marker. */
 export function probabilitiesChecksum(probabilities: Float32Array): string {
@@ -57,7 +66,10 @@ async function checkSignature(path: string): Promise<void> {
 }
 
 export interface Predictions {
+  /** Empty for a features model (then `features` holds its output). */
   probabilities: Float32Array;
+  /** A features model's `/features` [N, D] (docs/FORMAT.md), instead of probabilities. */
+  features?: FeatureRows;
   classes: number;
   slideIndex: Int32Array;
   gridIndex: Int32Array;
@@ -68,10 +80,10 @@ export interface Predictions {
 export async function writePredictions(path: string, p: Predictions): Promise<void> {
   const h5 = await loadH5();
   await mkdir(dirname(path), { recursive: true });
-  const f = new h5.File(path, 'w');
+  const f = p.features ? await createFeaturesFile(path, p.features) : new h5.File(path, 'w');
   try {
     const n = p.slideIndex.length;
-    f.create_dataset({ name: 'probabilities', data: p.probabilities, shape: [n, p.classes], dtype: '<f' });
+    if (!p.features) f.create_dataset({ name: 'probabilities', data: p.probabilities, shape: [n, p.classes], dtype: '<f' });
     f.create_dataset({ name: 'slide_index', data: p.slideIndex, shape: [n], dtype: '<i' });
     f.create_dataset({ name: 'grid_index', data: p.gridIndex, shape: [n], dtype: '<i' });
     f.create_group('slides');
@@ -106,15 +118,19 @@ export async function readPredictions(path: string): Promise<Predictions> {
         ? (ds as { shape: number[]; value: unknown })
         : missing(`/${name} is unreadable (truncated or damaged?)`);
     };
-    const ds = get('probabilities');
-    if (ds.shape.length !== 2) missing(`/probabilities has shape [${ds.shape.join(', ')}], expected [N, C]`);
+    const features = f.get('features')
+      ? ((await readFeatureRows(f, 'features')) ?? missing('/features is not float16 or float32 [N, D]'))
+      : null;
+    const ds = features ? null : get('probabilities');
+    if (ds && ds.shape.length !== 2) missing(`/probabilities has shape [${ds.shape.join(', ')}], expected [N, C]`);
     const attrs: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(f.attrs as Record<string, { value: unknown }>)) {
       attrs[k] = typeof v.value === 'bigint' ? Number(v.value) : (v.value as string | number);
     }
     return {
-      probabilities: ds.value as Float32Array,
-      classes: ds.shape[1],
+      probabilities: ds ? (ds.value as Float32Array) : new Float32Array(0),
+      classes: ds ? ds.shape[1] : 0,
+      ...(features ? { features } : {}),
       slideIndex: get('slide_index').value as Int32Array,
       gridIndex: get('grid_index').value as Int32Array,
       slideIds: get('slides/id').value as string[],
