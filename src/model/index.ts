@@ -13,3 +13,5 @@ export type { DenseSupport } from './dense-support.js';
 export { readModelBytes, decodeModelFile } from './read-model.js';
 export { validateModelForInfer } from './validate-for-infer.js';
 export type { ValidateForInferOptions } from './validate-for-infer.js';
+export { externalRefs, checkExternalData, writeWithExternalData } from './external-data.js';
+export type { ExternalRef } from './external-data.js';

@@ -1,8 +1,10 @@
 // Refuses, before any shard is read, a model that would give wrong numbers: everything `model inspect`
 // flags (card vs graph), then one run of the wrapped model on a small probe batch to see what it really
 // returns. Probe patches and the output checks live in probe-model.ts; the session used for shards is the runner's.
+import { dirname, resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 import { cardPathFor } from './card.js';
+import { checkExternalData } from './external-data.js';
 import { inspectModel } from './inspect.js';
 import { checkProbeOutput, probeFeeds, probeNames } from './probe-model.js';
 import type { ModelCard } from './types.js';
@@ -17,6 +19,8 @@ export interface ValidateForInferOptions {
   card: ModelCard;
   /** Wrap with stain normalization, as infer will. @default false */
   hasStainNorm?: boolean;
+  /** Folder the model's external data is relative to. @default the folder of `file` */
+  externalDataDir?: string;
 }
 
 function hintFor(file: string, cardFile: string): string {
@@ -35,6 +39,8 @@ export async function validateModelForInfer(o: ValidateForInferOptions): Promise
     );
   }
   const wrapped = wrapModel(o.bytes, o.card, o.file, { hasStainNorm: o.hasStainNorm });
+  const externalDataDir = o.externalDataDir ?? dirname(resolve(o.file));
+  await checkExternalData(wrapped.externalData, o.file, externalDataDir);
   const batchDim = inspection.inputs.find((i) => i.name === o.card.input.name)?.shape[0];
   const n = typeof batchDim === 'number' && batchDim > 0 ? batchDim : probeNames.length;
   const ort = await import('onnxruntime-node');
@@ -44,7 +50,13 @@ export async function validateModelForInfer(o: ValidateForInferOptions): Promise
   const level = ort.env.logLevel;
   ort.env.logLevel = 'fatal';
   try {
-    session = await ort.InferenceSession.create(wrapped.bytes, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
+    session = await ort.InferenceSession.create(wrapped.bytes, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      // A session from bytes finds external data only through this entry (see runner/session.ts externalDataOptions).
+      ...(wrapped.externalData.length > 0 ? { extra: { session: { model_external_initializers_file_folder_path: externalDataDir } } } : {}),
+    });
   } catch (err) {
     throw new WsiHpcError('MODEL_INVALID', `${o.file}: ONNX Runtime could not load the model: ${(err as Error).message}`, {
       file: o.file,

@@ -3,6 +3,7 @@
 // models); a back end turns logits into probabilities, or pools an embedding model's tokens into
 // float32 features [N, D]. The same preprocessing then runs on whatever device runs the model.
 import { WsiHpcError } from '../errors.js';
+import { type ExternalRef, externalRefs } from './external-data.js';
 import { DT, GraphBuilder, OPSET, onnx, valueInfo } from './onnx-builder.js';
 import { decodeModelFile } from './read-model.js';
 import { type FeaturesOutput, isFeaturesCard, type ModelCard } from './types.js';
@@ -34,6 +35,11 @@ export interface WrappedModel {
   classes: number | null;
   /** Embedding size D of a features model (the card's output.dim); null for classifiers. */
   dim: number | null;
+  /**
+   * The initializers kept in external data files (relative to the original .onnx's folder; the wrapped
+   * bytes reference them unchanged): open the session with that folder (runner openSession `externalDataDir`).
+   */
+  externalData: ExternalRef[];
 }
 
 export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model', options: WrapOptions = {}): WrappedModel {
@@ -116,7 +122,14 @@ export function wrapModel(modelBytes: Uint8Array, card: ModelCard, file = 'model
     },
   });
   const dim = isFeaturesCard(card) ? card.output.dim : null;
-  return { bytes: onnx.ModelProto.encode(wrapped).finish(), inputName: WRAPPED_INPUT, outputName: WRAPPED_OUTPUT, classes, dim };
+  return {
+    bytes: onnx.ModelProto.encode(wrapped).finish(),
+    inputName: WRAPPED_INPUT,
+    outputName: WRAPPED_OUTPUT,
+    classes,
+    dim,
+    externalData: externalRefs(graph),
+  };
 }
 
 // The model's opset of the default domain: ReduceMean takes its axes as an input from opset 18 on.

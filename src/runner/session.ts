@@ -22,12 +22,19 @@ export interface SessionOptions {
   device: DeviceRequest;
   threads?: number;
   env: NodeJS.ProcessEnv;
+  /**
+   * Folder that a model's external data (`location` of its initializers) is relative to: the folder of
+   * the original .onnx file. Needed because the session is created from the wrapped bytes, not the file.
+   */
+  externalDataDir?: string;
 }
 
 export async function openSession(modelBytes: Uint8Array, o: SessionOptions): Promise<SessionChoice> {
   const ort = await import('onnxruntime-node');
   const { threads, source, warning: threadWarning } = chooseThreads(o.threads, o.env);
+  const extra = externalDataOptions(o.externalDataDir);
   const cpuOptions: Ort.InferenceSession.SessionOptions = {
+    ...extra,
     executionProviders: ['cpu'],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -42,6 +49,7 @@ export async function openSession(modelBytes: Uint8Array, o: SessionOptions): Pr
     try {
       // Actually try: `listSupportedBackends()` marks CUDA `bundled: false` even when its libraries are installed.
       const session = await ort.InferenceSession.create(modelBytes, {
+        ...extra,
         executionProviders: ['cuda'],
         graphOptimizationLevel: 'all',
         logSeverityLevel: 4,
@@ -76,4 +84,9 @@ export async function openSession(modelBytes: Uint8Array, o: SessionOptions): Pr
   const why =
     o.device === 'cpu' ? '--device cpu' : warning ? 'CUDA unavailable' : `no GPU visible (${gpu.evidence.join(', ') || NO_GPU_EVIDENCE})`;
   return { session, ort, provider: 'cpu', threads, reason: `CPU with ${threads} intra-op threads (${source}): ${why}`, warning };
+}
+
+/** Session options that let a session created from bytes find external data in `dir` (ONNX Runtime's session config entry). */
+export function externalDataOptions(dir: string | undefined): Pick<Ort.InferenceSession.SessionOptions, 'extra'> {
+  return dir === undefined ? {} : { extra: { session: { model_external_initializers_file_folder_path: dir } } };
 }
