@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Writes the model zoo (generated, never downloaded) into OUT_DIR: googlenet, resnet18 (random
-// weights, for benchmarks) and demo (demo-tumour, trained on a synthetic cohort). Needs `npm run build`.
-// Usage: node scripts/build-models.mjs OUT_DIR [--only googlenet,resnet18,demo] [--seed 1] [--force]
+// weights, for benchmarks), demo (demo-tumour, trained on a synthetic cohort) and the ViT-S/16 and
+// ViT-B/16 feature extractors (random weights; vit-b16 saved with external data vit-b16.onnx.data).
+// Needs `npm run build`.
+// Usage: node scripts/build-models.mjs OUT_DIR [--only googlenet,resnet18,demo,vit-s16,vit-b16] [--seed 1] [--force]
 import { parseArgs } from 'node:util';
 import { buildModels } from '../dist/model/zoo/index.js';
 
@@ -15,7 +17,7 @@ const { values, positionals } = parseArgs({
   },
 });
 if (values.help || positionals.length !== 1) {
-  console.error('Usage: node scripts/build-models.mjs OUT_DIR [--only googlenet,resnet18,demo] [--seed 1] [--force]');
+  console.error('Usage: node scripts/build-models.mjs OUT_DIR [--only googlenet,resnet18,demo,vit-s16,vit-b16] [--seed 1] [--force]');
   process.exit(values.help ? 0 : 2);
 }
 try {

@@ -1,7 +1,7 @@
 // ONNX external data (weights in files beside the .onnx, required above 2 GB): listing the references
 // of a decoded graph, checking the files are there before ONNX Runtime loads them, and writing a model
 // with its large initializers moved out. The weights themselves are never read into JavaScript here.
-import { closeSync, openSync, writeSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type onnxProto from 'onnx-proto';
@@ -71,6 +71,7 @@ export async function checkExternalData(refs: ExternalRef[], modelFile: string, 
  * `weightsName` in the same folder (ONNX external data: location, offset, length). Returns the weight bytes written.
  */
 export function writeWithExternalData(model: onnxProto.onnx.IModelProto, onnxPath: string, weightsName: string, minBytes = 1024): number {
+  mkdirSync(dirname(onnxPath), { recursive: true });
   const fd = openSync(join(dirname(onnxPath), weightsName), 'w');
   let offset = 0;
   try {

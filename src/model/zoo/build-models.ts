@@ -6,18 +6,29 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OptionError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { writeWithExternalData } from '../external-data.js';
+import { onnx } from '../onnx-builder.js';
 import { hashJson, sha256 } from '../../util/hash.js';
 import { trainDemoModel } from './demo-classifier.js';
 import type { TrainDemoOptions } from './demo-options.js';
 import { buildGoogLeNet } from './googlenet.js';
 import { buildResNet18 } from './resnet18.js';
+import { buildVitProto, VIT_B16, VIT_S16 } from './vit.js';
 
 /** Bump when a builder changes what it writes, so that old files are rebuilt (2: cards declare `dense`). */
 export const ZOO_RECIPE_VERSION = 2;
-export const ZOO_MODELS = ['googlenet', 'resnet18', 'demo'] as const;
+export const ZOO_MODELS = ['googlenet', 'resnet18', 'demo', 'vit-s16', 'vit-b16'] as const;
 export type ZooModelName = (typeof ZOO_MODELS)[number];
 /** File stem of each model: NAME.onnx and NAME.json. */
-const STEMS: Record<ZooModelName, string> = { googlenet: 'googlenet', resnet18: 'resnet18', demo: 'demo-tumour' };
+const STEMS: Record<ZooModelName, string> = {
+  googlenet: 'googlenet',
+  resnet18: 'resnet18',
+  demo: 'demo-tumour',
+  'vit-s16': 'vit-s16',
+  'vit-b16': 'vit-b16',
+};
+/** Models saved with external data: their weights go to NAME.onnx.data beside NAME.onnx. */
+const EXTERNAL_DATA: readonly ZooModelName[] = ['vit-b16'];
 export const ZOO_MANIFEST = 'zoo.json';
 
 export interface BuildModelsOptions {
@@ -41,12 +52,14 @@ export interface BuiltModelEntry {
   recipe: string;
   onnxSha256: string;
   cardSha256: string;
+  /** SHA-256 of NAME.onnx.data for a model saved with external data. */
+  dataSha256?: string;
   params?: number;
   flopsPerImage?: number;
   elapsedMs: number;
 }
 
-type ManifestEntry = Pick<BuiltModelEntry, 'stem' | 'recipe' | 'onnxSha256' | 'cardSha256' | 'params' | 'flopsPerImage'>;
+type ManifestEntry = Pick<BuiltModelEntry, 'stem' | 'recipe' | 'onnxSha256' | 'cardSha256' | 'dataSha256' | 'params' | 'flopsPerImage'>;
 
 async function fileSha256(path: string): Promise<string | null> {
   return existsSync(path) ? sha256(await readFile(path)) : null;
@@ -78,6 +91,17 @@ async function build(
     const r = await trainDemoModel({ ...options.demo, outDir: options.outDir, onLog: options.onLog });
     return { bytes: r.bytes, cardText: await readFile(r.cardPath, 'utf8') };
   }
+  if (name === 'vit-s16' || name === 'vit-b16') {
+    const vit = buildVitProto(name === 'vit-s16' ? VIT_S16 : VIT_B16, { seed: options.seed ?? 1 });
+    const cardText = `${JSON.stringify(vit.card, null, 2)}\n`;
+    const common = { cardText, params: vit.params, flopsPerImage: vit.flopsPerImage };
+    if (!EXTERNAL_DATA.includes(name)) return { bytes: onnx.ModelProto.encode(vit.proto).finish(), ...common };
+    // Saved with external data: the graph file and NAME.onnx.data are written here (as the demo writes its own files).
+    const onnxPath = join(options.outDir, `${STEMS[name]}.onnx`);
+    writeWithExternalData(vit.proto, onnxPath, `${STEMS[name]}.onnx.data`);
+    await writeFileAtomic(join(options.outDir, `${STEMS[name]}.json`), cardText);
+    return { bytes: await readFile(onnxPath), ...common };
+  }
   const model = (name === 'googlenet' ? buildGoogLeNet : buildResNet18)({ seed: options.seed ?? 1 });
   return {
     bytes: model.bytes,
@@ -105,7 +129,8 @@ export async function buildModels(options: BuildModelsOptions): Promise<BuiltMod
       !options.force &&
       known?.recipe === recipe &&
       (await fileSha256(join(options.outDir, `${known.stem}.onnx`))) === known.onnxSha256 &&
-      (await fileSha256(join(options.outDir, `${known.stem}.json`))) === known.cardSha256
+      (await fileSha256(join(options.outDir, `${known.stem}.json`))) === known.cardSha256 &&
+      (known.dataSha256 === undefined || (await fileSha256(join(options.outDir, `${known.stem}.onnx.data`))) === known.dataSha256)
     ) {
       results.push({ name, ...known, status: 'unchanged', elapsedMs: Math.round(performance.now() - started) });
       continue;
@@ -120,12 +145,13 @@ export async function buildModels(options: BuildModelsOptions): Promise<BuiltMod
       recipe,
       onnxSha256: sha256(built.bytes),
       cardSha256: sha256(built.cardText),
+      ...(EXTERNAL_DATA.includes(name) ? { dataSha256: (await fileSha256(join(options.outDir, `${stem}.onnx.data`))) ?? '' } : {}),
       params: built.params,
       flopsPerImage: built.flopsPerImage,
     };
     // Same bytes as were on disk: leave the files (and their mtimes) alone. The demo has written its own.
     const isSame = before[0] === entry.onnxSha256 && before[1] === entry.cardSha256;
-    if (!isSame && name !== 'demo') {
+    if (!isSame && name !== 'demo' && !EXTERNAL_DATA.includes(name)) {
       await writeFileAtomic(onnxPath, built.bytes);
       await writeFileAtomic(cardPath, built.cardText);
     }

@@ -2,6 +2,7 @@
 // tumour classifier and its training, and the folder builder. Named re-exports only.
 export { buildGoogLeNet, INCEPTION_MODULES, type GoogLeNetOptions } from './googlenet.js';
 export { buildResNet18, RESNET18_STAGES } from './resnet18.js';
+export { buildVit, buildVitProto, vitParams, VIT_S16, VIT_B16, type VitConfig, type VitOptions } from './vit.js';
 export { trainDemoModel, type TrainDemoResult, type SplitMetrics } from './demo-classifier.js';
 export { normalizeTrainDemoOptions, TRAIN_DEMO_DEFAULTS, type TrainDemoConfig, type TrainDemoOptions } from './demo-options.js';
 export { buildDemoClassifierGraph, buildDemoFeatureGraph, DEMO_FEATURES, type LinearHead } from './demo-features.js';
