@@ -18,3 +18,5 @@ export { writeClamPatches } from './clam-patches.js';
 export type { ClamPatchAttrs } from './clam-patches.js';
 export { createFeaturesFile, readFeatureRows, toFloat16, toFloat16Bits, float16ToNumber, FEATURES_DTYPES } from './features.js';
 export type { FeatureRows, FeaturesDtype } from './features.js';
+export { writeSlideFeatures } from './slide-features.js';
+export type { SlideFeatureAttrs } from './slide-features.js';

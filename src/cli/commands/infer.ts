@@ -14,6 +14,7 @@ interface InferArgs extends OutputFlags {
   device: 'auto' | 'cpu' | 'cuda';
   threads?: number;
   'batch-size': number;
+  'features-dtype': 'float16' | 'float32';
   method: InferMethodRequest;
   sessions?: number;
   shards?: string;
@@ -44,6 +45,11 @@ export const inferCommand: CommandModule<object, InferArgs> = {
       })
       .option('threads', { type: 'number', describe: 'Intra-op threads (default: $SLURM_CPUS_PER_TASK, else all cores)' })
       .option('batch-size', { type: 'number', default: INFER_DEFAULTS.batchSize, describe: 'Patches per model call' })
+      .option('features-dtype', {
+        choices: ['float16', 'float32'] as const,
+        default: INFER_DEFAULTS.featuresDtype,
+        describe: 'How a features model (card output.kind features) stores /features',
+      })
       .option('method', {
         choices: INFER_METHODS,
         default: INFER_DEFAULTS.method,
@@ -71,6 +77,7 @@ export const inferCommand: CommandModule<object, InferArgs> = {
         device: argv.device,
         threads: argv.threads,
         batchSize: argv['batch-size'],
+        featuresDtype: argv['features-dtype'],
         method: argv.method,
         sessions: argv.sessions,
         shards: parseShards(argv.shards),

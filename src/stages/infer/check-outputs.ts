@@ -1,5 +1,5 @@
 // What infer checks before and after running a shard: that the shard file is the plan's shard
-// (plan hash, shard id, patch count), and that model outputs are probabilities. Pure: no I/O.
+// (plan hash, shard id, patch count), and that model outputs are probabilities (or finite features). Pure: no I/O.
 import { WsiHpcError } from '../../errors.js';
 
 export interface ExpectedShard {
@@ -73,4 +73,19 @@ export function validateProbabilities(
       hint: 'Check the model and its card: output.kind (logits get a softmax, probabilities are used as they are) and the normalization; `wsi-hpc model inspect` runs the same checks',
     },
   );
+}
+
+/** Throws PREDICTIONS_INVALID for the first embedding row holding NaN or an infinity (features models). */
+export function validateFeatures(data: ArrayLike<number>, dim: number, firstPatch: number, shard: { id: string; file: string }): void {
+  for (let i = 0; i < data.length; i++) {
+    if (Number.isFinite(data[i])) continue;
+    throw new WsiHpcError(
+      'PREDICTIONS_INVALID',
+      `${shard.file}: the model's features for patch ${firstPatch + Math.floor(i / dim)} of ${shard.id} hold ${data[i]} (feature ${i % dim}); no features were written for this shard`,
+      {
+        file: shard.file,
+        hint: 'Check the model and its card (normalization, output name); `wsi-hpc model inspect` runs it on sample patches',
+      },
+    );
+  }
 }

@@ -3,7 +3,7 @@
 // (reading batch k+1 while the model runs batch k), checks outputs are probabilities.
 import { basename } from 'node:path';
 import { WsiHpcError } from '../../errors.js';
-import { ShardReader, probabilitiesChecksum, readPredictions, writePredictions } from '../../hdf5/index.js';
+import { ShardReader, predictionsChecksum, readPredictions, toFloat16, writePredictions } from '../../hdf5/index.js';
 import { WRAPPED_STAIN, type ModelCard } from '../../model/index.js';
 import type { PlanFile } from '../../plan/index.js';
 import { type Marker, readMarker } from '../../run/markers.js';
@@ -12,7 +12,7 @@ import { isOutputPresent } from '../../run/output-present.js';
 import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
 import type { SessionChoice } from '../../runner/session.js';
 import type { Shard } from '../../shard/index.js';
-import { validateProbabilities, validateShardAttrs } from './check-outputs.js';
+import { validateFeatures, validateProbabilities, validateShardAttrs } from './check-outputs.js';
 import { slidingOverPatches } from './patch-infer.js';
 import { denseOverWindows, slidingOverWindows } from './window-infer.js';
 import { CONTENT_HASH, contentHasher } from '../../util/hash.js';
@@ -30,6 +30,8 @@ export interface InferContext {
   batchSize: number;
   /** How window shards are run (patch shards always feed each patch): see window-infer.ts. */
   method: 'sliding' | 'dense';
+  /** How a features model's rows are stored (float16 by default). */
+  featuresDtype: 'float16' | 'float32';
   /** The dense model's total stride in pixels (method dense). */
   totalStridePx: number | null;
   /** Per-slide stain matrices when the plan normalizes stains (see run-infer.ts). */
@@ -63,6 +65,7 @@ export function expectedPredictionAttrs(shard: Shard, ctx: InferContext): Record
     card_sha256: ctx.cardSha256,
     positive_index: ctx.card.output.kind === 'features' ? -1 : ctx.card.output.positiveIndex,
     method: ctx.method,
+    ...(ctx.card.output.kind === 'features' ? { output_kind: 'features', features_dtype: ctx.featuresDtype } : {}),
   };
 }
 
@@ -75,7 +78,7 @@ async function isComplete(shard: Shard, marker: Marker, ctx: InferContext, file:
   const pred = await readPredictions(file);
   const want = expectedPredictionAttrs(shard, ctx);
   if (Object.entries(want).some(([k, v]) => pred.attrs[k] !== v)) return false;
-  return pred.slideIndex.length === shard.patches && probabilitiesChecksum(pred.probabilities) === r.probabilitiesSha256;
+  return pred.slideIndex.length === shard.patches && predictionsChecksum(pred) === r.probabilitiesSha256;
 }
 
 export async function inferShard(shard: Shard, ctx: InferContext, options: UnitOptions = {}): Promise<InferShardResult> {
@@ -93,7 +96,7 @@ export async function inferShard(shard: Shard, ctx: InferContext, options: UnitO
       produce: (tmp) => predictShard(shard, ctx, tmp),
       verify: async (tmp, produced) => {
         const back = await readPredictions(tmp);
-        if (back.slideIndex.length !== produced.patches || probabilitiesChecksum(back.probabilities) !== produced.checksum) {
+        if (back.slideIndex.length !== produced.patches || predictionsChecksum(back) !== produced.checksum) {
           throw new WsiHpcError('INFER_FAILED', `${out}: verification failed after writing (re-read predictions differ)`, { file: out });
         }
       },
@@ -155,6 +158,7 @@ async function predictShard(shard: Shard, ctx: InferContext, tmp: string): Promi
       );
     }
     const { ort, session } = ctx.choice;
+    const isFeatures = ctx.card.output.kind === 'features';
     const slideIndex = r.readInt32('slideIndex');
     const slideIds = r.readSlideIds();
     const stainFeed = (start: number, b: number): Record<string, InstanceType<typeof ort.Tensor>> => {
@@ -185,7 +189,9 @@ async function predictShard(shard: Shard, ctx: InferContext, tmp: string): Promi
         hasher?.update(pixels);
       },
       validate: (rows: Float32Array, classes: number, first: number) =>
-        validateProbabilities(rows, classes, first, { id: shard.id, file: shardFile }),
+        isFeatures
+          ? validateFeatures(rows, classes, first, { id: shard.id, file: shardFile })
+          : validateProbabilities(rows, classes, first, { id: shard.id, file: shardFile }),
     };
     const { probabilities, classes } =
       r.kind === 'patches'
@@ -200,15 +206,20 @@ async function predictShard(shard: Shard, ctx: InferContext, tmp: string): Promi
       });
     }
     const n = r.count;
+    // A features model's rows are its embeddings: stored as /features in the chosen dtype.
+    const features = isFeatures
+      ? { data: ctx.featuresDtype === 'float16' ? toFloat16(probabilities) : probabilities, dim: classes, dtype: ctx.featuresDtype }
+      : undefined;
     await writePredictions(tmp, {
-      probabilities,
-      classes,
+      probabilities: features ? new Float32Array(0) : probabilities,
+      classes: features ? 0 : classes,
+      ...(features ? { features } : {}),
       slideIndex,
       gridIndex: r.readInt32('gridIndex'),
       slideIds,
       attrs: { ...expectedPredictionAttrs(shard, ctx), provider: ctx.choice.provider },
     });
-    return { patches: n, classes, checksum: probabilitiesChecksum(probabilities) };
+    return { patches: n, classes, checksum: predictionsChecksum({ probabilities, features }) };
   } finally {
     r.close();
   }

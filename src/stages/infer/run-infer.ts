@@ -16,7 +16,7 @@ import { checkBatchMemory } from '../../runner/batch-memory.js';
 import { openSession } from '../../runner/session.js';
 import { hashJson, sha256 } from '../../util/hash.js';
 import { expectOneOf, expectPositiveInt } from '../../util/is.js';
-import { INFER_DEFAULTS, INFER_METHODS, type InferMethodRequest } from './defaults.js';
+import { FEATURES_DTYPE_CHOICES, INFER_DEFAULTS, INFER_METHODS, type FeaturesDtypeRequest, type InferMethodRequest } from './defaults.js';
 import { resolveMethod } from './method.js';
 import { inferShard, type InferShardResult } from './infer-shard.js';
 import { runSessions, type SessionOutcome } from './run-sessions.js';
@@ -33,6 +33,8 @@ export interface InferRunOptions {
   batchSize?: number;
   /** How window shards are run: sliding (patch model on crops), dense (converted model), auto. @default 'auto' */
   method?: InferMethodRequest;
+  /** Storage of a features model's output. @default 'float16' */
+  featuresDtype?: FeaturesDtypeRequest;
   env?: NodeJS.ProcessEnv;
   /** Sessions at once, one child process each (default: one per visible GPU, else 1). */
   sessions?: number;
@@ -80,6 +82,7 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
   const device = expectOneOf('device', o.device ?? INFER_DEFAULTS.device, ['auto', 'cpu', 'cuda'] as const);
   const method = expectOneOf('method', o.method ?? INFER_DEFAULTS.method, INFER_METHODS);
   const batchSize = expectPositiveInt('batchSize', o.batchSize ?? INFER_DEFAULTS.batchSize);
+  const featuresDtype = expectOneOf('featuresDtype', o.featuresDtype ?? INFER_DEFAULTS.featuresDtype, FEATURES_DTYPE_CHOICES);
   // Before the model loads: a batch that cannot fit in memory is refused with the figure.
   const memory = checkBatchMemory(batchSize, plan.params.grid.patchSizePx);
   if (memory.warning) o.onWarning?.(memory.warning);
@@ -115,6 +118,7 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
       device,
       batchSize,
       method,
+      featuresDtype,
       env,
       shardIds: plan.shards.list.map((s) => s.id),
       onWarning: o.onWarning,
@@ -156,6 +160,7 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     cardSha256: hashJson(card),
     batchSize,
     method: chosen.method,
+    featuresDtype,
     totalStridePx: dense?.totalStridePx ?? null,
     onPatches: (n: number) => {
       done += n;

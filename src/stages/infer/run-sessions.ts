@@ -18,6 +18,8 @@ export interface SessionRunArgs {
   device: 'auto' | 'cpu' | 'cuda';
   batchSize: number;
   method: string;
+  /** Storage of a features model's output, passed to each child. */
+  featuresDtype: string;
   env: NodeJS.ProcessEnv;
   /** Plan shard id by index, for the shards of a child that left no result. */
   shardIds: string[];
@@ -66,6 +68,8 @@ function childArgs(slot: SessionSlot, a: SessionRunArgs): string[] {
     String(a.batchSize),
     '--method',
     a.method,
+    '--features-dtype',
+    a.featuresDtype,
     '--json',
     '--quiet',
   ];

@@ -3,7 +3,7 @@
 // come from one model and card. Pure: the caller reads the files.
 import { WsiHpcError } from '../../errors.js';
 import type { Predictions } from '../../hdf5/index.js';
-import { probabilitiesChecksum } from '../../hdf5/index.js';
+import { predictionsChecksum } from '../../hdf5/index.js';
 import type { PlanFile } from '../../plan/index.js';
 import type { Marker } from '../../run/markers.js';
 import type { Shard } from '../../shard/index.js';
@@ -17,6 +17,8 @@ export interface PredictionSource {
   cardSha256: string;
   /** sliding or dense (files written before methods existed are sliding). */
   method: string;
+  /** `probabilities`, or `features/<dtype>` for a features model. */
+  output: string;
 }
 
 const short = (h: unknown) => String(h).slice(0, 12);
@@ -37,8 +39,8 @@ export function validatePredictions(pred: Predictions, file: string, shard: Shar
   differ('model hash', a.model_sha256, r.modelSha256, 'the infer marker');
   differ('card hash', a.card_sha256, r.cardSha256, 'the infer marker');
   differ('method', a.method ?? 'sliding', r.method ?? 'sliding', 'the infer marker');
-  if (problems.length === 0 && probabilitiesChecksum(pred.probabilities) !== r.probabilitiesSha256) {
-    problems.push('the probabilities differ from those the infer marker recorded (checksum mismatch)');
+  if (problems.length === 0 && predictionsChecksum(pred) !== r.probabilitiesSha256) {
+    problems.push('the stored outputs differ from those the infer marker recorded (checksum mismatch)');
   }
   if (problems.length > 0) {
     throw new WsiHpcError('PREDICTIONS_MISMATCH', `${file}: ${problems.join('; ')}`, {
@@ -61,7 +63,7 @@ export function validatePredictions(pred: Predictions, file: string, shard: Shar
       );
     }
   }
-  const bad = findBadProbabilities(pred.probabilities, pred.classes, true);
+  const bad = pred.features ? null : findBadProbabilities(pred.probabilities, pred.classes, true);
   if (bad) {
     throw new WsiHpcError('PREDICTIONS_INVALID', `${file}: patch ${bad.row} of ${shard.id} is not a probability (${bad.reason})`, {
       file,
@@ -74,6 +76,7 @@ export function validatePredictions(pred: Predictions, file: string, shard: Shar
     modelSha256: String(a.model_sha256),
     cardSha256: String(a.card_sha256),
     method: String(a.method ?? 'sliding'),
+    output: pred.features ? `features/${pred.features.dtype}` : 'probabilities',
   };
 }
 
@@ -82,7 +85,7 @@ export function validateOneModel(sources: PredictionSource[]): void {
   const groups = new Map<string, PredictionSource[]>();
   for (const s of sources) {
     // Dense and sliding probabilities of one model differ near borders: a heatmap mixing them is not one method's.
-    const key = `${s.modelSha256}/${s.cardSha256}/${s.method}`;
+    const key = `${s.modelSha256}/${s.cardSha256}/${s.method}/${s.output}`;
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
   if (groups.size <= 1) return;
@@ -95,7 +98,7 @@ export function validateOneModel(sources: PredictionSource[]): void {
             .map((x) => x.shard)
             .join(', ')} and ${g.length - 3} more`
         : g.map((x) => x.shard).join(', ');
-    return `model \`${s.modelName}\` (sha256 ${short(s.modelSha256)}, card ${short(s.cardSha256)}, method ${s.method}) in ${shards}`;
+    return `model \`${s.modelName}\` (sha256 ${short(s.modelSha256)}, card ${short(s.cardSha256)}, method ${s.method}${s.output === 'probabilities' ? '' : `, ${s.output}`}) in ${shards}`;
   });
   throw new WsiHpcError('MODELS_MIXED', `refusing to merge predictions of different models: ${described.join(' vs ')}`, {
     hint: 'Rerun `wsi-hpc infer` with one --model (and card) and one --method for every shard; shards inferred otherwise are redone',

@@ -1,5 +1,6 @@
 // The `merge` stage: per-slide heatmaps (.npy and a PNG overlay on the thumbnail, only over
 // tissue), slide scores (scores.csv), and thresholded tumour regions as QuPath-ready GeoJSON.
+// A features model's run gets per-slide feature files instead (merge-features.ts).
 // Slides whose shards are not all inferred are reported, not merged half-way.
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -11,7 +12,8 @@ import { writeMarkerUnlessNewer } from '../../run/markers.js';
 import { acquireUnitLock, describeOwner } from '../../run/unit-lock.js';
 import { lockPathFor } from '../../run/unit-of-work.js';
 import { WsiHpcError } from '../../errors.js';
-import { collectProbabilities } from './collect-probabilities.js';
+import { collectPredictions, probabilitiesBySlide } from './collect-probabilities.js';
+import { mergeFeatures } from './merge-features.js';
 import { MERGE_DEFAULTS } from './defaults.js';
 import { relativeToRun, runPaths, type RunPaths } from '../../run/paths.js';
 import { encodeRgbPng, maskToGeoJson } from '../../tissue/index.js';
@@ -36,12 +38,17 @@ export interface MergedSlide {
   overlay?: string;
   regions?: string;
   regionCount?: number;
+  /** Features runs: the slide's feature file, relative to the run folder, and its patch count. */
+  features?: string;
+  patches?: number;
   reason?: string;
 }
 
 export interface MergeResult {
   slides: MergedSlide[];
+  /** scores.csv, or for a features run features/index.csv. */
   scoresCsv: string;
+  kind: 'probabilities' | 'features';
   incomplete: number;
 }
 
@@ -73,7 +80,12 @@ export async function runMerge(o: MergeOptions): Promise<MergeResult> {
 
 async function mergeLocked(plan: PlanFile, paths: RunPaths, topK: number, threshold: number): Promise<MergeResult> {
   const startedAt = new Date();
-  const { bySlide: probs, missing, model } = await collectProbabilities(plan, paths);
+  const { accepted, missing, model } = await collectPredictions(plan, paths);
+  if (model?.output.startsWith('features')) {
+    const out = await mergeFeatures(plan, paths, accepted, missing, model);
+    return finishMerge(plan, paths, startedAt, out.slides, out.index, 'features', model);
+  }
+  const probs = probabilitiesBySlide(plan, accepted);
   const merged: MergedSlide[] = [];
   for (const s of plan.slides) merged.push(await mergeSlide(s, probs.get(s.id), missing.get(s.id), { paths, topK, threshold }));
   const header = ['slide_id', 'name', 'status', 'patches', 'max', `top${topK}_mean`, 'mean', `fraction_ge_${threshold}`, 'regions'];
@@ -93,6 +105,18 @@ async function mergeLocked(plan: PlanFile, paths: RunPaths, topK: number, thresh
       .join(','),
   );
   await writeFileAtomic(paths.scores, `${header.join(',')}\n${rows.join('\n')}\n`);
+  return finishMerge(plan, paths, startedAt, merged, paths.scores, 'probabilities', model);
+}
+
+async function finishMerge(
+  plan: PlanFile,
+  paths: RunPaths,
+  startedAt: Date,
+  merged: MergedSlide[],
+  table: string,
+  kind: MergeResult['kind'],
+  model: unknown,
+): Promise<MergeResult> {
   const incomplete = merged.filter((m) => m.status === 'incomplete').length;
   await writeMarkerUnlessNewer(paths.marker('merge', 'merge'), {
     stage: 'merge',
@@ -102,7 +126,7 @@ async function mergeLocked(plan: PlanFile, paths: RunPaths, topK: number, thresh
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
-    result: { merged: merged.filter((m) => m.status === 'merged').length, incomplete, model },
+    result: { merged: merged.filter((m) => m.status === 'merged').length, incomplete, model, kind },
     ...(incomplete
       ? {
           error: {
@@ -112,7 +136,7 @@ async function mergeLocked(plan: PlanFile, paths: RunPaths, topK: number, thresh
         }
       : {}),
   });
-  return { slides: merged, scoresCsv: paths.scores, incomplete };
+  return { slides: merged, scoresCsv: table, kind, incomplete };
 }
 
 interface SlideContext {
