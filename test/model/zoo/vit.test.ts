@@ -82,7 +82,7 @@ describe('zoo ViT', () => {
     expect(worst(got, want)).toBeLessThanOrEqual(1e-4);
     // Different patches give different features (the model is not degenerate).
     expect(worst(got.subarray(0, 384), got.subarray(384))).toBeGreaterThan(1e-3);
-  }, 60_000);
+  });
 
   test('a ViT saved with external data in another folder: validated and run from bytes with externalDataDir, same features', async () => {
     const c = { ...VIT_S16, depth: 2 };
@@ -96,12 +96,12 @@ describe('zoo ViT', () => {
     expect(graphOnly.length).toBeLessThan(weightBytes / 100);
     await validateModelForInfer({ file: path, bytes: graphOnly, card });
     expect(worst(await wrappedFeatures(graphOnly, card, dir), await wrappedFeatures(embedded, card))).toBe(0);
-  }, 60_000);
+  });
 
   test('buildModels --only vit-s16 writes a features card that validates', async () => {
     const [entry] = await buildModels({ outDir: tmp.dir, only: ['vit-s16'] });
     expect(entry).toMatchObject({ name: 'vit-s16', stem: 'vit-s16', status: 'written', params: 21_665_664 });
     const card = await readModelCard(join(tmp.dir, 'vit-s16.onnx'));
     expect(card.output).toEqual({ name: 'tokens', kind: 'features', dim: 384, pooling: 'cls' });
-  }, 60_000);
+  });
 });
