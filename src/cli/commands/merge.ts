@@ -35,14 +35,14 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
             result.slides.map((m) => [
               m.name,
               m.status === 'merged' ? 'merged' : `${m.status}: ${m.reason}`,
-              String(m.scores?.patches ?? '-'),
+              String(m.scores?.patches ?? m.patches ?? '-'),
               m.scores ? m.scores.max.toFixed(3) : '-',
               m.scores ? m.scores.topKMean.toFixed(3) : '-',
               String(m.regionCount ?? '-'),
             ]),
           ),
         );
-        process.stdout.write(`scores: ${result.scoresCsv}\n`);
+        process.stdout.write(`${result.kind === 'features' ? 'features' : 'scores'}: ${result.scoresCsv}\n`);
       }
       if (result.incomplete > 0) {
         log(argv, `${result.incomplete} slide(s) not merged: their shards are not inferred; run infer for them, then merge again.`);
