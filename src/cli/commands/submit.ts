@@ -40,6 +40,7 @@ export interface SubmitArgs extends OutputFlags, StageResourceArgs {
   method?: InferMethodRequest;
   device?: 'auto' | 'cpu' | 'cuda';
   sessions?: number;
+  'features-dtype'?: 'float16' | 'float32';
   setup?: string;
   'max-array-size'?: number;
   'max-job-count'?: number;
@@ -84,6 +85,10 @@ export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
       choices: ['auto', 'cpu', 'cuda'] as const,
       describe: 'Infer device in each task: auto (CUDA when usable, else CPU with a warning), cpu, cuda (the task fails without CUDA)',
     })
+    .option('features-dtype', {
+      choices: ['float16', 'float32'] as const,
+      describe: 'Features models: the dtype of the stored features (infer default float16)',
+    })
     .option('sessions', { type: 'number', describe: 'ONNX Runtime sessions per infer task (default: one per visible GPU, else 1)' })
     .option('setup', { type: 'string', describe: 'Shell snippet run before each task (module loads), or @FILE' })
     .option('max-array-size', { type: 'number', describe: 'Override MaxArraySize from scontrol show config' })
@@ -105,6 +110,7 @@ const STAGE_OPTIONS = {
   method: 'infer',
   device: 'infer',
   sessions: 'infer',
+  'features-dtype': 'infer',
   'infer-cpus': 'infer',
   'infer-gpus': 'infer',
   threads: 'infer',
@@ -212,6 +218,7 @@ export async function toSubmitOptions(a: SubmitArgs) {
       ...(a.method === undefined ? [] : ['--method', a.method]),
       ...(a.device === undefined ? [] : ['--device', a.device]),
       ...(a.sessions === undefined ? [] : ['--sessions', String(a.sessions)]),
+      ...(a['features-dtype'] === undefined ? [] : ['--features-dtype', a['features-dtype']]),
     ],
   };
 }

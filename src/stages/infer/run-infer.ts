@@ -1,7 +1,7 @@
 // The `infer` stage: one ONNX Runtime session per task (CUDA when usable, else CPU threads from
 // SLURM's allocation), the task's shards streamed through it; says which device it used and why.
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { WsiHpcError, type ErrorCode } from '../../errors.js';
 import { readModelCard, validateModelForInfer, wrapModel } from '../../model/index.js';
 import { convertToDense } from '../../model/dense/index.js';
@@ -135,7 +135,8 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     ? wrapModel(dense.bytes, dense.card, modelPath, { hasStainNorm, isDense: true })
     : wrapModel(new Uint8Array(bytes), card, modelPath, { hasStainNorm });
   const stainBySlide = plan.params.stain ? stainMatrices(plan) : null;
-  const choice = await openSession(wrapped.bytes, { device, threads: o.threads, env }).catch((err) => {
+  // Weights saved beside the model as external data are found by ONNX Runtime, never read into JavaScript.
+  const choice = await openSession(wrapped.bytes, { device, threads: o.threads, env, externalDataDir: dirname(modelPath) }).catch((err) => {
     // --device cuda without a usable CUDA provider fails the task as itself (CUDA_UNAVAILABLE), not as a bad model.
     if (err instanceof WsiHpcError) throw err;
     throw new WsiHpcError('MODEL_INVALID', `${modelPath}: ONNX Runtime could not load the model: ${(err as Error).message}`, {
