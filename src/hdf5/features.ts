@@ -159,7 +159,7 @@ export async function createFeaturesFile(path: string, rows: FeatureRows): Promi
 export async function readFeatureRows(f: H5File, name: string): Promise<FeatureRows | null> {
   const ds = f.get(name) as unknown as { metadata: { type: number; size: number; shape: number[] | null; total_size: number } } | null;
   const md = ds?.metadata;
-  if (!md?.shape || md.shape.length !== 2 || md.type !== 1 || (md.size !== 2 && md.size !== 4)) return null;
+  if (md?.shape?.length !== 2 || md.type !== 1 || (md.size !== 2 && md.size !== 4)) return null;
   const M = await rawModule();
   const nbytes = md.size * md.total_size;
   const ptr = M._malloc(Math.max(1, nbytes));
