@@ -14,4 +14,5 @@ export { readModelBytes, decodeModelFile } from './read-model.js';
 export { validateModelForInfer } from './validate-for-infer.js';
 export type { ValidateForInferOptions } from './validate-for-infer.js';
 export { externalRefs, checkExternalData, writeWithExternalData } from './external-data.js';
+export { modelDigest } from './model-digest.js';
 export type { ExternalRef } from './external-data.js';

@@ -4,7 +4,7 @@
 import { dirname, resolve } from 'node:path';
 import { WsiHpcError } from '../errors.js';
 import { cardPathFor } from './card.js';
-import { checkExternalData } from './external-data.js';
+import { checkExternalData, type ExternalRef } from './external-data.js';
 import { inspectModel } from './inspect.js';
 import { checkProbeOutput, probeFeeds, probeNames } from './probe-model.js';
 import type { ModelCard } from './types.js';
@@ -27,8 +27,11 @@ function hintFor(file: string, cardFile: string): string {
   return `Fix the card (docs/MODELS.md) or re-export the model; \`wsi-hpc model inspect ${file} --card ${cardFile}\` shows both side by side`;
 }
 
-/** Throws MODEL_MISMATCH or MODEL_INVALID (naming the model and card files) unless `infer` can trust the model's output. */
-export async function validateModelForInfer(o: ValidateForInferOptions): Promise<void> {
+/**
+ * Throws MODEL_MISMATCH or MODEL_INVALID (naming the model and card files) unless `infer` can trust the model's output.
+ * Returns the external-data references it checked (empty for a self-contained model).
+ */
+export async function validateModelForInfer(o: ValidateForInferOptions): Promise<{ externalData: ExternalRef[] }> {
   const cardFile = o.cardFile ?? cardPathFor(o.file);
   const inspection = inspectModel(o.bytes, o.card, o.file);
   if (inspection.disagreements.length > 0) {
@@ -96,4 +99,5 @@ export async function validateModelForInfer(o: ValidateForInferOptions): Promise
   } finally {
     await session.release();
   }
+  return { externalData: wrapped.externalData };
 }

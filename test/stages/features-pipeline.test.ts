@@ -85,7 +85,12 @@ async function inferAndMerge(extra: string[]) {
   expect(inferred.exitCode, String(inferred.stderr)).toBe(0);
   const merged = await cli(['merge', run, '--json']);
   expect(merged.exitCode, String(merged.stderr)).toBe(0);
-  const slides = parseJson<{ slides: Array<{ id: string; status: string; features: string }> }>(merged).slides;
+  const result = parseJson<{ slides: Array<{ id: string; status: string; features: string }>; featuresIndex?: string; scoresCsv?: string }>(
+    merged,
+  );
+  expect(result.featuresIndex).toBe(join(run, 'features', 'index.csv'));
+  expect(result.scoresCsv).toBeUndefined();
+  const slides = result.slides;
   expect(slides.map((s) => s.status)).toEqual(['merged', 'merged']);
   return Object.fromEntries(slides.map((s) => [s.id, s.features]));
 }

@@ -42,7 +42,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
             ]),
           ),
         );
-        process.stdout.write(`${result.kind === 'features' ? 'features' : 'scores'}: ${result.scoresCsv}\n`);
+        process.stdout.write(result.featuresIndex ? `features: ${result.featuresIndex}\n` : `scores: ${result.scoresCsv}\n`);
       }
       if (result.incomplete > 0) {
         log(argv, `${result.incomplete} slide(s) not merged: their shards are not inferred; run infer for them, then merge again.`);

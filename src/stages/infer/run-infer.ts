@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { WsiHpcError, type ErrorCode } from '../../errors.js';
-import { readModelCard, validateModelForInfer, wrapModel } from '../../model/index.js';
+import { modelDigest, readModelCard, validateModelForInfer, wrapModel } from '../../model/index.js';
 import { convertToDense } from '../../model/dense/index.js';
 import { readPlan, type PlanFile } from '../../plan/index.js';
 import { transferMatrix } from '../../stain/index.js';
@@ -14,7 +14,7 @@ import { chooseThreads, type DeviceRequest } from '../../runner/device.js';
 import { visibleGpuIds } from '../../runner/gpus.js';
 import { checkBatchMemory } from '../../runner/batch-memory.js';
 import { openSession } from '../../runner/session.js';
-import { hashJson, sha256 } from '../../util/hash.js';
+import { hashJson } from '../../util/hash.js';
 import { expectOneOf, expectPositiveInt } from '../../util/is.js';
 import { FEATURES_DTYPE_CHOICES, INFER_DEFAULTS, INFER_METHODS, type FeaturesDtypeRequest, type InferMethodRequest } from './defaults.js';
 import { resolveMethod } from './method.js';
@@ -95,7 +95,13 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     });
   });
   const card = await readModelCard(modelPath, o.card);
-  await validateModelForInfer({ file: modelPath, cardFile: o.card, bytes, card, hasStainNorm: plan.params.stain !== null });
+  const { externalData } = await validateModelForInfer({
+    file: modelPath,
+    cardFile: o.card,
+    bytes,
+    card,
+    hasStainNorm: plan.params.stain !== null,
+  });
   // Decided before any session opens: `--method dense` that cannot run stops here (exit 2).
   const chosen = resolveMethod(plan, new Uint8Array(bytes), card, modelPath, method);
   const shardIndexes = taskShards(plan, task, o.shards);
@@ -157,7 +163,7 @@ export async function runInfer(o: InferRunOptions): Promise<InferRunResult> {
     stainBySlide,
     outputName: wrapped.outputName,
     card,
-    modelSha256: sha256(bytes),
+    modelSha256: await modelDigest(bytes, externalData, dirname(modelPath)),
     cardSha256: hashJson(card),
     batchSize,
     method: chosen.method,

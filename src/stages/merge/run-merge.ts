@@ -46,8 +46,10 @@ export interface MergedSlide {
 
 export interface MergeResult {
   slides: MergedSlide[];
-  /** scores.csv, or for a features run features/index.csv. */
-  scoresCsv: string;
+  /** scores.csv (probabilities runs). */
+  scoresCsv?: string;
+  /** features/index.csv (features runs). */
+  featuresIndex?: string;
   kind: 'probabilities' | 'features';
   incomplete: number;
 }
@@ -136,7 +138,7 @@ async function finishMerge(
         }
       : {}),
   });
-  return { slides: merged, scoresCsv: table, kind, incomplete };
+  return { slides: merged, ...(kind === 'features' ? { featuresIndex: table } : { scoresCsv: table }), kind, incomplete };
 }
 
 interface SlideContext {
