@@ -3,13 +3,15 @@
 //   (a) matrix-multiply peak of ONNX Runtime on this machine (a 1024^3 MatMul graph),
 //   (b) the model alone: session.run on uint8 batches already in memory (same wrapped graph),
 //   (c) the runner: `runInfer` over a packed shard (HDF5 read, feeds, predictions write).
-// Overhead = 1 - (c)/(b). Usage: npm run build && node bench/infer-throughput.mjs [--patches 256] [--models googlenet,resnet18]
+// Overhead = 1 - (c)/(b); CPU-seconds of the process beside each (process.cpuUsage), and the task's fixed
+// set-up (validate, wrap, session) = runInfer's wall minus its shards' seconds. vit-b16 is saved with external data.
+// Usage: npm run build && node bench/infer-throughput.mjs [--patches 256] [--models googlenet,resnet18,vit-s16,vit-b16]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { buildGoogLeNet, buildResNet18 } from '../dist/model/zoo/index.js';
-import { DT, GraphBuilder, encodeModel, valueInfo, wrapModel } from '../dist/model/index.js';
+import { VIT_B16, VIT_S16, buildGoogLeNet, buildResNet18, buildVit, buildVitProto } from '../dist/model/zoo/index.js';
+import { DT, GraphBuilder, encodeModel, readModelBytes, valueInfo, wrapModel, writeWithExternalData } from '../dist/model/index.js';
 import { runPlan } from '../dist/stages/plan/index.js';
 import { runPack } from '../dist/stages/pack/index.js';
 import { runInfer } from '../dist/stages/infer/index.js';
@@ -27,6 +29,26 @@ const B = Number(values.batch);
 const out = join(process.cwd(), 'bench/out/infer');
 await mkdir(out, { recursive: true });
 const log = (m) => process.stderr.write(`${m}\n`);
+
+const cpuSeconds = (since) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+};
+
+// The zoo model `name` written into `out` (vit-b16 with its weights in vit-b16.onnx.data).
+async function writeZooModel(name) {
+  const modelPath = join(out, `${name}.onnx`);
+  if (name === 'vit-b16') {
+    const { proto, card, flopsPerImage } = buildVitProto(VIT_B16);
+    writeWithExternalData(proto, modelPath, 'vit-b16.onnx.data');
+    await writeFile(join(out, `${name}.json`), JSON.stringify(card));
+    return { modelPath, bytes: await readModelBytes(modelPath), card, flopsPerImage };
+  }
+  const zoo = name === 'googlenet' ? buildGoogLeNet() : name === 'resnet18' ? buildResNet18() : buildVit(VIT_S16);
+  await writeFile(modelPath, zoo.bytes);
+  await writeFile(join(out, `${name}.json`), JSON.stringify(zoo.card));
+  return { modelPath, bytes: zoo.bytes, card: zoo.card, flopsPerImage: zoo.flopsPerImage };
+}
 
 async function matmulPeak(threads) {
   const n = 1024;
@@ -58,15 +80,19 @@ async function modelAlone(wrapped, threads, p) {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    ...(wrapped.externalData.length > 0 ? { extra: { session: { model_external_initializers_file_folder_path: out } } } : {}),
   });
   const batch = new Uint8Array(B * p * p * 3).map((_, i) => (i * 31) & 255);
   const feed = { [wrapped.inputName]: new ort.Tensor('uint8', batch, [B, p, p, 3]) };
   await s.run(feed);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let done = 0; done < N; done += B) await s.run(feed);
   const sec = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(cpu0);
   await s.release();
-  return (Math.ceil(N / B) * B) / sec;
+  const n = Math.ceil(N / B) * B;
+  return { fps: n / sec, cpuSecondsPerPatch: cpu / n };
 }
 
 // A packed run of about N patches from one synthetic slide.
@@ -79,15 +105,19 @@ await runPack({ run, task: 0 });
 const results = { machine: { cores: (await import('node:os')).availableParallelism() }, patches: N, batch: B, peaks: {}, models: [] };
 for (const threads of [1, 2]) results.peaks[threads] = await matmulPeak(threads);
 for (const name of values.models.split(',')) {
-  const zoo = name === 'googlenet' ? buildGoogLeNet() : buildResNet18();
-  const modelPath = join(out, `${name}.onnx`);
-  await writeFile(modelPath, zoo.bytes);
-  await writeFile(join(out, `${name}.json`), JSON.stringify(zoo.card));
+  const zoo = await writeZooModel(name);
+  const modelPath = zoo.modelPath;
   const wrapped = wrapModel(zoo.bytes, zoo.card, modelPath);
   for (const threads of [1, 2]) {
     log(`${name}, ${threads} thread(s)`);
     const alone = await modelAlone(wrapped, threads, 224);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
     const r = await runInfer({ run, model: modelPath, task: 0, threads, batchSize: B, device: 'cpu', env: {} });
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds(cpu0);
+    const patches = r.shards.reduce((n, s) => n + s.patches, 0);
+    const shardSeconds = r.shards.reduce((n, s) => n + s.seconds, 0);
     const runner = r.patchesPerSecond;
     // Force a rerun next time: the marker would skip the shard.
     const { rm } = await import('node:fs/promises');
@@ -96,9 +126,14 @@ for (const name of values.models.split(',')) {
       model: name,
       threads,
       flopsPerImage: zoo.flopsPerImage,
-      aloneFps: alone,
+      aloneFps: alone.fps,
       runnerFps: runner,
-      overhead: 1 - runner / alone,
+      overhead: 1 - runner / alone.fps,
+      overheadMsPerPatch: 1000 / runner - 1000 / alone.fps,
+      setupSeconds: wall - shardSeconds,
+      aloneCpuSecondsPerPatch: alone.cpuSecondsPerPatch,
+      taskCpuSecondsPerPatch: cpu / patches,
+      taskWallSeconds: wall,
       gflopsRunner: (runner * zoo.flopsPerImage) / 1e9,
       ofPeak: (runner * zoo.flopsPerImage) / 1e9 / results.peaks[threads],
     });

@@ -1,10 +1,8 @@
 // Per-slide feature files in the CLAM/TRIDENT layout (docs/FORMAT.md, "Per-slide feature files"):
 // `/features` [N, D] (float16 or float32) and `/coords` int64 [N, 2] level-0 top-left, with the
 // attributes TRIDENT's readers and slide encoders use on `coords` and its `name`/`savetodir` on `features`.
-import { rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { ensureDir, tempPathFor } from '../util/atomic.js';
-import { coordsInt64, setFloat, setInt } from './clam-patches.js';
+import { writeViaTemp } from '../util/atomic.js';
+import { coordsInt64, type H5Object, setFloat, setInt } from './attrs.js';
 import { createFeaturesFile, type FeatureRows } from './features.js';
 
 export interface SlideFeatureAttrs {
@@ -27,12 +25,8 @@ export interface SlideFeatureAttrs {
   modelSha256: string;
 }
 
-type H5Object = { create_attribute(name: string, data: unknown, shape?: number[] | null, dtype?: string | null): void };
-
 export async function writeSlideFeatures(path: string, rows: FeatureRows, coords: Int32Array, a: SlideFeatureAttrs): Promise<void> {
-  await ensureDir(dirname(path));
-  const tmp = tempPathFor(path);
-  try {
+  await writeViaTemp(path, async (tmp) => {
     const f = await createFeaturesFile(tmp, rows);
     try {
       const n = coords.length / 2;
@@ -56,9 +50,5 @@ export async function writeSlideFeatures(path: string, rows: FeatureRows, coords
     } finally {
       f.close();
     }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw err;
-  }
+  });
 }

@@ -1,6 +1,6 @@
 // Public entry of the slurm module: pure rendering, quoting, array splitting and output parsing.
 export { shellQuote, validateDirectiveValue } from './quote.js';
-export { splitArray, splitTasks, renderArraySpec, validateJobCount } from './split-array.js';
+export { splitArray, splitTasks, renderArraySpec } from './split-array.js';
 export { renderSbatch, renderDirectives, hasGpu } from './render-sbatch.js';
 export type { RenderInput } from './render-sbatch.js';
 export { parseSbatch, parseConfig, parseSacct, parseSqueue, parseScontrolJobs, expandIndices, isAccountingDisabled } from './parse.js';

@@ -1,6 +1,5 @@
 // Splits a stage's tasks into sbatch arrays that respect MaxArraySize: each array is indexed from
 // 0 and carries a task offset, so no index ever reaches MaxArraySize. Pure.
-import { WsiHpcError } from '../errors.js';
 import type { ArrayChunk, ClusterLimits } from './types.js';
 
 /** Chunk `taskCount` tasks (0..n-1) into arrays of at most maxArraySize indices. */
@@ -36,17 +35,4 @@ export function renderArraySpec(indices: number[], throttle: number | null): str
     i = j + 1;
   }
   return `${parts.join(',')}${throttle ? `%${throttle}` : ''}`;
-}
-
-/** Refuse a submission that cannot fit the controller's job table. */
-export function validateJobCount(totalTasks: number, limits: ClusterLimits, running = 0): void {
-  if (totalTasks + running > limits.maxJobCount) {
-    throw new WsiHpcError(
-      'INVALID_OPTION',
-      `The run needs ${totalTasks} array tasks but the cluster holds at most ${limits.maxJobCount} jobs (MaxJobCount${running ? `, ${running} already queued` : ''})`,
-      {
-        hint: 'Re-plan with a larger --shards-per-task (fewer, longer tasks), or submit --stages one at a time',
-      },
-    );
-  }
 }

@@ -49,3 +49,19 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
     rethrowFsError(err, target);
   }
 }
+
+/**
+ * The same for files written by a library that takes a path (HDF5): `write(tmp)` creates the file under a
+ * temporary name beside `target`, which is renamed into place only when `write` resolves, else removed.
+ */
+export async function writeViaTemp(target: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = tempPathFor(target);
+  try {
+    await ensureDir(dirname(target));
+    await write(tmp);
+    await rename(tmp, target);
+  } catch (err) {
+    await removeQuietly(tmp);
+    rethrowFsError(err, target);
+  }
+}

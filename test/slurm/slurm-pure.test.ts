@@ -12,7 +12,6 @@ import {
   shellQuote,
   splitArray,
   splitTasks,
-  validateJobCount,
 } from '../../src/slurm/index.js';
 
 describe('shellQuote', () => {
@@ -84,12 +83,6 @@ describe('splitArray', () => {
     [[0, 1, 2, 3], 2, '0-3%2'],
     [[1, 3, 4, 5, 9], null, '1,3-5,9'],
   ])('renderArraySpec(%j, %s)', (indices, throttle, want) => expect(renderArraySpec(indices, throttle)).toBe(want));
-
-  test('more tasks than MaxJobCount is refused with a hint', () => {
-    expect(() => validateJobCount(200, { maxArraySize: 100, maxJobCount: 150 })).toThrowError(
-      /needs 200 array tasks but the cluster holds at most 150 jobs/,
-    );
-  });
 });
 
 describe('parsers', () => {
