@@ -59,7 +59,9 @@ describe('external data', () => {
     const got = await runWrapped(graphOnly, modelDir);
     const want = await runWrapped(buildFeaturesModel());
     expect(Array.from(got)).toEqual(Array.from(want));
-    await expect(validateModelForInfer({ file: modelPath, bytes: graphOnly, card })).resolves.toBeUndefined();
+    const { externalData } = await validateModelForInfer({ file: modelPath, bytes: graphOnly, card });
+    expect(externalData.length).toBeGreaterThan(0);
+    expect(new Set(externalData.map((r) => r.location))).toEqual(new Set(['vit.onnx.data']));
   });
 
   test('without externalDataDir ONNX Runtime cannot find the weights of a model opened from bytes', async () => {

@@ -154,7 +154,7 @@ describe('inspect and the infer probe: features', () => {
   test('validateModelForInfer accepts a features model', async () => {
     const bytes = buildFeaturesModel();
     const card = featuresCard({ name: 'tokens', kind: 'features', dim: 6, pooling: 'mean' });
-    await expect(validateModelForInfer({ file: 'vit.onnx', bytes, card })).resolves.toBeUndefined();
+    await expect(validateModelForInfer({ file: 'vit.onnx', bytes, card })).resolves.toEqual({ externalData: [] });
   });
 
   test('validateModelForInfer: an output that is not [N, D] on the probe (shape not declared) is MODEL_MISMATCH', async () => {
