@@ -130,6 +130,8 @@ export interface PlanSlide {
   /** User mask applied to this slide (absolute path), with its size and mtime for change detection. */
   userMask?: { path: string; sizeBytes: number; mtimeMs: number } | null;
   outputs?: { mask: string; qc: string; tissue: string; thumbnail: string };
+  /** The extra columns of the `--slides-from` CSV row of this slide, in the list's column order. */
+  metadata?: Record<string, string>;
 }
 
 export interface PlanTotals {
@@ -156,4 +158,6 @@ export interface PlanFile {
   shards: PlanShards;
   /** Array tasks per stage: which task handles which shards. */
   tasks: { pack: TaskSpec[] };
+  /** Set when slides came from `--slides-from`: the list file and its metadata columns (not slide/path). */
+  slideList?: { file: string; columns: string[] };
 }
