@@ -1,39 +1,7 @@
 // Parses merge's scores.csv (slide_id,name,status,patches,max,topK_mean,mean,fraction_ge_T,regions)
-// into scores per slide id. Pure: RFC 4180 quoting (names may hold commas and quotes).
+// into scores per slide id; other columns (slide-list metadata) are ignored. Pure: parsing is util/csv.ts.
+import { parseCsv } from '../util/csv.js';
 import type { ReportScores } from './types.js';
-
-/** Splits CSV text into rows of fields; quoted fields may hold commas, quotes ("") and newlines. */
-function splitCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let isQuoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (isQuoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') isQuoted = false;
-      else field += c;
-    } else if (c === '"') isQuoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
 
 function num(v: string | undefined): number | null {
   if (v === undefined || v.trim() === '') return null;
@@ -42,7 +10,7 @@ function num(v: string | undefined): number | null {
 }
 
 export function parseScoresCsv(text: string): Map<string, ReportScores> {
-  const [header, ...rows] = splitCsv(text);
+  const [header, ...rows] = parseCsv(text);
   const out = new Map<string, ReportScores>();
   if (!header) return out;
   const col = (name: string | RegExp) => header.findIndex((h) => (typeof name === 'string' ? h === name : name.test(h)));
