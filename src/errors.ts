@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'MASK_EMPTY'
   | 'RUN_INCOMPLETE'
   | 'PLAN_INVALID'
+  | 'PLAN_TASK_FAILED'
   | 'INVALID_OPTION'
   | 'USAGE'
   | 'CONFIG_INVALID'
