@@ -8,7 +8,9 @@ import { type FeatureRows, type Predictions, writeSlideFeatures } from '../../hd
 import { type PlanFile, type PlanSlide, slideFileStems } from '../../plan/index.js';
 import type { RunPaths } from '../../run/paths.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { csvRow } from '../../util/csv.js';
 import type { PredictionSource } from './check-predictions.js';
+import { metadataColumns } from './metadata-columns.js';
 
 export interface MergedFeatures {
   id: string;
@@ -107,9 +109,11 @@ export async function mergeFeatures(
     slides.push({ ...base, status: 'merged', features: `features/${stem}.h5` });
   }
   const index = join(dir, 'index.csv');
-  const csv = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  const lines = slides.map((m) => [m.id, m.name, m.status, m.patches, m.features ?? ''].map(csv).join(','));
-  await writeFileAtomic(index, `slide_id,name,status,patches,file\n${lines.join('\n')}\n`);
+  // slides[i] is plan.slides[i]: the slide list's metadata columns follow the file.
+  const columns = ['slide_id', 'name', 'status', 'patches', 'file'];
+  const meta = metadataColumns(plan, columns);
+  const lines = slides.map((m, i) => csvRow([m.id, m.name, m.status, m.patches, m.features ?? '', ...meta.values(plan.slides[i])]));
+  await writeFileAtomic(index, `${csvRow([...columns, ...meta.header])}\n${lines.join('\n')}\n`);
   return { slides, index };
 }
 

@@ -14,10 +14,12 @@ import { lockPathFor } from '../../run/unit-of-work.js';
 import { WsiHpcError } from '../../errors.js';
 import { collectPredictions, probabilitiesBySlide } from './collect-probabilities.js';
 import { mergeFeatures } from './merge-features.js';
+import { metadataColumns } from './metadata-columns.js';
 import { MERGE_DEFAULTS } from './defaults.js';
 import { relativeToRun, runPaths, type RunPaths } from '../../run/paths.js';
 import { encodeRgbPng, maskToGeoJson } from '../../tissue/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { csvRow } from '../../util/csv.js';
 import { expectInRange, expectPositiveInt } from '../../util/is.js';
 
 export interface MergeOptions {
@@ -54,11 +56,6 @@ export interface MergeResult {
   incomplete: number;
 }
 
-function csvField(v: string | number): string {
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '') : v;
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export async function runMerge(o: MergeOptions): Promise<MergeResult> {
   const topK = expectPositiveInt('topK', o.topK ?? MERGE_DEFAULTS.topK);
   const threshold = expectInRange('threshold', o.threshold ?? MERGE_DEFAULTS.threshold, 0, 1);
@@ -90,9 +87,12 @@ async function mergeLocked(plan: PlanFile, paths: RunPaths, topK: number, thresh
   const probs = probabilitiesBySlide(plan, accepted);
   const merged: MergedSlide[] = [];
   for (const s of plan.slides) merged.push(await mergeSlide(s, probs.get(s.id), missing.get(s.id), { paths, topK, threshold }));
-  const header = ['slide_id', 'name', 'status', 'patches', 'max', `top${topK}_mean`, 'mean', `fraction_ge_${threshold}`, 'regions'];
-  const rows = merged.map((m) =>
-    [
+  const columns = ['slide_id', 'name', 'status', 'patches', 'max', `top${topK}_mean`, 'mean', `fraction_ge_${threshold}`, 'regions'];
+  // merged[i] is plan.slides[i]: the slide list's metadata columns follow the scores.
+  const meta = metadataColumns(plan, columns);
+  const header = [...columns, ...meta.header];
+  const rows = merged.map((m, i) =>
+    csvRow([
       m.id,
       m.name,
       m.status,
@@ -102,11 +102,10 @@ async function mergeLocked(plan: PlanFile, paths: RunPaths, topK: number, thresh
       m.scores?.mean ?? Number.NaN,
       m.scores?.positiveFraction ?? Number.NaN,
       m.regionCount ?? 0,
-    ]
-      .map(csvField)
-      .join(','),
+      ...meta.values(plan.slides[i]),
+    ]),
   );
-  await writeFileAtomic(paths.scores, `${header.join(',')}\n${rows.join('\n')}\n`);
+  await writeFileAtomic(paths.scores, `${csvRow(header)}\n${rows.join('\n')}\n`);
   return finishMerge(plan, paths, startedAt, merged, paths.scores, 'probabilities', model);
 }
 
