@@ -38,7 +38,7 @@ export class ConfigError extends WsiHpcError {
 const NOT_IN_FILE = new Set(['config', 'print-config', 'json', 'help', 'version']);
 
 /** Options holding a path: a relative value in the file is relative to the file's folder. */
-export const PATH_OPTIONS = ['model', 'card', 'out', 'masks', 'annotations', 'stain-target', 'container', 'setup'] as const;
+export const PATH_OPTIONS = ['model', 'card', 'out', 'masks', 'annotations', 'stain-target', 'container', 'setup', 'slides-from'] as const;
 
 // A path option's value made absolute against the config file's folder; non-paths (builtin, docker://, a setup snippet) as they are.
 function resolvePath(key: string, value: string, dir: string): string {

@@ -19,6 +19,8 @@ export { slideIdFor } from './slide-id.js';
 export { slideFileStems } from './slide-stem.js';
 export { discoverSlides, discoverSlideFiles, SLIDE_EXTENSIONS } from './discover.js';
 export type { DiscoveryOptions, SkippedEntry, SkipReason, SlideDiscovery } from './discover.js';
+export { readSlideList, slideListKind, SLIDE_COLUMNS } from './slide-list.js';
+export type { SlideList } from './slide-list.js';
 export {
   NATIVE_EXTENSIONS,
   OPENSLIDE_EXTENSIONS,

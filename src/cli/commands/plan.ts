@@ -18,9 +18,11 @@ import { planConcernsFor } from '../../run/plan-concerns.js';
 import { planCost } from '../plan-cost.js';
 import { formatPlanText } from '../plan-text.js';
 import type { ReaderChoice } from '../../slide/index.js';
+import { slidesFromArgs, withSlidesFromOption } from '../slides-from-option.js';
 
 interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
-  slides: string[];
+  slides?: string[];
+  'slides-from'?: string;
   out: string;
   'patch-size': number;
   mpp?: number;
@@ -52,11 +54,11 @@ interface PlanArgs extends OutputFlags, AnnotationGroupArgs {
 }
 
 export const planCommand: CommandModule<object, PlanArgs> = {
-  command: 'plan <slides..>',
+  command: 'plan [slides..]',
   describe: 'Localize tissue, lay patch grids and write RUN/plan.json plus QC pictures',
   builder: (y) =>
-    withAnnotationGroupOptions(y, 'masks')
-      .positional('slides', { type: 'string', array: true, demandOption: true, describe: 'Slide files, folders or globs' })
+    withSlidesFromOption(withAnnotationGroupOptions(y, 'masks'))
+      .positional('slides', { type: 'string', array: true, describe: 'Slide files, folders or globs (or --slides-from FILE)' })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Run folder to write' })
       .option('patch-size', {
         type: 'number',
@@ -142,7 +144,11 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       .example('$0 plan slides/ --out run1 --mpp 0.5 --patch-size 224', 'Plan every slide in slides/ at 20x')
       .example('$0 plan "cohort/*.svs" --out run1 --stride 112 --dry-run', 'Half-overlapping patches, show only')
       .example('$0 plan slides/ --out run16 --stride 16 --window-positions 56', 'Stride-16 heatmaps: shards hold 1104 px tissue windows')
-      .example('$0 plan cohort/ --out run1 --reader openslide', 'Read every slide (NDPI, MRXS, SVS, ...) through OpenSlide'),
+      .example('$0 plan cohort/ --out run1 --reader openslide', 'Read every slide (NDPI, MRXS, SVS, ...) through OpenSlide')
+      .example(
+        '$0 plan --slides-from cohort.csv --out run1',
+        'Plan the slides of a CSV list (slide column); its other columns go to scores.csv',
+      ),
   handler: async (argv) => {
     try {
       // Refusals look at the command line only: a config file's value is a default, not a request.
@@ -160,6 +166,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
           `\`--${groupFlags[0]}-groups\` applies to \`--masks\``,
           `Add --masks DIR, or leave out --${groupFlags[0]}-groups`,
         );
+      // The list is checked before anything is written: a missing slide or a bad row is exit 2.
+      const { inputs, slideList } = await slidesFromArgs(argv, 'plan');
       const { runPlan } = await import('../../stages/plan/index.js');
       const grid = {
         patchSizePx: argv['patch-size'],
@@ -180,7 +188,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       await checkRunFolderForPlan(argv.out);
       const progress = shouldShowProgress(argv) ? createProgress('planning') : null;
       const result = await runPlan({
-        inputs: argv.slides,
+        inputs,
+        ...(slideList ? { slideList } : {}),
         out: argv.out,
         grid,
         tissue: {

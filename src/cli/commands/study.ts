@@ -5,9 +5,11 @@ import { log, printJson, reportError, warn, type OutputFlags } from '../output.j
 import { STUDY_DEFAULTS } from '../../study/defaults.js';
 import { formatTable } from '../table.js';
 import { type StudySlurmArgs, studySlurmOptions, withStudySlurmOptions } from './study-slurm.js';
+import { slidesFromArgs, withSlidesFromOption } from '../slides-from-option.js';
 
 interface StudyArgs extends OutputFlags, AnnotationGroupArgs, StudySlurmArgs {
-  slides: string[];
+  slides?: string[];
+  'slides-from'?: string;
   annotations: string;
   model: string;
   vary: string[];
@@ -26,11 +28,11 @@ function skippedSummary(skipped: ReadonlyArray<{ path: string; detail: string }>
 }
 
 export const studyCommand: CommandModule<object, StudyArgs> = {
-  command: 'study <slides..>',
+  command: 'study [slides..]',
   describe: 'Throughput/accuracy trade-off study: run each configuration on a sample, score it, extrapolate its cost',
   builder: (y) =>
-    withStudySlurmOptions(withAnnotationGroupOptions(y))
-      .positional('slides', { type: 'string', array: true, demandOption: true })
+    withSlidesFromOption(withStudySlurmOptions(withAnnotationGroupOptions(y)))
+      .positional('slides', { type: 'string', array: true, describe: 'Slide files, folders or globs (or --slides-from FILE)' })
       .option('annotations', { type: 'string', demandOption: true, describe: 'Folder of <slide-stem>.xml|.geojson tumour annotations' })
       .option('model', { alias: 'm', type: 'string', demandOption: true })
       .option('vary', {
@@ -47,15 +49,20 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
       .example(
         '$0 study cohort/ --annotations cohort/annotations --model googlenet.onnx --vary stride=32 --vary method=sliding,dense --out study2',
         '',
+      )
+      .example(
+        '$0 study --slides-from sample.txt --annotations cohort/annotations --model demo.onnx --vary stride=224,112 --out study3',
+        '',
       ),
   handler: async (argv) => {
     try {
+      const { inputs, slideList } = await slidesFromArgs(argv, 'study');
       const slurm = await studySlurmOptions(argv);
       const { runStudy } = await import('../../study/index.js');
       const r = await runStudy({
         executor: argv.executor,
         slurm,
-        slides: argv.slides,
+        slides: [...inputs, ...(slideList?.entries.map((e) => e.path) ?? [])],
         annotations: argv.annotations,
         model: argv.model,
         vary: argv.vary,
