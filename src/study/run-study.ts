@@ -12,6 +12,7 @@ import { type AnnotationGroups, normalizeAnnotationGroups } from '../geometry/in
 import { discoverSlideFiles, readPlan, type SkippedEntry } from '../plan/index.js';
 import { runPaths } from '../run/paths.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { csvRow } from '../util/csv.js';
 import { expectPositiveInt } from '../util/is.js';
 import { expandConfigs, parseVary, type StudyConfig } from './configs.js';
 import { STUDY_DEFAULTS } from './defaults.js';
@@ -146,17 +147,8 @@ async function addMethodDiffs(configs: StudyConfig[], table: StudyRow[], out: st
 
 function csv(rows: StudyRow[]): string {
   const keys = Object.keys(rows[0] ?? {}) as Array<keyof StudyRow>;
-  const cell = (v: unknown) =>
-    typeof v === 'number'
-      ? Number.isFinite(v)
-        ? String(Math.round(v * 1e6) / 1e6)
-        : ''
-      : v === null
-        ? ''
-        : typeof v === 'boolean'
-          ? String(v)
-          : `"${String(v).replace(/"/g, '""')}"`;
-  return `${keys.join(',')}\n${rows.map((r) => keys.map((k) => cell(r[k])).join(',')).join('\n')}\n`;
+  const cell = (v: unknown) => (typeof v === 'number' ? v : v === null ? '' : String(v));
+  return `${csvRow(keys)}\n${rows.map((r) => csvRow(keys.map((k) => cell(r[k])))).join('\n')}\n`;
 }
 
 export async function runStudy(o: StudyOptions): Promise<StudyResult> {
