@@ -3,10 +3,11 @@
 // mapped as executor/status.ts does: logs/<stage>/<jobId>_<arrayIndex>.out).
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import type { PlanFile } from '../plan/index.js';
 import { readMarker, type Marker } from '../run/markers.js';
 import { relativeToRun, type RunPaths } from '../run/paths.js';
-import { STAGES, type JobsFile, type Stage } from '../slurm/index.js';
+import type { JobsFile } from '../slurm/index.js';
 import type { ReportStage, ReportUnit, UnitStatus } from './types.js';
 
 function numberOr(v: unknown): number | null {
@@ -55,22 +56,25 @@ function unitFrom(unit: string, task: number | null, m: Marker | null, planHash:
   };
 }
 
+// Markers (and log files) are read a few at a time: a big run has thousands of units.
 async function collectStage(plan: PlanFile, paths: RunPaths, jobs: JobsFile | null, stage: Stage): Promise<ReportStage> {
-  const units: ReportUnit[] = [];
-  if (stage === 'merge') units.push(unitFrom('merge', null, await readMarker(paths.marker('merge', 'merge')), plan.planHash));
-  else {
-    for (const spec of plan.tasks.pack) {
-      for (const s of spec.shards) {
-        const id = plan.shards.list[s].id;
-        units.push(unitFrom(id, spec.task, await readMarker(paths.marker(stage, id)), plan.planHash));
-      }
-    }
-  }
+  const limit = pLimit(16);
+  const specs =
+    stage === 'merge'
+      ? [{ id: 'merge', task: null }]
+      : plan.tasks.pack.flatMap((spec) => spec.shards.map((s) => ({ id: plan.shards.list[s].id, task: spec.task as number | null })));
+  const units = await Promise.all(
+    specs.map((u) => limit(async () => unitFrom(u.id, u.task, await readMarker(paths.marker(stage, u.id)), plan.planHash))),
+  );
   if (jobs) {
-    for (const u of units) {
-      const log = logFor(jobs, paths, stage, u.task);
-      if (log) u.log = { href: relativeToRun(paths, log.path), jobId: log.jobId, exists: await exists(log.path) };
-    }
+    await Promise.all(
+      units.map((u) =>
+        limit(async () => {
+          const log = logFor(jobs, paths, stage, u.task);
+          if (log) u.log = { href: relativeToRun(paths, log.path), jobId: log.jobId, exists: await exists(log.path) };
+        }),
+      ),
+    );
   }
   const counts: Record<UnitStatus, number> = { done: 0, failed: 0, missing: 0 };
   for (const u of units) counts[u.status]++;
@@ -78,8 +82,12 @@ async function collectStage(plan: PlanFile, paths: RunPaths, jobs: JobsFile | nu
   return { stage, units, counts, totalSeconds };
 }
 
+/** The stages the report lists, one section each. */
+const REPORT_STAGES = ['pack', 'infer', 'merge'] as const;
+type Stage = (typeof REPORT_STAGES)[number];
+
 export async function collectStages(plan: PlanFile, paths: RunPaths, jobs: JobsFile | null): Promise<ReportStage[]> {
   const out: ReportStage[] = [];
-  for (const stage of STAGES) out.push(await collectStage(plan, paths, jobs, stage));
+  for (const stage of REPORT_STAGES) out.push(await collectStage(plan, paths, jobs, stage));
   return out;
 }

@@ -1,18 +1,18 @@
-// Reads a run folder (plan.json, scores.csv, markers, slurm/jobs.json, pictures) and, when
-// present, a study's study.json and frontier plot into the typed ReportModel. Only reads.
-import { readFile } from 'node:fs/promises';
+// Reads a run folder (plan.json, scores.csv, markers, slurm/jobs.json, which pictures exist) and,
+// when present, a study's study.json and frontier plot into the typed ReportModel. Only reads;
+// slide pictures are listed (one readdir per picture folder), never opened, so 10,000 slides stay cheap.
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import pLimit from 'p-limit';
 import { WsiHpcError } from '../errors.js';
 import { readPlan, type PlanFile, type PlanSlide } from '../plan/index.js';
 import { readMarker } from '../run/markers.js';
-import { runPaths, type RunPaths } from '../run/paths.js';
+import { relativeToRun, runPaths, type RunPaths } from '../run/paths.js';
 import type { JobsFile } from '../slurm/index.js';
 import { TOOL_VERSION } from '../version.js';
 import { collectStages } from './collect-stages.js';
 import { embedImage } from './embed-image.js';
 import { parseScoresCsv } from './scores-csv.js';
-import type { ReportModel, ReportRun, ReportScores, ReportSlide, ReportStudy } from './types.js';
+import type { ReportModel, ReportRun, ReportScores, ReportSlide, ReportSlideFailure, ReportStage, ReportStudy } from './types.js';
 
 async function readTextIfExists(path: string): Promise<string | null> {
   try {
@@ -46,12 +46,52 @@ export function flattenParams(value: unknown, prefix = ''): Array<[string, strin
   return [[prefix, value === null || value === undefined ? '–' : typeof value === 'string' ? value : JSON.stringify(value)]];
 }
 
-async function collectSlide(s: PlanSlide, paths: RunPaths, scores: ReportScores | null, isMerged: boolean): Promise<ReportSlide> {
-  const [qc, mask, heatmap] = await Promise.all([
-    embedImage(paths.qc(s.id), 'jpeg'),
-    embedImage(paths.mask(s.id), 'png'),
-    isMerged ? embedImage(paths.heatmap(s.id, 'png'), 'jpeg') : null,
-  ]);
+/** File names in `dir` (empty when the folder is absent): which pictures exist, without opening them. */
+async function listNames(dir: string): Promise<Set<string>> {
+  try {
+    return new Set(await readdir(dir));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return new Set();
+    throw new WsiHpcError('PLAN_INVALID', `${dir}: cannot list it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      file: dir,
+      cause: err,
+      hint: 'Make the folder readable, then rerun the command',
+    });
+  }
+}
+
+/** Per slide id, the failed pack/infer units whose shards hold its patches. */
+function failuresBySlide(plan: PlanFile, stages: ReportStage[]): Map<string, ReportSlideFailure[]> {
+  const shards = new Map(plan.shards.list.map((s) => [s.id, s]));
+  const out = new Map<string, ReportSlideFailure[]>();
+  for (const stage of stages) {
+    if (stage.stage === 'merge') continue;
+    for (const u of stage.units) {
+      if (u.status !== 'failed') continue;
+      const failure = { stage: stage.stage, unit: u.unit, code: u.error?.code ?? 'FAILED', message: u.error?.message ?? '' };
+      for (const id of new Set(shards.get(u.unit)?.segments.map((g) => g.slideId) ?? [])) {
+        out.set(id, [...(out.get(id) ?? []), failure]);
+      }
+    }
+  }
+  return out;
+}
+
+interface PictureNames {
+  qc: Set<string>;
+  mask: Set<string>;
+  heatmap: Set<string>;
+}
+
+function collectSlide(
+  s: PlanSlide,
+  paths: RunPaths,
+  scores: ReportScores | null,
+  pictures: PictureNames,
+  failures: ReportSlideFailure[],
+): ReportSlide {
+  const file = `${s.id}.png`;
+  const picture = (names: Set<string>, path: () => string) => (names.has(file) ? relativeToRun(paths, path()) : null);
   return {
     id: s.id,
     name: s.name,
@@ -65,8 +105,20 @@ async function collectSlide(s: PlanSlide, paths: RunPaths, scores: ReportScores 
     tissueFraction: s.tissue?.tissueFraction ?? null,
     patches: s.grid?.count ?? null,
     scores,
-    images: { qc, mask, heatmap },
+    metadata: s.metadata ?? {},
+    failures,
+    images: {
+      qc: picture(pictures.qc, () => paths.qc(s.id)),
+      mask: picture(pictures.mask, () => paths.mask(s.id)),
+      heatmap: picture(pictures.heatmap, () => paths.heatmap(s.id, 'png')),
+    },
   };
+}
+
+/** The slide list's columns, else (a plan edited by hand) every metadata key in first-seen order. */
+function metadataColumns(plan: PlanFile): string[] {
+  if (plan.slideList?.columns?.length) return plan.slideList.columns;
+  return [...new Set(plan.slides.flatMap((s) => Object.keys(s.metadata ?? {})))];
 }
 
 async function collectRun(plan: PlanFile, paths: RunPaths): Promise<ReportRun> {
@@ -75,9 +127,13 @@ async function collectRun(plan: PlanFile, paths: RunPaths): Promise<ReportRun> {
   const scoresText = isMerged ? await readTextIfExists(paths.scores) : null;
   const scores = scoresText === null ? new Map<string, ReportScores>() : parseScoresCsv(scoresText);
   const jobs = await readJsonIfExists<JobsFile>(paths.jobs);
-  // Each slide decodes and re-encodes three pictures; a few at a time keeps memory flat on big cohorts.
-  const limit = pLimit(4);
-  const slides = await Promise.all(plan.slides.map((s) => limit(() => collectSlide(s, paths, scores.get(s.id) ?? null, isMerged))));
+  const pictures: PictureNames = {
+    qc: await listNames(paths.qcDir),
+    mask: await listNames(paths.masksDir),
+    heatmap: isMerged ? await listNames(paths.heatmapsDir) : new Set(),
+  };
+  const stages = await collectStages(plan, paths, jobs);
+  const failures = failuresBySlide(plan, stages);
   return {
     planHash: plan.planHash,
     paramsHash: plan.paramsHash,
@@ -86,8 +142,9 @@ async function collectRun(plan: PlanFile, paths: RunPaths): Promise<ReportRun> {
     totals: plan.totals,
     tasks: plan.tasks.pack.length,
     hasJobs: jobs !== null,
-    slides,
-    stages: await collectStages(plan, paths, jobs),
+    metadataColumns: metadataColumns(plan),
+    slides: plan.slides.map((s) => collectSlide(s, paths, scores.get(s.id) ?? null, pictures, failures.get(s.id) ?? [])),
+    stages,
   };
 }
 

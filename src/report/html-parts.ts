@@ -1,7 +1,6 @@
 // Small pure building blocks of the report page: escaped cells, numbers, badges, images and
 // tables. Every value passes through escapeHtml here, so the section renderers never build raw text.
 import { escapeHtml } from './escape.js';
-import type { ReportImage } from './types.js';
 
 /** Trusted markup: produced by these helpers, never by concatenating input. */
 export interface Html {
@@ -42,10 +41,10 @@ export function badge(text: string, kind: BadgeKind): Html {
   return raw(`<span class="badge ${kind}">${escapeHtml(text)}</span>`);
 }
 
-/** A figure with caption, or a placeholder box saying why the picture is absent. */
-export function figure(image: ReportImage | null, caption: string, alt: string, absent: string): Html {
-  const body = image
-    ? `<img src="${image.dataUri}" width="${image.width}" height="${image.height}" alt="${escapeHtml(alt)}" loading="eager">`
+/** A figure with caption showing the picture at `src` (a relative URL), or a placeholder box saying why it is absent. */
+export function figure(src: string | null, caption: string, alt: string, absent: string): Html {
+  const body = src
+    ? `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}" decoding="async">`
     : `<div class="placeholder">${escapeHtml(absent)}</div>`;
   return raw(`<figure>${body}<figcaption>${escapeHtml(caption)}</figcaption></figure>`);
 }

@@ -1,22 +1,23 @@
-// The whole report page from a ReportModel. Pure: no fs, no clock. One HTML document with an
-// inline stylesheet, images as data: URIs, no scripts, and a CSP that forbids any fetch.
+// The first page, report.html, from a ReportModel: run summary, the sortable and filterable slide
+// table (an inline JSON blob and one hashed inline script), stages and study. No slide pictures
+// here: each slide's pictures are on its own page (render-slide-page.ts). Pure: no fs, no clock.
 import { formatBytes } from '../cli/format.js';
+import { DEFAULT_LAYOUT, type ReportLayout, renderDocument } from './document.js';
 import { escapeHtml } from './escape.js';
 import { badge, fmtCell, fmtInt, h, table } from './html-parts.js';
-import { renderSlides } from './render-slides.js';
+import { renderSlideTable, slideState } from './render-slides.js';
 import { renderStages } from './render-stages.js';
-import { REPORT_CSS } from './styles.js';
+import { TABLE_SCRIPT } from './table-script.js';
 import type { ReportModel, ReportRun, ReportStudy } from './types.js';
-
-// Nothing may load from outside the file: images are data: URIs, the style is inline, scripts are off.
-const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
 function renderSummary(run: ReportRun): string {
   const t = run.totals;
+  const states = run.slides.map(slideState);
   const tiles: Array<[string, string]> = [
     ['slides', fmtInt(t.slides)],
     ['planned', fmtInt(t.planned)],
-    ['failed slides', fmtInt(t.failed)],
+    ['merged', fmtInt(states.filter((x) => x === 'merged').length)],
+    ['failed slides', fmtInt(states.filter((x) => x === 'failed').length)],
     ['patches', fmtInt(t.patches)],
     ['shards', fmtInt(t.shards)],
     ['array tasks', fmtInt(run.tasks)],
@@ -27,7 +28,7 @@ function renderSummary(run: ReportRun): string {
     return h(badge(`${s.stage}: ${s.counts.done}/${s.units.length} done${s.counts.failed ? `, ${s.counts.failed} failed` : ''}`, kind));
   });
   return `<section id="summary"><h2>Run summary</h2>
-<div class="totals">${tiles.map(([k, v]) => `<div${k === 'failed slides' && t.failed ? ' class="bad"' : ''}><strong>${escapeHtml(v)}</strong><span>${escapeHtml(k)}</span></div>`).join('')}</div>
+<div class="totals">${tiles.map(([k, v]) => `<div${k === 'failed slides' && v !== '0' ? ' class="bad"' : ''}><strong>${escapeHtml(v)}</strong><span>${escapeHtml(k)}</span></div>`).join('')}</div>
 <p>${stageBadges.join(' ')}</p>
 <p>plan hash <span class="hash">${escapeHtml(run.planHash)}</span><br>parameters hash <span class="hash">${escapeHtml(run.paramsHash)}</span><br>planned by wsi-hpc ${escapeHtml(run.toolVersion)}</p>
 <details><summary>Plan parameters (${run.params.length})</summary>${h(table(['parameter', 'value'], run.params, { className: 'params' }))}</details>
@@ -49,7 +50,8 @@ ${plot}
 </section>`;
 }
 
-export function renderHtml(model: ReportModel): string {
+/** report.html; `layout` says where the per-slide pages are (RUN/report/slides by default). */
+export function renderHtml(model: ReportModel, layout: ReportLayout = DEFAULT_LAYOUT): string {
   const run = model.run;
   const nav = [
     run ? '<a href="#summary">Summary</a><a href="#slides">Slides</a><a href="#stages">Stages</a>' : '',
@@ -57,30 +59,17 @@ export function renderHtml(model: ReportModel): string {
   ].join('');
   const sections = [
     run ? renderSummary(run) : '',
-    run ? renderSlides(run.slides) : '',
+    run ? renderSlideTable(run, layout.slidesHref) : '',
     run ? renderStages(run.stages, run.hasJobs) : '',
     model.study ? renderStudy(model.study) : '',
   ]
     .filter(Boolean)
     .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="wsi-hpc ${escapeHtml(model.reportVersion)}">
-<title>${escapeHtml(model.title)}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<header class="page"><h1>${escapeHtml(model.title)}</h1><p>${escapeHtml(model.folder)} · generated ${escapeHtml(model.generatedAt)} by wsi-hpc ${escapeHtml(model.reportVersion)}</p></header>
+  const body = `<header class="page"><h1>${escapeHtml(model.title)}</h1><p>${escapeHtml(model.folder)} · generated ${escapeHtml(model.generatedAt)} by wsi-hpc ${escapeHtml(model.reportVersion)}</p></header>
 <nav>${nav}</nav>
 <main>
 ${sections}
 </main>
-<footer>Self-contained: every picture is embedded; log links are relative to the run folder.</footer>
-</body>
-</html>
-`;
+<footer>Works offline from the run folder: one inline script, no network; each slide's pictures are on its own page; log links are relative to the run folder.</footer>`;
+  return renderDocument({ title: model.title, generator: `wsi-hpc ${model.reportVersion}`, body, script: run ? TABLE_SCRIPT : undefined });
 }

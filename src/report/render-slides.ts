@@ -1,103 +1,114 @@
-// The per-slide part of the report: an overview table (one row per slide) and one card per slide
-// with its facts, score, error and the QC, mask and heatmap pictures. Pure: model in, HTML out.
-import { colourFor } from '../heatmap/index.js';
+// The slide table of report.html: filter controls, the header, and one inline JSON blob of rows
+// that table-script.ts renders, sorts and filters (no pictures here). Pure: model in, HTML out.
 import { escapeHtml } from './escape.js';
-import { badge, figure, fmtInt, fmtNum, fmtPercent, h, raw, table, type Html } from './html-parts.js';
-import type { ReportSlide } from './types.js';
+import { fmtInt } from './html-parts.js';
+import type { ReportRun, ReportSlide } from './types.js';
 
-function anchor(s: ReportSlide): string {
-  return `slide-${s.id}`;
+/** What the table's status column and status filter say of a slide. */
+export type SlideState = 'merged' | 'failed' | 'planned';
+
+// "failed": planning failed, merge could not score it, or a pack/infer unit holding it failed.
+export function slideState(s: ReportSlide): SlideState {
+  if (s.status === 'failed' || s.scores?.status === 'failed') return 'failed';
+  if (s.scores?.status === 'merged') return 'merged';
+  return s.failures.length ? 'failed' : 'planned';
 }
 
-// A slide is "failed" when planning failed or merge could not score it; "merged" when scored.
-function slideState(s: ReportSlide): { text: string; kind: 'ok' | 'failed' | 'missing' } {
-  if (s.status === 'failed') return { text: 'failed', kind: 'failed' };
-  if (s.scores?.status === 'merged') return { text: 'merged', kind: 'ok' };
-  if (s.scores?.status === 'failed') return { text: 'merge failed', kind: 'failed' };
-  return { text: 'planned', kind: 'missing' };
+/** Why a slide failed, in one line: its plan error, merge's verdict, or its failed units. */
+export function failureText(s: ReportSlide): string {
+  if (s.error) return `${s.error.code}: ${s.error.message}`;
+  const units = s.failures.map((f) => `${f.stage} ${f.unit}: ${f.code}`).join('; ');
+  if (s.scores?.status === 'failed') return units ? `merge failed; ${units}` : 'merge failed (see scores.csv)';
+  return units;
 }
 
-function sizeOf(s: ReportSlide): string {
-  return s.width !== null && s.height !== null ? `${fmtInt(s.width)} × ${fmtInt(s.height)}` : '–';
-}
-
-function topKLabel(slides: ReportSlide[]): string {
+export function topKLabel(slides: ReportSlide[]): string {
   const k = slides.find((s) => s.scores?.topK)?.scores?.topK;
   return k ? `top-${k} mean` : 'top-k mean';
 }
 
-function renderOverview(slides: ReportSlide[]): Html {
-  const rows = slides.map((s) => {
-    const st = slideState(s);
+type ColumnType = 'name' | 'status' | 'int' | 'score' | 'percent' | 'text' | 'num';
+
+// A metadata column sorts as numbers when every non-empty value is one.
+function metadataType(slides: ReportSlide[], column: string): ColumnType {
+  const values = slides.map((s) => s.metadata[column]).filter((v) => v !== undefined && v.trim() !== '');
+  return values.length > 0 && values.every((v) => Number.isFinite(Number(v))) ? 'num' : 'text';
+}
+
+const MAX_FAILURE_CHARS = 240;
+
+/** A relative path as a URL path: each segment percent-encoded, no trailing slash. */
+export function urlPath(relativePath: string): string {
+  return relativePath
+    .split('/')
+    .filter((x) => x !== '')
+    .map(encodeURIComponent)
+    .join('/');
+}
+
+/** The rows as compact arrays: [id, name, status, patches, max, top-k mean, tissue, failure, ...metadata]. */
+export function slideTableData(run: ReportRun, slidesHref: string) {
+  const cols: Array<{ label: string; type: ColumnType }> = [
+    { label: 'slide', type: 'name' },
+    { label: 'status', type: 'status' },
+    { label: 'patches', type: 'int' },
+    { label: 'max', type: 'score' },
+    { label: topKLabel(run.slides), type: 'score' },
+    { label: 'tissue', type: 'percent' },
+    { label: 'failures / error', type: 'text' },
+    ...run.metadataColumns.map((c) => ({ label: c, type: metadataType(run.slides, c) })),
+  ];
+  const rows = run.slides.map((s) => {
+    const failure = failureText(s);
     return [
-      raw(`<a href="#${escapeHtml(anchor(s))}" class="slide-name">${escapeHtml(s.name)}</a>`),
-      badge(st.text, st.kind),
-      sizeOf(s),
-      fmtNum(s.mpp, 3),
-      fmtPercent(s.tissueFraction),
-      fmtInt(s.patches),
-      fmtNum(s.scores?.max, 3),
-      fmtNum(s.scores?.topKMean, 3),
-      s.error ? `${s.error.code}: ${s.error.message}` : '',
+      s.id,
+      s.name,
+      slideState(s),
+      s.scores?.patches ?? s.patches,
+      s.scores?.max ?? null,
+      s.scores?.topKMean ?? null,
+      s.tissueFraction,
+      failure.length > MAX_FAILURE_CHARS ? `${failure.slice(0, MAX_FAILURE_CHARS - 1)}…` : failure,
+      ...run.metadataColumns.map((c) => s.metadata[c] ?? null),
     ];
   });
-  return table(['slide', 'status', 'size (px)', 'MPP (µm/px)', 'tissue', 'patches', 'max', topKLabel(slides), 'error'], rows, {
-    className: 'slides-table',
-    rowClasses: slides.map((s) => (slideState(s).kind === 'failed' ? 'failed' : null)),
-    numeric: [3, 4, 5, 6, 7],
-  });
+  return { cols, rows, metaFrom: cols.length - run.metadataColumns.length, slides: `${urlPath(slidesHref)}/` };
 }
 
-function renderFacts(s: ReportSlide, topK: string): string {
-  const facts: Array<[string, string]> = [
-    ['id', s.id],
-    ['format', s.format ?? '–'],
-    ['size', s.width === null ? '–' : `${sizeOf(s)} px`],
-    ['MPP', s.mpp === null ? '–' : `${fmtNum(s.mpp, 4)} µm/px`],
-    ['tissue', fmtPercent(s.tissueFraction)],
-    ['patches', fmtInt(s.patches)],
-    ['max', fmtNum(s.scores?.max, 3)],
-    [topK, fmtNum(s.scores?.topKMean, 3)],
-    ['regions', fmtInt(s.scores?.regions)],
-  ];
-  return `<dl class="facts">${facts.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('')}</dl>`;
+/** JSON inside <script type="application/json">: `<` escaped so no value can close the element. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
-function renderCard(s: ReportSlide, topK: string): string {
-  const st = slideState(s);
-  const error = s.error
-    ? `<div class="error" role="alert"><strong>${escapeHtml(s.error.code)}</strong>: ${escapeHtml(s.error.message)}${
-        s.error.hint ? `<br><span class="hint">hint: ${escapeHtml(s.error.hint)}</span>` : ''
-      }</div>`
-    : '';
-  // A slide that failed planning has no pictures at all; its card is the error.
-  const figures =
-    s.status === 'failed'
-      ? []
-      : [
-          figure(s.images.qc, 'QC: tissue outline (green) and kept patches (blue)', `QC of ${s.name}`, 'no QC picture'),
-          figure(s.images.mask, 'tissue mask', `tissue mask of ${s.name}`, 'no mask'),
-          figure(s.images.heatmap, 'heatmap overlay (tumour probability, see legend)', `heatmap of ${s.name}`, 'not merged yet'),
-        ];
-  return `<article class="slide-card ${st.kind}" id="${escapeHtml(anchor(s))}" data-slide-id="${escapeHtml(s.id)}">
-<header><h3 class="slide-name">${escapeHtml(s.name)}</h3>${h(badge(st.text, st.kind))}</header>
-<p class="path">${escapeHtml(s.path)}</p>
-${error}${renderFacts(s, topK)}
-${figures.length ? `<div class="figures">${figures.map(h).join('')}</div>` : ''}
-</article>`;
-}
-
-// The heatmap colour scale as a CSS gradient from merge's own colour map.
-function renderLegend(): string {
-  const stops = [0, 0.25, 0.5, 0.75, 1].map((v) => `rgb(${colourFor(v).join(',')}) ${v * 100}%`);
-  return `<div class="legend"><span>heatmap: probability 0</span><span class="ramp" style="background: linear-gradient(to right, ${stops.join(', ')})"></span><span>1</span></div>`;
-}
-
-export function renderSlides(slides: ReportSlide[]): string {
-  const topK = topKLabel(slides);
-  return `<section id="slides"><h2>Slides (${slides.length})</h2>
-${h(renderOverview(slides))}
-${renderLegend()}
-<div class="cards">${slides.map((s) => renderCard(s, topK)).join('\n')}</div>
+export function renderSlideTable(run: ReportRun, slidesHref: string): string {
+  const data = slideTableData(run, slidesHref);
+  const counts: Record<SlideState, number> = { failed: 0, merged: 0, planned: 0 };
+  for (const r of data.rows) counts[r[2] as SlideState]++;
+  const options = [`<option value="all">all (${fmtInt(run.slides.length)})</option>`]
+    .concat(
+      (['failed', 'merged', 'planned'] as const).map(
+        (k) => `<option value="${k}"${counts[k] ? '' : ' disabled'}>${k} (${fmtInt(counts[k])})</option>`,
+      ),
+    )
+    .join('');
+  const numeric = new Set(['int', 'score', 'percent', 'num']);
+  const head = data.cols
+    .map(
+      (c, i) =>
+        `<th data-col="${i}" aria-sort="none"${numeric.has(c.type) ? ' class="num"' : ''}><button type="button" class="sort">${escapeHtml(c.label)}</button></th>`,
+    )
+    .join('');
+  return `<section id="slides"><h2>Slides (${fmtInt(run.slides.length)})</h2>
+<div class="controls"><label>Filter <input id="slide-search" type="search" placeholder="name or metadata" autocomplete="off"></label>
+<label>Status <select id="slide-status">${options}</select></label>
+<span id="slide-count" aria-live="polite">${fmtInt(run.slides.length)} slides</span></div>
+<noscript><p class="note">Sorting and filtering need JavaScript; each slide's page is ${escapeHtml(data.slides)}&lt;slide id&gt;.html.</p></noscript>
+<p class="note">Click a column to sort it, a slide to open its page with the QC picture, tissue mask and heatmap.</p>
+<table id="slide-table" class="slides-table"><thead><tr>${head}</tr></thead><tbody></tbody></table>
+<button type="button" id="slide-more" class="more" hidden>Show more</button>
+<script type="application/json" id="slide-data">${jsonForScript(data)}</script>
 </section>`;
 }

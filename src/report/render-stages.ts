@@ -1,8 +1,12 @@
 // The per-stage part of the report: for pack, infer and merge one row per unit (shard or run)
 // with status, duration, device and throughput, error and SLURM log link; failures highlighted.
+// A stage of many units starts collapsed (its summary line keeps the counts) so big runs open fast.
 import { escapeHref, escapeHtml } from './escape.js';
 import { badge, fmtInt, fmtNum, h, raw, table, type Html } from './html-parts.js';
 import type { ReportStage, ReportUnit } from './types.js';
+
+/** Stages with more units than this start collapsed. */
+export const OPEN_STAGE_MAX_UNITS = 50;
 
 const STATUS_KIND = { done: 'ok', failed: 'failed', missing: 'missing' } as const;
 const STATUS_TEXT = { done: 'done', failed: 'failed', missing: 'not run' } as const;
@@ -49,9 +53,12 @@ function renderStage(s: ReportStage, hasJobs: boolean): string {
   const numeric = isInfer ? [3, 5, 6, 8, 9] : [3, 5, 6];
   const c = s.counts;
   const summary = `${c.done} done · ${c.failed} failed · ${c.missing} not run · ${fmtNum(s.totalSeconds, 1)} s in total`;
+  const isOpen = s.units.length <= OPEN_STAGE_MAX_UNITS;
   return `<section class="stage${c.failed ? ' has-failures' : ''}" id="stage-${s.stage}" data-stage="${s.stage}">
 <h3>${escapeHtml(s.stage)} <span class="stage-summary">${escapeHtml(summary)}</span></h3>
+<details class="units"${isOpen ? ' open' : ''}><summary>${fmtInt(s.units.length)} unit(s)${c.failed ? `, ${fmtInt(c.failed)} failed` : ''}</summary>
 ${h(table(headers, rows, { className: 'units', numeric, rowClasses: s.units.map((u) => (u.status === 'failed' ? 'failed' : null)) }))}
+</details>
 </section>`;
 }
 

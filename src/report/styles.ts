@@ -1,4 +1,4 @@
-// The report's only stylesheet, inlined into the page: system fonts, no external resources.
+// The report's only stylesheet, inlined into every page (report.html and each slide's page): system fonts, no external resources.
 
 export const REPORT_CSS = `
 :root { --fg: #1d2330; --muted: #5b6473; --line: #d9dde4; --bg: #f6f7f9; --ok: #1f7a3d; --bad: #b3261e; --bad-bg: #fdecea; --warn: #8a6d00; }
@@ -52,7 +52,6 @@ figure img { display: block; width: 100%; height: auto; max-height: 360px; objec
 figure img.plot { max-height: none; background: #fff; }
 figcaption { color: var(--muted); font-size: 12px; margin-top: 2px; }
 .placeholder { display: flex; align-items: center; justify-content: center; min-height: 120px; background: repeating-linear-gradient(45deg, #f1f2f5, #f1f2f5 8px, #e9ebef 8px, #e9ebef 16px); color: var(--muted); border: 1px dashed var(--line); }
-.slides-table td:first-child { min-width: 200px; }
 table.units td:first-child, table.units td:nth-child(3) { white-space: nowrap; }
 .legend { display: flex; align-items: center; gap: 8px; color: var(--muted); font-size: 12px; margin: 4px 0 10px; }
 .legend .ramp { display: inline-block; width: 220px; height: 12px; border: 1px solid var(--line); }
@@ -61,6 +60,18 @@ table.units td:first-child, table.units td:nth-child(3) { white-space: nowrap; }
 a.log { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }
 span.log.missing { color: var(--muted); font-size: 12px; }
 .study-plot { max-width: 900px; }
+.controls { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 18px; margin: 6px 0; }
+.controls input, .controls select { font: inherit; padding: 3px 6px; border: 1px solid var(--line); border-radius: 4px; }
+.controls input { width: 260px; }
+#slide-count { color: var(--muted); font-variant-numeric: tabular-nums; }
+th button.sort { all: unset; cursor: pointer; }
+th button.sort:focus-visible { outline: 2px solid #2451a6; }
+th[aria-sort="ascending"] button.sort::after { content: " ▲"; }
+th[aria-sort="descending"] button.sort::after { content: " ▼"; }
+.slides-table td.name { min-width: 200px; }
+button.more { font: inherit; color: #2451a6; background: #fff; border: 1px solid var(--line); border-radius: 4px; padding: 4px 12px; cursor: pointer; }
+ul.failures { list-style: none; padding-left: 10px; }
+details.units > summary { margin: 2px 0; }
 footer { color: var(--muted); font-size: 12px; padding: 0 24px 24px; }
 @media (max-width: 900px) { .figures { grid-template-columns: 1fr; } }
 `;

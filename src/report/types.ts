@@ -1,7 +1,7 @@
-// Data types of the HTML report: what collect.ts reads from a run or study folder and
-// render-html.ts turns into a page. Images are already data: URIs here; no behaviour.
+// Data types of the HTML report: what collect.ts reads from a run or study folder and the renderers
+// turn into pages. Slide pictures are paths inside the run folder (never read into memory); no behaviour.
 
-/** An image embedded in the page: a data: URI plus its pixel size (width, height) after downscaling. */
+/** An image embedded in the page (the study's frontier plot): a data: URI plus its pixel size after downscaling. */
 export interface ReportImage {
   dataUri: string;
   width: number;
@@ -20,6 +20,21 @@ export interface ReportScores {
   regions: number | null;
 }
 
+/** A failed pack/infer unit (shard) that holds patches of a slide: why the slide is not merged. */
+export interface ReportSlideFailure {
+  stage: 'pack' | 'infer' | 'merge';
+  unit: string;
+  code: string;
+  message: string;
+}
+
+/** Pictures of a slide as paths relative to the run folder (`qc/<id>.png`), null when the file is absent. */
+export interface ReportSlidePictures {
+  qc: string | null;
+  mask: string | null;
+  heatmap: string | null;
+}
+
 export interface ReportSlide {
   id: string;
   name: string;
@@ -35,7 +50,11 @@ export interface ReportSlide {
   tissueFraction: number | null;
   patches: number | null;
   scores: ReportScores | null;
-  images: { qc: ReportImage | null; mask: ReportImage | null; heatmap: ReportImage | null };
+  /** The slide's `--slides-from` columns (plan.json `metadata`), empty when none. */
+  metadata: Record<string, string>;
+  /** Failed units of this plan whose shards hold the slide's patches. */
+  failures: ReportSlideFailure[];
+  images: ReportSlidePictures;
 }
 
 export type UnitStatus = 'done' | 'failed' | 'missing';
@@ -76,6 +95,8 @@ export interface ReportRun {
   totals: { slides: number; planned: number; failed: number; patches: number; shards: number; bytes: number };
   tasks: number;
   hasJobs: boolean;
+  /** Metadata columns of the slide list (plan.json `slideList.columns`, else those the slides carry). */
+  metadataColumns: string[];
   slides: ReportSlide[];
   stages: ReportStage[];
 }

@@ -1,5 +1,6 @@
 // `wsi-hpc report` end to end: a real small run built with the CLI (a slide named like markup, a
-// truncated slide, a failed then repaired infer), rendered, opened in headless Chromium.
+// truncated slide, a failed then repaired infer), rendered, opened in headless Chromium: the table on
+// report.html, and each slide's own page with its pictures.
 import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,10 +28,42 @@ async function build(args: string[], expected: number[] = [0]): Promise<void> {
 interface Rendered {
   title: string;
   rows: string[];
-  cards: Array<{ name: string; status: string; error: string; images: number }>;
+  statuses: string[];
+  failures: string[];
+  links: string[];
   boldElements: number;
   images: Array<{ alt: string; loaded: boolean; naturalWidth: number }>;
   stages: Record<string, Array<{ cells: string[]; isFailed: boolean; logHref: string | null }>>;
+}
+
+interface SlidePage {
+  name: string;
+  status: string;
+  error: string;
+  images: Array<{ alt: string; src: string; loaded: boolean; naturalWidth: number }>;
+  errors: string[];
+  requests: string[];
+}
+
+/** Opens each slide's page from the table's links, as a user would, and reads it. */
+async function readSlidePages(reportPath: string, links: string[]): Promise<SlidePage[]> {
+  const out: SlidePage[] = [];
+  for (const href of links) {
+    const { page, log, close } = await openPage(browser, new URL(href, pathToFileURL(reportPath)).href);
+    const card = await page.evaluate(() => {
+      const text = (e: Element | null) => (e?.textContent ?? '').trim();
+      const c = document.querySelector('article.slide-card');
+      return {
+        name: text(c?.querySelector('h2.slide-name') ?? null),
+        status: text(c?.querySelector('.badge') ?? null),
+        error: text(c?.querySelector('.error') ?? null),
+        images: [...document.images].map((i) => ({ alt: i.alt, src: i.src, loaded: i.complete, naturalWidth: i.naturalWidth })),
+      };
+    });
+    out.push({ ...card, errors: log.errors, requests: log.requests });
+    await close();
+  }
+  return out;
 }
 
 function readPage(page: Page): Promise<Rendered> {
@@ -47,12 +80,9 @@ function readPage(page: Page): Promise<Rendered> {
     return {
       title: document.title,
       rows: [...document.querySelectorAll('table.slides-table tbody tr')].map((tr) => text(tr.querySelector('td'))),
-      cards: [...document.querySelectorAll('article.slide-card')].map((c) => ({
-        name: text(c.querySelector('h3.slide-name')),
-        status: text(c.querySelector('.badge')),
-        error: text(c.querySelector('.error')),
-        images: c.querySelectorAll('img').length,
-      })),
+      statuses: [...document.querySelectorAll('table.slides-table tbody tr')].map((tr) => text(tr.querySelector('.badge'))),
+      failures: [...document.querySelectorAll('table.slides-table tbody tr')].map((tr) => text(tr.querySelectorAll('td')[6] ?? null)),
+      links: [...document.querySelectorAll('table.slides-table tbody tr a')].map((a) => a.getAttribute('href') ?? ''),
       boldElements: document.querySelectorAll('b').length,
       images: [...document.images].map((i) => ({ alt: i.alt, loaded: i.complete, naturalWidth: i.naturalWidth })),
       stages,
@@ -114,7 +144,9 @@ describe.skipIf(shouldSkipBrowser)('wsi-hpc report in headless Chromium', () => 
     const result = parseJson(r);
     expect(result).toMatchObject({ path: join(run, 'report.html'), slides: 4, failedSlides: 2, failedUnits: 0 });
     const html = await readFile(result.path, 'utf8');
-    expect(html).not.toMatch(/<(script|link)\b|src="(?!data:)|url\(/i);
+    // One inline script (the table), no stylesheet or picture to fetch: the slides' pictures are on their pages.
+    expect(html.match(/<script>/g)).toHaveLength(1);
+    expect(html).not.toMatch(/<link\b|<img\b|url\(/i);
 
     const { page, log, close } = await openPage(browser, pathToFileURL(result.path).href);
     const shown = await readPage(page);
@@ -122,22 +154,34 @@ describe.skipIf(shouldSkipBrowser)('wsi-hpc report in headless Chromium', () => 
     expect(shown.rows).toEqual(plan.slides.map((s) => s.name));
     expect(shown.rows).toContain(MARKUP_NAME);
     expect(shown.boldElements).toBe(0);
-    expect(shown.cards.map((c) => c.name)).toEqual(plan.slides.map((s) => s.name));
-    for (const c of shown.cards) {
+    expect(shown.images).toEqual([]);
+    expect(shown.links).toEqual(plan.slides.map((s) => `report/slides/${s.id}.html`));
+    const cards = await readSlidePages(result.path, shown.links);
+    expect(cards.map((c) => c.name)).toEqual(plan.slides.map((s) => s.name));
+    for (const c of cards) {
       const s = plan.slides.find((x) => x.name === c.name);
+      expect(c.errors, c.name).toEqual([]);
+      expect(
+        c.requests.every((u) => u.startsWith(pathToFileURL(run).href)),
+        c.requests.join('\n'),
+      ).toBe(true);
       if (s?.status === 'failed') {
-        expect(c).toMatchObject({ status: 'failed', images: 0 });
+        expect(c).toMatchObject({ status: 'failed', images: [] });
         expect(c.error).toContain(`${s.error?.code}: ${s.error?.message}`);
-      } else expect(c).toMatchObject({ status: 'merged', images: 3, error: '' });
+        continue;
+      }
+      expect(c).toMatchObject({ status: 'merged', error: '' });
+      expect(c.images.map((i) => i.src)).toEqual(
+        [`qc/${s?.id}.png`, `masks/${s?.id}.png`, `heatmaps/${s?.id}.png`].map((f) => pathToFileURL(join(run, f)).href),
+      );
+      for (const img of c.images) {
+        expect(img.loaded, img.alt).toBe(true);
+        expect(img.naturalWidth, img.alt).toBeGreaterThan(0);
+      }
     }
-    expect(shown.cards.find((c) => c.name === 'broken-truncated.svs')?.error).toContain('SLIDE_TRUNCATED');
-    expect(shown.images).toHaveLength(6);
-    for (const img of shown.images) {
-      expect(img.loaded, img.alt).toBe(true);
-      expect(img.naturalWidth, img.alt).toBeGreaterThan(0);
-    }
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText, the text as rendered (a DOM rule misfires here)
-    expect(await page.locator('article.slide-card', { hasText: MARKUP_NAME }).locator('.facts').innerText()).toMatch(/max\s+0\.\d{3}/);
+    expect(cards.find((c) => c.name === 'broken-truncated.svs')?.error).toContain('SLIDE_TRUNCATED');
+    const markupRow = shown.rows.indexOf(MARKUP_NAME);
+    expect(await page.locator('table.slides-table tbody tr').nth(markupRow).locator('td').nth(3).textContent()).toMatch(/^0\.\d{3}$/);
 
     const shards = plan.shards.list.map((s) => s.id);
     expect(shards.length).toBeGreaterThan(1);
@@ -175,8 +219,19 @@ describe.skipIf(shouldSkipBrowser)('wsi-hpc report in headless Chromium', () => 
     expect(await page.locator('section.stage[data-stage="infer"]').evaluate((e) => e.classList.contains('has-failures'))).toBe(true);
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText, the text as rendered
     expect(await page.locator('#stage-merge tbody tr').innerText()).toContain('not run');
-    expect(shown.cards.filter((c) => c.status === 'planned')).toHaveLength(2);
-    expect(shown.images.every((i) => i.naturalWidth > 0)).toBe(true);
+    // The planned slides are not merged because their infer shards failed: the table says so.
+    const planned = plan.slides.filter((s) => s.status === 'planned').map((s) => shown.rows.indexOf(s.name));
+    expect(planned).toHaveLength(2);
+    for (const k of planned) {
+      expect(shown.statuses[k]).toBe('failed');
+      expect(shown.failures[k]).toMatch(/infer shard-\d+: MODEL_MISMATCH/);
+    }
+    // Written outside the run folder, the pages still reach the run's pictures by relative path.
+    expect(shown.links[planned[0]]).toMatch(/^failed\/slides\/.+\.html$/);
+    const [card] = await readSlidePages(failedReport, [shown.links[planned[0]]]);
+    expect(card.error).toContain('MODEL_MISMATCH');
+    expect(card.images.map((i) => i.naturalWidth > 0)).toEqual([true, true]);
+    expect(card.errors).toEqual([]);
     expect(log.errors).toEqual([]);
     if (process.env.REPORT_SCREENSHOT_DIR)
       await page.screenshot({ path: join(process.env.REPORT_SCREENSHOT_DIR, 'failed.png'), fullPage: true });
@@ -203,13 +258,13 @@ describe.skipIf(shouldSkipBrowser)('wsi-hpc report in headless Chromium', () => 
       headers: [...document.querySelectorAll('#study thead th')].map((e) => e.textContent),
       firstCells: [...document.querySelectorAll('#study tbody tr')].map((tr) => tr.querySelector('td')?.textContent),
       plot: [...document.querySelectorAll<HTMLImageElement>('#study img')].map((i) => i.naturalWidth),
-      slideCards: document.querySelectorAll('article.slide-card').length,
+      slideRows: document.querySelectorAll('table.slides-table tbody tr').length,
     }));
     expect(study).toEqual({
       headers: ['config', 'patchAuc', 'froc', 'cohortCoreHours'],
       firstCells: rows.map((x) => x.config),
       plot: [400],
-      slideCards: 4,
+      slideRows: 4,
     });
     expect(log.errors).toEqual([]);
     await close();
