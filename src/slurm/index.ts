@@ -28,5 +28,5 @@ export {
 export type { BindRequest, ContainerRuntime, ContainerSpec } from './container.js';
 export { planWaves, waveBudget, waveMargin } from './waves.js';
 export type { WaveGroup, WavePlanInput } from './waves.js';
-export { renderWaveDriver } from './render-wave-driver.js';
+export { renderHostJob, renderWaveDriver, type HostJobInput } from './render-wave-driver.js';
 export type { WaveDriverInput } from './render-wave-driver.js';

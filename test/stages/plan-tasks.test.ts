@@ -35,7 +35,7 @@ describe('plan as array tasks', () => {
     expect(request.tasks).toBe(3);
     // The request step opened no slide: nothing but the request is in the run folder.
     expect(await readdir(run)).toEqual(['plan-tasks']);
-    for (let t = 0; t < 3; t++) expect((await runPlanTask(run, t)).slides).toBe(t < 2 ? 2 : 1);
+    for (let t = 0; t < 3; t++) expect((await runPlanTask(run, { task: t })).slides).toBe(t < 2 ? 2 : 1);
     const a = await assemblePlan(run);
     expect(a.missing).toEqual([]);
     expect(a.plan.planHash).toBe(local.planHash);
@@ -50,14 +50,14 @@ describe('plan as array tasks', () => {
   test('a task that never ran: its slides are failed entries naming the task; run it, assemble again, complete', async () => {
     const run = join(tmp.dir, 'missing');
     await writePlanRequest(options(run), { slidesPerTask: 2 });
-    await runPlanTask(run, 0);
-    await runPlanTask(run, 2);
+    await runPlanTask(run, { task: 0 });
+    await runPlanTask(run, { task: 2 });
     const partial = await assemblePlan(run);
     expect(partial.missing.length).toBe(2);
     const gone = partial.plan.slides.filter((s) => s.error?.code === 'PLAN_TASK_FAILED');
     expect(gone.length).toBe(2);
     expect(gone[0].error?.message).toMatch(/plan task 1 did not record this slide/);
-    await runPlanTask(run, 1);
+    await runPlanTask(run, { task: 1 });
     const full = await assemblePlan(run);
     expect(full.missing).toEqual([]);
     expect(full.plan.planHash).toBe(local.planHash);
@@ -66,13 +66,13 @@ describe('plan as array tasks', () => {
   test('a rerun of a task keeps its records; a new request reuses the grids of the earlier plan as a local rerun does', async () => {
     const run = join(tmp.dir, 'tasks');
     const before = await readFile(join(run, 'plan-tasks', 'slides', '0.json'), 'utf8');
-    expect((await runPlanTask(run, 0)).reused).toBe(0);
+    expect((await runPlanTask(run, { task: 0 })).reused).toBe(0);
     expect(await readFile(join(run, 'plan-tasks', 'slides', '0.json'), 'utf8')).toBe(before);
     // Records gone, a new request with the same parameters: every planned slide is reused from plan.json.
     await rm(join(run, 'plan-tasks'), { recursive: true });
     await writePlanRequest(options(run), { slidesPerTask: 5 });
-    const r = await runPlanTask(run, 0);
-    expect(r).toMatchObject({ slides: 5, planned: 3, failed: 2, reused: 3 });
+    const r = await runPlanTask(run, { task: 0 });
+    expect(r).toMatchObject({ slides: 5, planned: 3, failed: 2, reused: 3, stopped: 0 });
     expect((await assemblePlan(run)).plan.planHash).toBe(local.planHash);
   }, 180_000);
 
@@ -83,6 +83,6 @@ describe('plan as array tasks', () => {
     r.slides.push('/etc/passwd');
     await import('node:fs/promises').then((fs) => fs.writeFile(file, JSON.stringify(r)));
     await expect(readPlanRequest(run)).rejects.toThrow(/request.json: the plan request is damaged or was edited/);
-    await expect(runPlanTask(run, 0)).rejects.toMatchObject({ code: 'PLAN_INVALID' });
+    await expect(runPlanTask(run, { task: 0 })).rejects.toMatchObject({ code: 'PLAN_INVALID' });
   });
 });

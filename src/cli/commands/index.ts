@@ -10,6 +10,7 @@ import { resubmitCommand, submitCommand } from './submit.js';
 import { statusCommand } from './status.js';
 import { cancelCommand } from './cancel.js';
 import { submitWaveCommand } from './wave.js';
+import { planAssembleCommand, planTaskCommand } from './plan-task.js';
 import { runCommand } from './run.js';
 import { studyCommand } from './study.js';
 import { synthCommand } from './synth.js';
@@ -28,6 +29,8 @@ export const commands: readonly Pick<CommandModule, 'command'>[] = [
   resubmitCommand,
   cancelCommand,
   submitWaveCommand,
+  planTaskCommand,
+  planAssembleCommand,
   evaluateCommand,
   studyCommand,
   modelCommand,

@@ -5,7 +5,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import pLimit from 'p-limit';
-import { WsiHpcError } from '../../errors.js';
+import { OptionError, WsiHpcError } from '../../errors.js';
+import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
+import { resolveTaskId } from '../../run/task-id.js';
 import { slideIdFor, writePlan, type PlanFile, type PlanParams, type PlanSlide, type SkippedEntry } from '../../plan/index.js';
 import { readMarker, writeMarker } from '../../run/markers.js';
 import { runPaths, type RunPaths } from '../../run/paths.js';
@@ -125,20 +127,30 @@ export interface PlanTaskResult {
   planned: number;
   failed: number;
   reused: number;
+  /** Slides not started because a stop signal came (USR2 before the time limit). */
+  stopped: number;
 }
 
-/** Plans the slides of array task `task` (slides already recorded for this request are kept). */
-export async function runPlanTask(
-  run: string,
-  task: number,
-  o: { concurrency?: number; onSlideDone?: (done: number, total: number) => void } = {},
-): Promise<PlanTaskResult> {
+export interface PlanTaskOptions {
+  /** The task; default SLURM_ARRAY_TASK_ID plus the chunk offset (run/task-id.ts). */
+  task?: number;
+  /** Slides planned at once. @default SLURM_CPUS_PER_TASK, else 1 */
+  concurrency?: number;
+  env?: NodeJS.ProcessEnv;
+  onSlideDone?: (done: number, total: number) => void;
+}
+
+/** Plans the slides of one array task (slides already recorded for this request are kept). */
+export async function runPlanTask(run: string, o: PlanTaskOptions = {}): Promise<PlanTaskResult> {
   const paths = runPaths(run);
   const request = await readPlanRequest(run);
-  if (!Number.isInteger(task) || task < 0 || task >= request.tasks)
-    throw new WsiHpcError('INVALID_OPTION', `Plan task ${task} does not exist: the request has tasks 0-${request.tasks - 1}`, {
-      hint: 'Plan tasks are run by the plan array of `wsi-hpc submit SLIDES --out RUN`',
-    });
+  const env = o.env ?? process.env;
+  const task = resolveTaskId(o.task, env, request.tasks);
+  if (task === null)
+    throw new OptionError(
+      '`plan-task` needs `--task N` (or SLURM_ARRAY_TASK_ID)',
+      'Plan tasks are run by the plan array of `wsi-hpc submit SLIDES --out RUN`',
+    );
   const startedAt = new Date();
   const tp = planTaskPaths(paths);
   const first = task * request.slidesPerTask;
@@ -151,14 +163,21 @@ export async function runPlanTask(
     previous: await previousEntries(paths, request.paramsHash, request.isForced),
     metadata: new Map(Object.entries(request.metadata)),
   };
-  const counts = { planned: 0, failed: 0, reused: 0 };
+  const counts = { planned: 0, failed: 0, reused: 0, stopped: 0 };
   let done = 0;
-  const limit = pLimit(Math.max(1, o.concurrency ?? 1));
+  const cpus = Number(env.SLURM_CPUS_PER_TASK);
+  const limit = pLimit(o.concurrency ?? (Number.isInteger(cpus) && cpus > 0 ? cpus : 1));
+  watchStopSignal();
   await Promise.all(
     indices.map((index) =>
       limit(async () => {
         const file = tp.record(index);
         let record = await readRecord(file, request.requestHash, index);
+        // After USR2 (time limit, preemption) no new slide starts; what is recorded stays.
+        if (!record && isStopRequested()) {
+          counts.stopped++;
+          return;
+        }
         if (!record) {
           const outcome = await planOrReuse(setup, request.slides[index]);
           record = {
@@ -176,11 +195,14 @@ export async function runPlanTask(
     ),
   );
   const result = { task, slides: indices.length, ...counts };
-  // A slide that fails to plan is a failed entry in plan.json, not a failed task: the task itself is done.
+  // A slide that fails to plan is a failed entry in plan.json, not a failed task: the task is done unless stopped.
   await writeMarker(tp.taskMarker(task), {
     stage: 'plan',
     unit: `task-${task}`,
-    status: 'done',
+    status: counts.stopped ? 'failed' : 'done',
+    ...(counts.stopped
+      ? { error: { code: 'PLAN_TASK_FAILED', message: `stopped by a signal before ${counts.stopped} slide(s); resubmit to plan them` } }
+      : {}),
     planHash: request.requestHash,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -216,8 +238,11 @@ async function missingEntry(path: string, task: number, paths: RunPaths): Promis
   } as PlanSlide;
 }
 
-/** Builds and writes plan.json from the tasks' records (idempotent: the same records give the same plan). */
-export async function assemblePlan(run: string): Promise<AssembleResult> {
+/**
+ * Builds and writes plan.json from the tasks' records (idempotent: the same records give the same plan), then
+ * runs `after` (the chain's submission); the assemble marker is failed when that throws.
+ */
+export async function assemblePlan(run: string, after?: (r: AssembleResult) => Promise<unknown>): Promise<AssembleResult> {
   const paths = runPaths(run);
   const request = await readPlanRequest(run);
   const startedAt = new Date();
@@ -244,17 +269,28 @@ export async function assemblePlan(run: string): Promise<AssembleResult> {
   });
   await writePlan(paths.plan, plan);
   const clamPatches = request.clamPatches ? await writeClamPatchFiles(plan, paths.root) : undefined;
-  await writeMarker(tp.assembleMarker, {
-    stage: 'plan',
-    unit: 'assemble',
-    status: 'done',
-    planHash: request.requestHash,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    seconds: (Date.now() - startedAt.getTime()) / 1000,
-    result: { slides: slides.length, missing: missing.length, planHash: plan.planHash },
-  });
-  return { plan, planFile: paths.plan, missing, request, ...(clamPatches ? { clamPatches } : {}) };
+  const result: AssembleResult = { plan, planFile: paths.plan, missing, request, ...(clamPatches ? { clamPatches } : {}) };
+  let error: { code: string; message: string; hint?: string } | undefined;
+  try {
+    await after?.(result);
+  } catch (err) {
+    const e = err as WsiHpcError;
+    error = { code: e.code ?? 'PLAN_TASK_FAILED', message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+    throw err;
+  } finally {
+    await writeMarker(tp.assembleMarker, {
+      stage: 'plan',
+      unit: 'assemble',
+      status: error ? 'failed' : 'done',
+      planHash: request.requestHash,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      seconds: (Date.now() - startedAt.getTime()) / 1000,
+      result: { slides: slides.length, missing: missing.length, planHash: plan.planHash },
+      ...(error ? { error } : {}),
+    });
+  }
+  return result;
 }
 
 /** Done plan tasks of the run's request (markers), for status. */
