@@ -12,16 +12,19 @@ export interface MetadataColumns {
 /** The metadata columns of `plan` after the table's own `existing` columns. */
 export function metadataColumns(plan: Pick<PlanFile, 'slideList'>, existing: readonly string[]): MetadataColumns {
   const columns = plan.slideList?.columns ?? [];
-  const used = new Set(existing);
+  // A list column keeps its name unless the table has it; a renamed one also avoids the list's other names.
+  const used = new Set([...existing, ...columns]);
   const header = columns.map((c) => {
-    let name = c;
+    if (!existing.includes(c)) return c;
+    let name = `meta_${c}`;
     while (used.has(name)) name = `meta_${name}`;
     used.add(name);
     return name;
   });
   return {
     header,
-    // Own properties only: a column named like an Object method (`constructor`) is not read from the prototype.
-    values: (s) => columns.map((c) => (s.metadata && Object.hasOwn(s.metadata, c) ? s.metadata[c] : '')),
+    // Own string values only: a column named like an Object method (`constructor`) is not read from the prototype.
+    values: (s) =>
+      columns.map((c) => (s.metadata && Object.hasOwn(s.metadata, c) && typeof s.metadata[c] === 'string' ? s.metadata[c] : '')),
   };
 }
