@@ -31,14 +31,15 @@ async function sharedPictures(dir) {
 }
 
 /**
- * Writes a run folder of `slides` slides into `dir` (replacing it). Every `failEvery`-th slide failed
+ * Writes a run folder of `slides` slides into `dir` (replacing it), pictures symlinked from `pictures`. Every `failEvery`-th slide failed
  * planning (SLIDE_TRUNCATED); the others are planned, merged and scored. Returns the plan written.
  */
-export async function makeSyntheticRun(dir, { slides = 1000, failEvery = 25, slidesPerShard = 10, seed = 7 } = {}) {
+export async function makeSyntheticRun(dir, { slides = 1000, failEvery = 25, slidesPerShard = 10, seed = 7, pictures: given } = {}) {
   await rm(dir, { recursive: true, force: true });
   for (const sub of ['qc', 'masks', 'heatmaps', 'markers/pack', 'markers/infer', 'markers/merge'])
     await mkdir(join(dir, sub), { recursive: true });
-  const pictures = await sharedPictures(join(dir, 'synthetic-pictures'));
+  // `pictures` ({qc, mask, heatmap} absolute paths) replaces the plain generated ones, e.g. by real QC pictures.
+  const pictures = given ?? (await sharedPictures(join(dir, 'synthetic-pictures')));
   const rnd = random(seed);
   const planHash = 'ab'.repeat(32);
   const list = [];
@@ -46,7 +47,7 @@ export async function makeSyntheticRun(dir, { slides = 1000, failEvery = 25, sli
     const n = String(i + 1).padStart(5, '0');
     const id = `slide-${n}-${(0x10000000 + i * 7919).toString(16).slice(-8)}`;
     const name = `slide-${n}.svs`;
-    const metadata = { site: SITES[i % SITES.length], age: String(30 + Math.floor(rnd() * 60)), label: i % 3 === 0 ? 'tumor' : 'normal' };
+    const metadata = { site: SITES[i % SITES.length], age: String(Math.floor(rnd() * 110)), label: i % 3 === 0 ? 'tumor' : 'normal' };
     const common = { id, path: `/data/cohort/${name}`, name, sizeBytes: 1e8 + i, mtimeMs: 1.7e12, metadata };
     if (failEvery > 0 && i % failEvery === failEvery - 1) {
       list.push({

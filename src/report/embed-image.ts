@@ -1,6 +1,6 @@
-// Reads one picture of the run folder and returns it as a data: URI for the self-contained page:
-// raster images downscaled (sharp) to fit a square of `maxEdgePx`, SVG embedded as it is.
-// Photographs (QC, heatmap overlays) go in as JPEG, a third of the PNG bytes; masks stay PNG.
+// Reads one picture and returns it as a data: URI for report.html (the study's frontier plot; slide
+// pictures are not embedded, their pages reference the run folder's files): raster images downscaled
+// (sharp) to fit a square of `maxEdgePx`, SVG embedded as it is; photographs as JPEG, line art as PNG.
 import { readFile } from 'node:fs/promises';
 import type { ReportImage } from './types.js';
 

@@ -1,4 +1,5 @@
-// `wsi-hpc report RUN`: thin handler over renderReport; prints the page's path.
+// `wsi-hpc report RUN`: thin handler over renderReport; prints the page's path (--json: also the
+// folder of per-slide pages and how many were written, unchanged, removed).
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -12,13 +13,18 @@ interface ReportArgs extends OutputFlags {
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <run>',
-  describe: 'A self-contained report.html for a run or study: slides with pictures and scores, stage tasks, study tables',
+  describe:
+    'report.html for a run or study, offline: summary, a sortable and filterable slide table, one page per slide with its pictures (report/slides/), stage tasks, study tables',
   builder: (y) =>
     y
       .positional('run', { type: 'string', demandOption: true, describe: 'Run folder (plan.json) or study folder (study.json)' })
-      .option('out', { type: 'string', describe: 'Write the page here instead of RUN/report.html' })
+      .option('out', {
+        type: 'string',
+        describe:
+          "Write the page here instead of RUN/report.html (slide pages go to <name>/slides/ beside it and show the run folder's pictures by relative path)",
+      })
       .example('$0 report run1', 'Write run1/report.html and print its path')
-      .example('$0 report run1 --out /tmp/run1.html --json', 'Elsewhere; print {path, bytes, slides, ...}'),
+      .example('$0 report run1 --out /tmp/run1.html --json', 'Elsewhere; print {path, bytes, slidePages, pages, slides, ...}'),
   handler: async (argv) => {
     try {
       const outStat = argv.out === undefined ? null : await stat(argv.out).catch(() => null);
