@@ -12,7 +12,7 @@ export interface SlidesFromArgs {
 
 export const SLIDES_FROM_DESCRIPTION =
   'Slide list: a .csv with a header naming the slide column (slide, path or wsi; other columns are kept as metadata in scores.csv), ' +
-  'or any other file with one path per line (# comments); relative paths are relative to the list file';
+  'or any other file with one path per line (# comments); relative paths are relative to the list file (to the current folder for a pipe)';
 
 /** Adds `--slides-from` to a command whose `slides..` positional is optional. */
 export function withSlidesFromOption<T>(y: Argv<T>): Argv<T & { 'slides-from'?: string }> {

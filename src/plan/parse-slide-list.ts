@@ -131,9 +131,13 @@ function duplicates(list: ParsedSlideList): ListProblem[] {
   return out;
 }
 
-/** The entries and problems of list `text` read from `file` (absolute), whose relative paths are relative to its folder. */
-export function parseSlideList(text: string, file: string, kind: SlideListKind = slideListKind(file)): ParsedSlideList {
-  const dir = dirname(file);
+/** The entries and problems of list `text` read from `file` (absolute); relative paths are relative to `dir`. */
+export function parseSlideList(
+  text: string,
+  file: string,
+  kind: SlideListKind = slideListKind(file),
+  dir = dirname(file),
+): ParsedSlideList {
   const list = kind === 'csv' ? parseCsvList(text, dir) : parsePlainList(text, dir);
   list.problems.push(...duplicates(list));
   const repeated = new Set(list.problems.map((p) => p.line));

@@ -52,25 +52,29 @@ async function missingSlides(list: ParsedSlideList): Promise<ListProblem[]> {
 }
 
 // The fix to suggest for a list's row problems.
-function rowHint(list: ParsedSlideList, problems: ListProblem[], dir: string): string {
+function rowHint(list: ParsedSlideList, problems: ListProblem[], base: string): string {
   const first = list.entries[0];
   const looksLikeHeader = list.kind === 'plain' && first && /^(slide|path|wsi)\s*(,|$)/i.test(first.text);
   const plainAsCsv =
     looksLikeHeader && problems.some((p) => p.line === first.line)
       ? ' This file is read as one path per line because its name does not end in .csv; rename it to .csv to read its first line as a header.'
       : '';
-  return `Fix or remove the lines named; relative paths are relative to the list's folder (${dir}).${plainAsCsv}`;
+  return `Fix or remove the lines named; relative paths are relative to ${base}.${plainAsCsv}`;
 }
 
 /**
  * Reads and checks a `--slides-from` list. A file ending in `.csv` is CSV with a header naming the slide
  * column (`slide`, `path` or `wsi`, any case; other columns are metadata); any other file holds one path
- * per line (blank lines and lines starting with `#` ignored). Throws an INVALID_OPTION WsiHpcError naming
+ * per line (blank lines and lines starting with `#` ignored). Relative paths are relative to the list's folder
+ * (to the current folder when the list is a pipe). Throws an INVALID_OPTION WsiHpcError naming
  * the file and every bad line.
  */
 export async function readSlideList(file: string): Promise<SlideList> {
   const abs = resolve(file);
-  const dir = dirname(abs);
+  // A pipe (`--slides-from <(ls slides/*.svs)`) has no folder of its own: its relative paths are the shell's.
+  const st = await stat(abs).catch(() => null);
+  const isPipe = st !== null && !st.isFile() && !st.isDirectory();
+  const dir = isPipe ? process.cwd() : dirname(abs);
   const kind = slideListKind(abs);
   let text: string;
   try {
@@ -80,12 +84,16 @@ export async function readSlideList(file: string): Promise<SlideList> {
     const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a list' : `cannot read it (${code})`;
     throw fail(abs, what, 'Give a .csv file with a header (slide, path or wsi column) or a text file with one slide path per line');
   }
-  const parsed = parseSlideList(text, abs, kind);
+  const parsed = parseSlideList(text, abs, kind, dir);
   if (parsed.headerProblem) throw fail(abs, parsed.headerProblem.message, parsed.headerProblem.hint);
   const problems = [...parsed.problems, ...(await missingSlides(parsed))].sort((a, b) => a.line - b.line);
   if (problems.length > 0) {
     const lines = problems.map((p) => `  line ${p.line}: ${p.message}`).join('\n');
-    throw fail(abs, `${problems.length} problem${problems.length === 1 ? '' : 's'} in the list:\n${lines}`, rowHint(parsed, problems, dir));
+    throw fail(
+      abs,
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the list:\n${lines}`,
+      rowHint(parsed, problems, isPipe ? `the current folder (${dir}), the list being a pipe` : `the list's folder (${dir})`),
+    );
   }
   if (parsed.entries.length === 0) {
     const fix =

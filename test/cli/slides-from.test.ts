@@ -4,7 +4,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli, makeTempDir, parseJson, pathExists } from '../fixtures/index.js';
+import { execa } from 'execa';
+import { BIN, cli, makeTempDir, parseJson, pathExists } from '../fixtures/index.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let run: string;
@@ -87,6 +88,24 @@ describe('wsi-hpc plan --slides-from refuses a bad list with exit 2, writing not
       `--slides-from ${join(tmp.dir, 'lists', 'rel.csv')}: 1 problem in the list:\n  line 3: \`slides/a.svs\` (${join(tmp.dir, 'lists', 'slides', 'a.svs')}) does not exist`,
     );
   });
+});
+
+test('a pipe as the list (bash process substitution): its relative paths are relative to the current folder', async () => {
+  const r = await execa(
+    'bash',
+    ['-c', `node "$1" plan --slides-from <(printf 'slides/a.svs\\nslides/nope.svs\\n') --out run --json`, 'bash', BIN],
+    {
+      cwd: tmp.dir,
+      reject: false,
+    },
+  );
+  expect(r.exitCode).toBe(2);
+  const { error } = JSON.parse(String(r.stdout));
+  expect(error.message).toMatch(/^--slides-from \/\S+: 1 problem in the list:\n {2}line 2: /);
+  expect(error.message.split('\n')[1]).toBe(`  line 2: \`slides/nope.svs\` (${join(tmp.dir, 'slides', 'nope.svs')}) does not exist`);
+  expect(error.hint).toBe(
+    `Fix or remove the lines named; relative paths are relative to the current folder (${tmp.dir}), the list being a pipe.`,
+  );
 });
 
 describe('commands that take slides need SLIDES or --slides-from', () => {
