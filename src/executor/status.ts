@@ -10,6 +10,14 @@ import { STAGES, type JobsFile, type Stage, type TaskState } from '../slurm/inde
 import { readJobsFile } from './jobs-file.js';
 import { queryJobStates } from './slurm-commands.js';
 import { waveOfTask, waveStatuses, type RunWaves } from './wave-status.js';
+import { planStageStatus, type PlanStageStatus } from './plan-status.js';
+import { stat } from 'node:fs/promises';
+
+const pathExists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** `stale`: a done marker whose output is missing or changed since; the stage would redo it. */
 export type TaskPhase = 'done' | 'failed' | 'stale' | 'running' | 'queued' | 'not-submitted' | 'unknown';
@@ -36,6 +44,8 @@ export interface StageStatus {
 }
 
 export interface RunStatus {
+  /** Runs planned on the cluster (`submit SLIDES --out RUN`): the plan tasks and the assemble job. */
+  plan?: PlanStageStatus;
   stages: StageStatus[];
   source: 'markers' | 'sacct' | 'scontrol';
   /** Not finished while a wave is still waiting to be submitted. */
@@ -102,6 +112,10 @@ function phaseOf(s: TaskState | undefined): TaskPhase {
 
 export async function runStatus(run: string): Promise<RunStatus> {
   const paths = runPaths(run);
+  const planStage = await planStageStatus(paths);
+  // Planned on the cluster and plan.json not written yet: only the plan stage has tasks so far.
+  if (planStage && !(await pathExists(paths.plan)))
+    return { plan: planStage, stages: [], source: 'markers', isFinished: planStage.isFinished };
   const plan = await readPlan(paths.plan);
   const jobs = await readJobsFile(paths.jobs);
   const stages: StageStatus[] = [];
@@ -175,8 +189,10 @@ export async function runStatus(run: string): Promise<RunStatus> {
     if (again?.waves?.planned.some((w, i) => w.submittedAt && waves.waves[i].state !== 'submitted')) return runStatus(run);
   }
   const isWaiting = Boolean(waves?.waves.some((w) => w.state === 'waiting'));
-  const isFinished = !isWaiting && stages.every((s) => s.counts.queued + s.counts.running + s.counts.unknown === 0);
-  return { stages, source, isFinished, ...(waves ? { waves } : {}) };
+  // While the assemble job runs, plan.json may be written and the chain not yet submitted.
+  const isPlanRunning = Boolean(planStage && !planStage.isFinished);
+  const isFinished = !isWaiting && !isPlanRunning && stages.every((s) => s.counts.queued + s.counts.running + s.counts.unknown === 0);
+  return { ...(planStage ? { plan: planStage } : {}), stages, source, isFinished, ...(waves ? { waves } : {}) };
 }
 
 function countPhases(tasks: TaskStatus[]): Record<TaskPhase, number> {

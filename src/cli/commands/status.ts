@@ -67,9 +67,12 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       const progress = argv.watch && shouldShowProgress(argv) ? createProgress('tasks done') : null;
       let s = await runStatus(argv.run);
       while (argv.watch && !s.isFinished) {
-        const total = s.stages.reduce((n, x) => n + x.total, 0);
+        const total = s.stages.reduce((n, x) => n + x.total, s.plan?.total ?? 0);
         progress?.update(
-          s.stages.reduce((n, x) => n + x.counts.done + x.counts.failed + x.counts.stale, 0),
+          s.stages.reduce(
+            (n, x) => n + x.counts.done + x.counts.failed + x.counts.stale,
+            s.plan ? s.plan.counts.done + s.plan.counts.failed : 0,
+          ),
           total,
         );
         await new Promise((r) => setTimeout(r, interval * 1000));
@@ -78,25 +81,47 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       }
       progress?.stop();
       // Exit 1 for failed or stale tasks, with --json too.
-      if (s.stages.some((x) => x.counts.failed + x.counts.stale)) process.exitCode ??= 1;
+      if (s.stages.some((x) => x.counts.failed + x.counts.stale) || s.plan?.counts.failed) process.exitCode ??= 1;
       if (argv.json) return printJson(s);
+      // Planned on the cluster: the plan tasks and the assemble job come first.
+      const planRows = s.plan
+        ? (['plan', 'assemble'] as const).map((stage) => {
+            const ts = s.plan?.tasks.filter((t) => t.stage === stage) ?? [];
+            const n = (p: string) => String(ts.filter((t) => t.phase === p).length);
+            return [
+              stage,
+              String(ts.length),
+              n('done'),
+              n('running'),
+              String(ts.filter((t) => t.phase === 'queued' || t.phase === 'unknown').length),
+              n('failed'),
+              '0',
+              n('not-submitted'),
+            ];
+          })
+        : [];
       process.stdout.write(
         formatTable(
           ['stage', 'tasks', 'done', 'running', 'queued', 'failed', 'stale', 'not submitted'],
-          s.stages.map((x) => [
-            x.stage,
-            String(x.total),
-            String(x.counts.done),
-            String(x.counts.running),
-            String(x.counts.queued + x.counts.unknown),
-            String(x.counts.failed),
-            String(x.counts.stale),
-            String(x.counts['not-submitted']),
-          ]),
+          [
+            ...planRows,
+            ...s.stages.map((x) => [
+              x.stage,
+              String(x.total),
+              String(x.counts.done),
+              String(x.counts.running),
+              String(x.counts.queued + x.counts.unknown),
+              String(x.counts.failed),
+              String(x.counts.stale),
+              String(x.counts['not-submitted']),
+            ]),
+          ],
         ),
       );
       if (s.waves) printWaves(s.waves);
-      const shown = s.stages.flatMap((x) => x.tasks).filter((t) => argv.tasks || t.phase === 'failed' || t.phase === 'stale');
+      const shown = [...(s.plan?.tasks ?? []), ...s.stages.flatMap((x) => x.tasks)].filter(
+        (t): t is typeof t & { wave?: number } => argv.tasks || t.phase === 'failed' || t.phase === 'stale',
+      );
       if (shown.length) {
         process.stdout.write(
           `\n${formatTable(

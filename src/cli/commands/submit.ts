@@ -9,7 +9,11 @@ import { expectPositiveInt } from '../../util/is.js';
 import { printJson, reportError, type OutputFlags } from '../output.js';
 import { printResubmitResult, printSubmitResult, reportTestOnlyRefusals } from './submit-output.js';
 import { INFER_METHODS, type InferMethodRequest } from '../../stages/infer/defaults.js';
-import { CONTAINER_RUNTIMES, type ContainerRuntime } from '../../slurm/index.js';
+import type { ContainerRuntime } from '../../slurm/index.js';
+import { withJobFlags } from '../job-options.js';
+import { withPlanOptions } from '../plan-options.js';
+import { refusePlanFlags, submitSlides, type SlidesModeArgs } from './submit-slides.js';
+import { PLAN_TASK_DEFAULTS } from '../../stages/plan/plan-tasks.js';
 import {
   stageResourceOptions,
   stageResourcesFrom,
@@ -50,34 +54,18 @@ export interface SubmitArgs extends OutputFlags, StageResourceArgs {
 }
 
 export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
-  return stageResourceOptions(y)
+  return withJobFlags(stageResourceOptions(y))
     .positional('run', { type: 'string', demandOption: true, describe: 'Run folder with plan.json' })
     .option('model', { alias: 'm', type: 'string', describe: 'ONNX model for the infer stage' })
-    .option('stages', { type: 'string', describe: 'Comma-separated subset of pack,infer,merge (default all)' })
-    .option('partition', { type: 'string' })
-    .option('account', { type: 'string' })
-    .option('qos', { type: 'string' })
-    .option('time', {
+    .option('stages', {
       type: 'string',
-      describe: 'Time limit per task (SLURM form); defaults pack 04:00:00, infer 08:00:00, merge 01:00:00',
+      describe: 'Comma-separated subset of pack,infer,merge (default all); with --out, `plan` alone plans only',
     })
-    .option('mem-gb', { type: 'number', describe: 'Memory per task, GB (defaults 8/16/8)' })
-    .option('cpus-per-task', { type: 'number', describe: 'CPUs per task for every stage (defaults pack 4, infer 8, merge 2)' })
     .option('pack-cpus', { type: 'number', describe: 'CPUs per pack task' })
     .option('infer-cpus', { type: 'number', describe: 'CPUs per infer task (ONNX threads follow)' })
     .option('gpus', { type: 'number', describe: 'GPUs per task for every stage' })
     .option('infer-gpus', { type: 'number', describe: 'GPUs per infer task (--gres=gpu:N)' })
-    .option('constraint', { type: 'string' })
     .option('gres', { type: 'string', describe: 'Generic resources per task for every stage, e.g. gpu:a100:2 (wins over --gpus)' })
-    .option('container', {
-      type: 'string',
-      describe: 'Run each task in this Apptainer/Singularity image: a .sif path or a reference (docker://…, oras://…)',
-    })
-    .option('container-runtime', {
-      choices: CONTAINER_RUNTIMES,
-      default: 'auto' as const,
-      describe: 'With --container: auto picks apptainer, else singularity, on each node',
-    })
     .option('throttle', { type: 'number', describe: 'At most this many tasks of an array run at once (%T)' })
     .option('batch-size', { type: 'number', describe: 'Infer batch size' })
     .option('method', { choices: INFER_METHODS, describe: 'Infer method for window shards: sliding, dense or auto (default auto)' })
@@ -90,9 +78,6 @@ export function submitOptions(y: Argv<object>): Argv<SubmitArgs> {
       describe: 'Features models: the dtype of the stored features (infer default float16)',
     })
     .option('sessions', { type: 'number', describe: 'ONNX Runtime sessions per infer task (default: one per visible GPU, else 1)' })
-    .option('setup', { type: 'string', describe: 'Shell snippet run before each task (module loads), or @FILE' })
-    .option('max-array-size', { type: 'number', describe: 'Override MaxArraySize from scontrol show config' })
-    .option('max-job-count', { type: 'number', describe: 'Override MaxJobCount' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Print the scripts and sbatch command lines; submit nothing' })
     .option('test-only', { type: 'boolean', default: false, describe: 'Pass the scripts to sbatch --test-only' })
     .option('force', {
@@ -223,17 +208,44 @@ export async function toSubmitOptions(a: SubmitArgs) {
   };
 }
 
-export const submitCommand: CommandModule<object, SubmitArgs> = {
-  command: 'submit <run>',
-  describe: 'Submit pack -> infer -> merge as chained SLURM array jobs (split at MaxArraySize)',
+export const submitCommand: CommandModule<object, SubmitArgs & SlidesModeArgs> = {
+  command: 'submit [run] [slides..]',
+  describe:
+    'Submit pack -> infer -> merge as chained SLURM array jobs (split at MaxArraySize); with --out RUN, plan the slides as array tasks first',
   builder: (y) =>
-    submitOptions(y)
+    withPlanOptions(submitOptions(y))
+      .positional('run', { type: 'string', describe: 'Run folder with plan.json; with --out: a slide file, folder or glob' })
+      .positional('slides', { type: 'string', array: true, describe: 'With --out: more slide files, folders or globs' })
+      .option('out', {
+        alias: 'o',
+        type: 'string',
+        describe: 'Plan SLIDES into this run folder on the cluster (plan array + assemble job), then submit',
+      })
+      .option('plan-slides-per-task', {
+        type: 'number',
+        describe: `With --out: slides per plan array task (default ${PLAN_TASK_DEFAULTS.slidesPerTask})`,
+      })
       .example('$0 submit run1 --model net.onnx --partition gpu --infer-gpus 1 --throttle 50', '')
-      .example('$0 submit run1 --model net.onnx --dry-run', 'Show the scripts and sbatch lines only'),
+      .example('$0 submit run1 --model net.onnx --dry-run', 'Show the scripts and sbatch lines only')
+      .example(
+        '$0 submit slides/ --out run1 --model net.onnx --mpp 0.5',
+        'Plan on the cluster (one array task per 50 slides), then the chain',
+      )
+      .example('$0 submit --slides-from cohort.csv --out run1 --stages plan', 'Plan a CSV list on the cluster only') as never,
   handler: async (argv) => {
+    const isSlides = argv.out !== undefined || (argv['slides-from'] !== undefined && !isFromConfig(argv, 'slides-from'));
+    if (isSlides) return submitSlides(argv, 'submit', toSubmitOptions);
     try {
+      refusePlanFlags(argv, 'submit');
+      if (!argv.run)
+        throw new OptionError('`wsi-hpc submit` needs a planned RUN folder, or SLIDES with --out RUN to plan them on the cluster');
+      if (argv.slides?.length)
+        throw new OptionError(
+          `\`wsi-hpc submit ${argv.run} ${argv.slides.join(' ')}\`: several inputs are slides, which need --out RUN`,
+          'Add --out RUN to plan them on the cluster first',
+        );
       const { executorFor } = await import('../../executor/index.js');
-      const r = await executorFor('slurm').submit(await toSubmitOptions(argv));
+      const r = await executorFor('slurm').submit(await toSubmitOptions(argv as SubmitArgs & { run: string }));
       if (argv.json) printJson(r);
       else printSubmitResult(r);
       reportTestOnlyRefusals(r.submissions);

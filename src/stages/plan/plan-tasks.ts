@@ -64,7 +64,7 @@ export function planTaskPaths(paths: RunPaths) {
 /** Resolves parameters and slides (no slide is opened) and writes the request the plan tasks read. */
 export async function writePlanRequest(
   options: PlanRunOptions,
-  o: { slidesPerTask?: number; submitAfter?: Record<string, unknown> | null } = {},
+  o: { slidesPerTask?: number; submitAfter?: Record<string, unknown> | null; isDryRun?: boolean } = {},
 ): Promise<PlanRequest> {
   const setup = await resolvePlanSetup(options);
   const slidesPerTask = expectPositiveInt('--plan-slides-per-task', o.slidesPerTask ?? PLAN_TASK_DEFAULTS.slidesPerTask);
@@ -84,7 +84,7 @@ export async function writePlanRequest(
     submitAfter: o.submitAfter ?? null,
   } as const;
   const request: PlanRequest = { ...body, createdAt: new Date().toISOString(), requestHash: hashJson(body) };
-  await writeFileAtomic(planTaskPaths(setup.paths).request, `${JSON.stringify(request, null, 1)}\n`);
+  if (!o.isDryRun) await writeFileAtomic(planTaskPaths(setup.paths).request, `${JSON.stringify(request, null, 1)}\n`);
   return request;
 }
 
