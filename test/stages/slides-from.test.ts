@@ -1,7 +1,8 @@
 // `--slides-from` end to end through the built CLI on real synthetic slides: a CSV naming 2 of a folder's
 // 4 slides plans exactly those 2, and pack -> infer -> merge carry its metadata columns (a comma, a quote,
 // shell and spreadsheet syntax kept as inert text) into scores.csv and features/index.csv, read back with
-// Python's csv module. A config file's slides-from is relative to the file and set aside by typed SLIDES.
+// Python's csv module; study samples only the listed slides. A config file's slides-from is relative to
+// the file and set aside by typed SLIDES.
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -116,6 +117,17 @@ describe('a CSV subset of a folder, through plan, pack, infer and merge', () => 
     expect(await pathExists(marker)).toBe(false);
   }, 240_000);
 });
+
+test('study --slides-from samples the listed slides only', async () => {
+  const out = join(tmp.dir, 'study');
+  const model = await writeTinyModel(tmp.dir);
+  const annotations = join(tmp.dir, 'slides', 'annotations');
+  const r = await cli(['study', '--slides-from', listFile, '--annotations', annotations, '--model', model, '--out', out, '--json']);
+  expect(r.exitCode, String(r.stderr)).toBe(0);
+  expect(parseJson(r).table.map((t: { slides: number }) => t.slides)).toEqual([2]);
+  const study = JSON.parse(await readFile(join(out, 'study.json'), 'utf8'));
+  expect(study.sampleSlides).toEqual([slides[1], slides[2]]);
+}, 240_000);
 
 describe('slides-from in a config file', () => {
   let work: string;
