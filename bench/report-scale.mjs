@@ -44,6 +44,7 @@ async function measure(browser, url, { ready }) {
   page.on('pageerror', (e) => errors.push(e.message));
   const t0 = Date.now();
   await page.goto(url, { waitUntil: 'load', timeout: 600_000 });
+  if (ready === 'mark') await page.locator('#slides.ready').waitFor({ state: 'attached', timeout: 600_000 });
   const loadMs = Date.now() - t0;
   const times = await page.evaluate(async (ready) => {
     // The paint entry can come after the load event: wait for it (buffered), at most 10 s.
@@ -102,6 +103,7 @@ async function measureRepeated(browser, url, ready) {
 async function writeStaticRows(browser, reportUrl, out) {
   const page = await browser.newPage();
   await page.goto(reportUrl, { waitUntil: 'load' });
+  await page.locator('#slides.ready').waitFor({ state: 'attached' });
   while (await page.locator('#slide-more').isVisible()) await page.locator('#slide-more').click();
   const html = await page.evaluate(() => {
     for (const s of document.querySelectorAll('script')) s.remove();

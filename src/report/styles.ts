@@ -69,6 +69,8 @@ th button.sort:focus-visible { outline: 2px solid #2451a6; }
 th[aria-sort="ascending"] button.sort::after { content: " ▲"; }
 th[aria-sort="descending"] button.sort::after { content: " ▼"; }
 .slides-table td.name { min-width: 200px; }
+/* Rows out of view skip layout and paint until scrolled to: the table of a big run lays out in a fraction. */
+#slide-table tbody tr { content-visibility: auto; contain-intrinsic-size: auto 27px; }
 button.more { font: inherit; color: #2451a6; background: #fff; border: 1px solid var(--line); border-radius: 4px; padding: 4px 12px; cursor: pointer; }
 ul.failures { list-style: none; padding-left: 10px; }
 details.units > summary { margin: 2px 0; }

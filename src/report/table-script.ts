@@ -97,8 +97,13 @@ search.addEventListener('input', render);
 more.addEventListener('click', showMore);
 if ('IntersectionObserver' in window) new IntersectionObserver(function (e) { if (e[0].isIntersecting && !more.hidden) showMore(); }).observe(more);
 status.addEventListener('change', render);
-render();
-document.getElementById('slides').classList.add('ready');
-performance.mark('table-ready');
+// The summary paints first; the rows come in the next task (#slides gets class "ready" then).
+requestAnimationFrame(function () {
+  setTimeout(function () {
+    render();
+    document.getElementById('slides').classList.add('ready');
+    performance.mark('table-ready');
+  }, 0);
+});
 })();
 `;

@@ -52,5 +52,7 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
   page.on('requestfailed', (r) => log.errors.push(`requestfailed: ${r.url().slice(0, 120)} ${r.failure()?.errorText ?? ''}`));
   page.on('request', (r) => log.requests.push(r.url()));
   await page.goto(url, { waitUntil: 'load' });
+  // report.html draws its slide table just after the first paint: wait until it is there.
+  if (await page.locator('#slide-data').count()) await page.locator('#slides.ready').waitFor({ state: 'attached' });
   return { page, log, close: () => context.close() };
 }
