@@ -105,6 +105,10 @@ describe.skipIf(shouldSkipBrowser)('the report of a 1,000-slide run in headless 
     const ages = plan.slides.map((s) => Number(s.metadata?.age)).sort((a, b) => b - a);
     expect((await rows(page)).slice(0, 3).map((r) => Number(r[8]))).toEqual(ages.slice(0, 3));
 
+    // 96 shards: the stage tables start collapsed, their counts in the summary line.
+    expect(await page.locator('#stage-pack details.units').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.locator('#stage-pack details.units > summary').textContent()).toBe(`${plan.shards.list.length} unit(s)`);
+
     expect(log.errors).toEqual([]);
     expect(log.requests).toEqual([pathToFileURL(join(run, 'report.html')).href]);
     await close();
@@ -146,6 +150,28 @@ describe.skipIf(shouldSkipBrowser)('the report of a 1,000-slide run in headless 
     expect(await page.locator('.facts').innerText()).toMatch(/site\s+austin[\s\S]*label\s+tumor/);
     expect(log.errors).toEqual([]);
     expect(log.requests.every((u) => u.startsWith(pathToFileURL(run).href))).toBe(true);
+
+    // The CSP stops what the page did not mean to load: a network picture and a fetch never leave the browser.
+    const [requestsBefore, errorsBefore] = [log.requests.length, log.errors.length];
+    const violations = await page.evaluate(async () => {
+      const seen: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(e.effectiveDirective));
+      const img = document.createElement('img');
+      img.src = 'http://127.0.0.1:9/x.png';
+      document.body.append(img);
+      const fetched = await fetch('http://127.0.0.1:9/x.json').then(
+        () => 'fetched',
+        () => 'refused',
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      return { seen: seen.sort(), fetched };
+    });
+    expect(violations).toEqual({ seen: ['connect-src', 'img-src'], fetched: 'refused' });
+    // Chromium reports the picture as a request it then blocked itself (the fetch is refused before one).
+    expect(log.requests.slice(requestsBefore)).toEqual(['http://127.0.0.1:9/x.png']);
+    expect(log.errors.slice(errorsBefore).filter((e) => e.startsWith('requestfailed:'))).toEqual([
+      'requestfailed: http://127.0.0.1:9/x.png csp',
+    ]);
     await close();
   });
 
