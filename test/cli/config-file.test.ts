@@ -87,7 +87,9 @@ describe('--print-config', () => {
       options: { partition: 'long' },
       sources: { partition: 'command line' },
     });
-    expect(j.options).not.toHaveProperty('stride');
+    // submit plans too (submit SLIDES --out RUN): top-level stride applies; the plan: section does not.
+    expect(j.sources).toMatchObject({ stride: 'config', 'patch-size': 'default' });
+    expect(j.options).not.toHaveProperty('annotations');
     const dflt = parseJson(await cli(['submit', 'run1', '--print-config', '--json'], { cwd: dir }));
     expect(dflt.options.partition).toBe('gpu');
     expect(dflt.sources.partition).toBe('config');

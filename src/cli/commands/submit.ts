@@ -238,7 +238,10 @@ export const submitCommand: CommandModule<object, SubmitArgs & SlidesModeArgs> =
     try {
       refusePlanFlags(argv, 'submit');
       if (!argv.run)
-        throw new OptionError('`wsi-hpc submit` needs a planned RUN folder, or SLIDES with --out RUN to plan them on the cluster');
+        throw new OptionError(
+          '`wsi-hpc submit` needs a planned RUN folder, or SLIDES with --out RUN to plan them on the cluster',
+          'e.g. `wsi-hpc submit run1 --model net.onnx` or `wsi-hpc submit slides/ --out run1 --model net.onnx`; see `wsi-hpc submit --help`',
+        );
       if (argv.slides?.length)
         throw new OptionError(
           `\`wsi-hpc submit ${argv.run} ${argv.slides.join(' ')}\`: several inputs are slides, which need --out RUN`,
