@@ -10,7 +10,7 @@ import { describeNonRegular } from '../util/regular-file.js';
 import { readMarker } from './markers.js';
 import { runPaths, type RunPaths } from './paths.js';
 
-/** Top-level names a run folder holds (see paths.ts), plus report.html; dot-files are temporary files and locks. */
+/** Top-level names a run folder holds (see paths.ts), plus report.html and its slide pages (report/); dot-files are temporary files and locks. */
 const RUN_ENTRIES = new Set([
   'plan.json',
   'grids',
@@ -27,6 +27,7 @@ const RUN_ENTRIES = new Set([
   'slurm',
   'logs',
   'report.html',
+  'report',
 ]);
 
 function notARunFolder(out: string, problem: string): OptionError {

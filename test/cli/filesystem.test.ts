@@ -94,7 +94,8 @@ describe('a read-only run folder (EROFS)', () => {
     remount(mnt, 'ro');
     expectOneClearError(await cli(['merge', run]), run, /read-only/);
     await expectJsonError(['merge', run], 'FS_READ_ONLY', run);
-    expectOneClearError(await cli(['report', run]), join(run, 'report.html'), /read-only/);
+    // The slide pages (report/slides/) are written before report.html: the first of them is named.
+    expectOneClearError(await cli(['report', run]), join(run, 'report', 'slides'), /read-only/);
     const submit = ['submit', run, '--model', model, '--max-array-size', '1000', '--max-job-count', '10000'];
     expectOneClearError(await cli(submit), run, /read-only/);
     await expectJsonError(submit, 'FS_READ_ONLY', run);
@@ -171,11 +172,11 @@ describe('permission denied (EACCES, as user nobody)', () => {
     expectOneClearError(r, join(locked, 'run'), /permission denied/);
   }, 60_000);
 
-  test('report in a run folder nobody may write fails with one line naming report.html', async () => {
+  test('report in a run folder nobody may write fails with one line naming its slide pages', async () => {
     const run = join(tmp.dir, 'perm-run');
     expect((await cli(['plan', slides, '--out', run, '-q'])).exitCode).toBe(0);
     await chmod(run, 0o555);
-    expectOneClearError(await cliAsNobody(['report', run]), join(run, 'report.html'), /permission denied/);
+    expectOneClearError(await cliAsNobody(['report', run]), join(run, 'report', 'slides'), /permission denied/);
   }, 60_000);
 });
 
