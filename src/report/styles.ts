@@ -38,7 +38,7 @@ table.params td:first-child { font-family: ui-monospace, "DejaVu Sans Mono", mon
 .slide-card.failed { border-left-color: var(--bad); }
 .slide-card.missing { border-left-color: #e0b400; }
 .slide-card header { display: flex; align-items: center; gap: 10px; }
-.slide-card h3 { margin: 0; overflow-wrap: anywhere; }
+.slide-card h2 { margin: 0; font-size: 16px; border: 0; padding: 0; overflow-wrap: anywhere; }
 .slide-card .path { margin: 2px 0 6px; }
 .facts { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 6px 0; }
 .facts dt { color: var(--muted); font-size: 12px; }
