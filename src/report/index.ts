@@ -18,6 +18,7 @@ export { renderHtml } from './render-html.js';
 export { renderSlidePage, type SlidePageContext } from './render-slide-page.js';
 export { DEFAULT_LAYOUT, contentSecurityPolicy, type ReportLayout } from './document.js';
 export { slideState, slideTableData, type SlideState } from './render-slides.js';
+export { scoreHistogram, renderScoreHistogram, HISTOGRAM_BINS } from './render-chart.js';
 export { escapeHtml, escapeHref } from './escape.js';
 export { parseScoresCsv } from './scores-csv.js';
 export { embedImage, MAX_IMAGE_EDGE_PX } from './embed-image.js';

@@ -5,6 +5,7 @@ import { formatBytes } from '../cli/format.js';
 import { DEFAULT_LAYOUT, type ReportLayout, renderDocument } from './document.js';
 import { escapeHtml } from './escape.js';
 import { badge, fmtCell, fmtInt, h, table } from './html-parts.js';
+import { renderScoreHistogram } from './render-chart.js';
 import { renderSlideTable, slideState } from './render-slides.js';
 import { renderStages } from './render-stages.js';
 import { TABLE_SCRIPT } from './table-script.js';
@@ -30,6 +31,7 @@ function renderSummary(run: ReportRun): string {
   return `<section id="summary"><h2>Run summary</h2>
 <div class="totals">${tiles.map(([k, v]) => `<div${k === 'failed slides' && v !== '0' ? ' class="bad"' : ''}><strong>${escapeHtml(v)}</strong><span>${escapeHtml(k)}</span></div>`).join('')}</div>
 <p>${stageBadges.join(' ')}</p>
+${renderScoreHistogram(run.slides)}
 <p>plan hash <span class="hash">${escapeHtml(run.planHash)}</span><br>parameters hash <span class="hash">${escapeHtml(run.paramsHash)}</span><br>planned by wsi-hpc ${escapeHtml(run.toolVersion)}</p>
 <details><summary>Plan parameters (${run.params.length})</summary>${h(table(['parameter', 'value'], run.params, { className: 'params' }))}</details>
 </section>`;

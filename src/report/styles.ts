@@ -60,6 +60,9 @@ table.units td:first-child, table.units td:nth-child(3) { white-space: nowrap; }
 a.log { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }
 span.log.missing { color: var(--muted); font-size: 12px; }
 .study-plot { max-width: 900px; }
+figure.histogram { margin: 6px 0 10px; }
+figure.histogram svg { display: block; max-width: 100%; height: auto; background: #fff; border: 1px solid var(--line); }
+figure.histogram rect { fill: #2451a6; }
 .controls { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 18px; margin: 6px 0; }
 .controls input, .controls select { font: inherit; padding: 3px 6px; border: 1px solid var(--line); border-radius: 4px; }
 .controls input { width: 260px; }

@@ -1,7 +1,15 @@
 // The slide table's data (pure): a slide's state from its plan status, merge's scores and failed
-// units; metadata columns in the slide list's order, typed as numbers only when every value is one.
+// units; metadata columns in the slide list's order, typed as numbers only when every value is one;
+// the max-score histogram of the summary.
 import { describe, expect, test } from 'vitest';
-import { type ReportRun, type ReportSlide, slideState, slideTableData } from '../../src/report/index.js';
+import {
+  renderScoreHistogram,
+  type ReportRun,
+  type ReportSlide,
+  scoreHistogram,
+  slideState,
+  slideTableData,
+} from '../../src/report/index.js';
 
 function slide(over: Partial<ReportSlide> = {}): ReportSlide {
   return {
@@ -70,5 +78,25 @@ describe('slideTableData', () => {
       ['b-00000002', 'b.svs', 'failed', 10, null, null, 0.5, 'infer shard-00002: INFER_FAILED', '', '7'],
       ['c-00000003', 'c.svs', 'planned', 10, null, null, 0.5, '', '8.5', 'lyon'],
     ]);
+  });
+});
+
+describe('scoreHistogram', () => {
+  test('counts scored slides in 20 bins, 1.0 in the last, unscored ones left out', () => {
+    const slides = [0, 0.04, 0.05, 0.5, 0.999, 1, null].map((max, i) =>
+      slide({ id: `s-${i}`, scores: max === null ? null : { ...MERGED, max } }),
+    );
+    const counts = scoreHistogram(slides);
+    expect(counts).toHaveLength(20);
+    expect(counts[0]).toBe(2);
+    expect(counts[1]).toBe(1);
+    expect(counts[10]).toBe(1);
+    expect(counts[19]).toBe(2);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(6);
+    const svg = renderScoreHistogram(slides);
+    expect(svg.match(/<rect /g)).toHaveLength(20);
+    expect(svg).toContain('<title>max 0.95–1.00: 2 slide(s)</title>');
+    expect(svg).toContain('max score of 6 scored slide(s)');
+    expect(renderScoreHistogram([slide()])).toBe('');
   });
 });
