@@ -104,7 +104,10 @@ async function writeStaticRows(browser, reportUrl, out) {
   const page = await browser.newPage();
   await page.goto(reportUrl, { waitUntil: 'load' });
   await page.locator('#slides.ready').waitFor({ state: 'attached' });
-  while (await page.locator('#slide-more').isVisible()) await page.locator('#slide-more').click();
+  await page.evaluate(() => {
+    const more = document.getElementById('slide-more');
+    while (more && !more.hidden) more.click();
+  });
   const html = await page.evaluate(() => {
     for (const s of document.querySelectorAll('script')) s.remove();
     const csp = document.querySelector('meta[http-equiv="Content-Security-Policy"]');

@@ -93,7 +93,9 @@ describe.skipIf(shouldSkipBrowser)('the report of a 1,000-slide run in headless 
         .map((v) => v.toFixed(3)),
     );
     // The failed slides have no score: last in both directions, after paging through every row.
-    await page.locator('#slide-more').click();
+    // The button's own click (scrolling it into view would also load more, racing a Playwright click).
+    expect(await page.locator('#slide-more').textContent()).toBe('Show 500 more (500 not shown yet)');
+    await page.locator('#slide-more').evaluate((b) => (b as HTMLButtonElement).click());
     const all = await rows(page);
     expect(all).toHaveLength(SLIDES);
     expect(await page.locator('#slide-more').isHidden()).toBe(true);
