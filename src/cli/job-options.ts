@@ -1,6 +1,10 @@
 // The SLURM job flags of every command that submits array jobs (`submit`, `resubmit`, `run`, and `plan
 // --executor slurm`): where the jobs go, their limits, the environment set-up and the container.
+import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
+import { OptionError } from '../errors.js';
+import { isFromConfig } from './config-file.js';
+import type { SubmitOptions } from '../executor/submit.js';
 import { CONTAINER_RUNTIMES, type ContainerRuntime } from '../slurm/index.js';
 
 export interface JobFlagArgs {
@@ -57,4 +61,51 @@ export function withJobFlags<T>(y: Argv<T>): Argv<T & JobFlagArgs> {
     .option('setup', { type: 'string', describe: 'Shell snippet run before each task (module loads), or @FILE' })
     .option('max-array-size', { type: 'number', describe: 'Override MaxArraySize from scontrol show config' })
     .option('max-job-count', { type: 'number', describe: 'Override MaxJobCount' }) as unknown as Argv<T & JobFlagArgs>;
+}
+
+// `--setup @FILE`: the file's text, or an error naming the option and the file.
+export async function readSetup(setup: string | undefined): Promise<string | undefined> {
+  if (!setup?.startsWith('@')) return setup;
+  const file = setup.slice(1);
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new OptionError(
+      `\`--setup @${file}\`: cannot read ${file} (${why})`,
+      'Give --setup a readable file after @, or the snippet itself',
+    );
+  }
+}
+
+/** `plan --executor slurm`: the plan array's job options (resources go to every plan task, as pack's would). */
+export async function jobSubmitOptions(a: JobFlagArgs & { out?: string; 'dry-run'?: boolean; force?: boolean }): Promise<SubmitOptions> {
+  return {
+    run: a.out ?? '',
+    stages: [],
+    resources: {
+      partition: a.partition,
+      account: a.account,
+      qos: a.qos,
+      time: a.time,
+      memGb: a['mem-gb'],
+      cpusPerTask: a['cpus-per-task'],
+      constraint: a.constraint,
+    },
+    container: a.container === undefined ? undefined : { image: a.container, runtime: a['container-runtime'] ?? 'auto' },
+    setup: await readSetup(a.setup),
+    limits: { maxArraySize: a['max-array-size'], maxJobCount: a['max-job-count'] },
+    isDryRun: a['dry-run'] ?? false,
+    isForced: a.force ?? false,
+  };
+}
+
+/** The job flags given (not from a config file) where no job is submitted: refused, they would be ignored. */
+export function refuseJobFlags(argv: Record<string, unknown>, where: string): void {
+  const given = JOB_FLAGS.filter((k) => argv[k] !== undefined && argv[k] !== 'auto' && !isFromConfig(argv, k));
+  if (given.length)
+    throw new OptionError(
+      `\`--${given[0]}\` applies to ${where}`,
+      `Add --executor slurm to plan on the cluster, or leave out --${given[0]}`,
+    );
 }

@@ -69,10 +69,14 @@ describe('--print-config', () => {
     expect(out).toContain('  mpp: 1 # config\n');
     expect(out).toContain('  patch-size: 128 # config (plan:)\n');
     expect(out).toContain('  min-tissue: 0.25 # default\n');
-    // The output is itself a valid plan: section; `partition` is not a plan option and is left out.
+    // The output is itself a valid plan: section; `partition` is a plan option (plan --executor slurm).
     const doc = parse(out);
-    expect(doc.plan).toMatchObject({ stride: 64, mpp: 1, 'patch-size': 128, out: 'run', 'min-tissue': 0.25 });
-    expect(doc.plan).not.toHaveProperty('partition');
+    expect(doc.plan).toMatchObject({ stride: 64, mpp: 1, 'patch-size': 128, out: 'run', 'min-tissue': 0.25, partition: 'gpu' });
+    // An option plan lacks (batch-size, infer's) is left out of plan's view.
+    const withBatch = await folderWithConfig(`${text}batch-size: 8\n`);
+    const r2 = await cli(['plan', slides, '--out', 'run', '--print-config'], { cwd: withBatch.dir });
+    expect(r2.exitCode, String(r2.stderr)).toBe(0);
+    expect(parse(String(r2.stdout)).plan).not.toHaveProperty('batch-size');
     expect(await pathExists(join(dir, 'run'))).toBe(false);
   });
 
@@ -194,8 +198,8 @@ describe('a bad config file stops the command with exit 2, naming the file and t
     ],
     [
       'an option the section\u2019s command lacks',
-      'plan:\n  partition: gpu\n',
-      'line 2: `plan: partition`: `wsi-hpc plan` has no option --partition',
+      'plan:\n  batch-size: 8\n',
+      'line 2: `plan: batch-size`: `wsi-hpc plan` has no option --batch-size',
       'submit',
     ],
   ])('%s', async (_, text, message, hint) => {

@@ -39,7 +39,11 @@ describe('option tables', () => {
 describe('values', () => {
   test('top-level values reach every command declaring them; a section only its command, over the top level', () => {
     const c = check('mpp: 1\npartition: cpu\nsubmit:\n  partition: short\n');
-    expect(Object.fromEntries(configValuesFor(c, 'plan', tables.plan))).toEqual({ mpp: { value: 1, source: 'config' } });
+    // plan has partition too (plan --executor slurm); synth has neither partition nor a submit: section.
+    expect(Object.fromEntries(configValuesFor(c, 'plan', tables.plan))).toEqual({
+      mpp: { value: 1, source: 'config' },
+      partition: { value: 'cpu', source: 'config' },
+    });
     expect(Object.fromEntries(configValuesFor(c, 'synth', tables.synth))).toEqual({ mpp: { value: 1, source: 'config' } });
     expect(configValuesFor(c, 'submit', tables.submit).get('partition')).toEqual({ value: 'short', source: 'config section' });
     expect(configValuesFor(c, 'run', tables.run).get('partition')).toEqual({ value: 'cpu', source: 'config' });

@@ -44,9 +44,12 @@ describe.runIf(env)('plan as SLURM array tasks', () => {
     expect((await cli(['run', local, '--model', model, '-q'])).exitCode).toBe(0);
 
     const run = join(tmp.dir, 'cluster run');
-    const s = await cli(['submit', slides, '--out', run, '--model', model, ...planArgs, '--plan-slides-per-task', '2', ...jobArgs, '--json'], {
-      env: env ?? {},
-    });
+    const s = await cli(
+      ['submit', slides, '--out', run, '--model', model, ...planArgs, '--plan-slides-per-task', '2', ...jobArgs, '--json'],
+      {
+        env: env ?? {},
+      },
+    );
     expect(s.exitCode, String(s.stderr)).toBe(0);
     const submitted = parseJson<{ tasks: number; slides: number; submissions: Array<{ kind: string; jobId: string }> }>(s);
     expect(submitted).toMatchObject({ tasks: 2, slides: 4 });
@@ -80,7 +83,9 @@ describe.runIf(env)('plan as SLURM array tasks', () => {
     const list = join(tmp.dir, 'subset.csv');
     await writeFile(list, `slide,diagnosis\n"${join(slides, names[0])}","tumour, stage ""II"""\n${join(slides, names[2])},normal\n`);
     const run = join(tmp.dir, 'subset');
-    const s = await cli(['submit', '--slides-from', list, '--out', run, '--model', model, ...planArgs, ...jobArgs, '-q'], { env: env ?? {} });
+    const s = await cli(['submit', '--slides-from', list, '--out', run, '--model', model, ...planArgs, ...jobArgs, '-q'], {
+      env: env ?? {},
+    });
     expect(s.exitCode, String(s.stderr)).toBe(0);
     const status = await waitRunFinished(env ?? {}, run, 600);
     expect(status.plan?.isAssembled).toBe(true);
@@ -93,5 +98,21 @@ describe.runIf(env)('plan as SLURM array tasks', () => {
       [names[0], 'tumour, stage "II"'],
       [names[2], 'normal'],
     ]);
+  }, 700_000);
+
+  test('plan SLIDES --out RUN --executor slurm plans only: plan.json as a local plan, nothing else submitted', async () => {
+    const run = join(tmp.dir, 'plan only');
+    const p = await cli(
+      ['plan', slides, '--out', run, ...planArgs, '--executor', 'slurm', '--plan-slides-per-task', '3', ...jobArgs, '-q'],
+      {
+        env: env ?? {},
+      },
+    );
+    expect(p.exitCode, String(p.stderr)).toBe(0);
+    const status = await waitRunFinished(env ?? {}, run, 600);
+    expect(status.plan?.tasks.map((t) => `${t.stage}:${t.phase}`)).toEqual(['plan:done', 'plan:done', 'assemble:done']);
+    expect((await readPlanFile(run)).planHash).toBe((await readPlanFile(join(tmp.dir, 'local'))).planHash);
+    expect(await readdir(join(run, 'slurm'))).not.toContain('jobs.json');
+    for (const st of status.stages) expect(st.counts['not-submitted'], st.stage).toBe(st.total);
   }, 700_000);
 });

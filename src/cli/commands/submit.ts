@@ -1,5 +1,4 @@
-// `wsi-hpc submit RUN` and `wsi-hpc resubmit RUN`: thin handlers over the SLURM executor.
-import { readFile } from 'node:fs/promises';
+// `wsi-hpc submit RUN|SLIDES --out RUN` and `wsi-hpc resubmit RUN`: thin handlers over the SLURM executor.
 import type { Argv, CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
 import { isFromConfig } from '../config-file.js';
@@ -10,7 +9,7 @@ import { printJson, reportError, type OutputFlags } from '../output.js';
 import { printResubmitResult, printSubmitResult, reportTestOnlyRefusals } from './submit-output.js';
 import { INFER_METHODS, type InferMethodRequest } from '../../stages/infer/defaults.js';
 import type { ContainerRuntime } from '../../slurm/index.js';
-import { withJobFlags } from '../job-options.js';
+import { readSetup, withJobFlags } from '../job-options.js';
 import { withPlanOptions } from '../plan-options.js';
 import { refusePlanFlags, submitSlides, type SlidesModeArgs } from './submit-slides.js';
 import { PLAN_TASK_DEFAULTS } from '../../stages/plan/plan-tasks.js';
@@ -145,21 +144,6 @@ export function validateSubmitValues(a: Partial<SubmitArgs> & { threads?: number
   for (const k of DIRECTIVES) if (a[k] !== undefined) validateDirectiveValue(k, a[k]);
   // --mem-gb and --time as the executor checks them (resubmit reads the run first); errors name the flags.
   normalizeResources('pack', { memGb: a['mem-gb'], time: a.time });
-}
-
-// `--setup @FILE`: the file's text, or an error naming the option and the file.
-async function readSetup(setup: string | undefined): Promise<string | undefined> {
-  if (!setup?.startsWith('@')) return setup;
-  const file = setup.slice(1);
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new OptionError(
-      `\`--setup @${file}\`: cannot read ${file} (${why})`,
-      'Give --setup a readable file after @, or the snippet itself',
-    );
-  }
 }
 
 export async function toSubmitOptions(a: SubmitArgs) {
