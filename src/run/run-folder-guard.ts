@@ -10,7 +10,10 @@ import { describeNonRegular } from '../util/regular-file.js';
 import { readMarker } from './markers.js';
 import { runPaths, type RunPaths } from './paths.js';
 
-/** Top-level names a run folder holds (see paths.ts), plus report.html and its slide pages (report/); dot-files are temporary files and locks. */
+/**
+ * Top-level names a run folder holds (see paths.ts), plus report.html and its slide pages (report/), a cluster plan's
+ * plan-tasks/ (before plan.json exists) and the CLAM/TRIDENT folders; dot-files are temporary files and locks.
+ */
 const RUN_ENTRIES = new Set([
   'plan.json',
   'grids',
@@ -28,6 +31,9 @@ const RUN_ENTRIES = new Set([
   'logs',
   'report.html',
   'report',
+  'plan-tasks',
+  'patches',
+  'features',
 ]);
 
 function notARunFolder(out: string, problem: string): OptionError {

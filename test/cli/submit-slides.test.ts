@@ -67,6 +67,17 @@ describe('submit SLIDES --out RUN --dry-run', () => {
   });
 });
 
+test('a run folder holding only plan-tasks/ (its plan tasks failed before plan.json) takes a new submission', async () => {
+  const run = join(tmp.dir, 'retry');
+  await mkdir(join(run, 'plan-tasks', 'slides'), { recursive: true });
+  const r = await cli(['plan', slides, '--out', run, '--executor', 'slurm', ...limits, '--dry-run', '-q']);
+  expect(r.exitCode, String(r.stderr)).toBe(0);
+  await mkdir(join(tmp.dir, 'not-a-run', 'data'), { recursive: true });
+  const refused = await cli(['plan', slides, '--out', join(tmp.dir, 'not-a-run'), '--executor', 'slurm', ...limits, '--dry-run']);
+  expect(refused.exitCode).toBe(2);
+  expect(String(refused.stderr)).toMatch(/holds files wsi-hpc did not write \(data\)/);
+});
+
 describe('usage errors stop before anything is written (exit 2)', () => {
   test.each([
     [

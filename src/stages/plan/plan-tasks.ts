@@ -9,7 +9,7 @@ import { OptionError, WsiHpcError } from '../../errors.js';
 import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
 import { resolveTaskId } from '../../run/task-id.js';
 import { slideIdFor, writePlan, type PlanFile, type PlanParams, type PlanSlide, type SkippedEntry } from '../../plan/index.js';
-import { readMarker, writeMarker } from '../../run/markers.js';
+import { writeMarker } from '../../run/markers.js';
 import { runPaths, type RunPaths } from '../../run/paths.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { hashJson } from '../../util/hash.js';
@@ -291,16 +291,4 @@ export async function assemblePlan(run: string, after?: (r: AssembleResult) => P
     });
   }
   return result;
-}
-
-/** Done plan tasks of the run's request (markers), for status. */
-export async function planTaskPhases(run: string): Promise<{ request: PlanRequest; done: boolean[]; isAssembled: boolean } | null> {
-  const paths = runPaths(run);
-  const tp = planTaskPaths(paths);
-  const request = await readPlanRequest(run).catch(() => null);
-  if (!request) return null;
-  const done: boolean[] = [];
-  for (let t = 0; t < request.tasks; t++) done.push((await readMarker(tp.taskMarker(t)))?.planHash === request.requestHash);
-  const assembled = await readMarker(tp.assembleMarker);
-  return { request, done, isAssembled: assembled?.planHash === request.requestHash };
 }
