@@ -10,6 +10,7 @@ import { liveJobs, scancel } from './slurm-commands.js';
 import { type RunStatus, runStatus } from './status.js';
 import { type SubmitOptions, type SubmitResult, submitRun } from './submit.js';
 import { driverJobIds } from './submit-waves.js';
+import { readPlanJobs } from './submit-plan.js';
 
 export type ExecutorName = 'local' | 'slurm';
 export const EXECUTORS: readonly ExecutorName[] = ['local', 'slurm'];
@@ -40,9 +41,18 @@ const slurmExecutor: SlurmExecutor = {
   status: runStatus,
   resubmit: resubmitRun,
   async cancel(run) {
-    const path = runPaths(resolve(run)).jobs;
+    const paths = runPaths(resolve(run));
+    const path = paths.jobs;
+    // A cluster plan's assemble job first (it would submit the chain), then its plan array.
+    const planJobs = await readPlanJobs(paths);
+    const planIds = await liveJobs([
+      ...(planJobs?.assemble ? [planJobs.assemble.jobId] : []),
+      ...(planJobs?.jobs.map((j) => j.jobId) ?? []),
+    ]);
+    await scancel(planIds);
     // Wave drivers first, so none submits another wave; then the jobs as jobs.json lists them now.
     const before = await readJobsFile(path);
+    if (!before && planJobs) return { executor: 'slurm', cancelled: planIds };
     if (!before)
       throw new WsiHpcError('INVALID_OPTION', `${path}: nothing was submitted for this run`, {
         file: path,
@@ -52,7 +62,7 @@ const slurmExecutor: SlurmExecutor = {
     await scancel(drivers);
     const live = await liveJobs((await readJobsFile(path))?.jobs.map((j) => j.jobId) ?? []);
     await scancel(live);
-    return { executor: 'slurm', cancelled: [...drivers, ...live] };
+    return { executor: 'slurm', cancelled: [...planIds, ...drivers, ...live] };
   },
 };
 

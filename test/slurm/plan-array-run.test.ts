@@ -115,4 +115,19 @@ describe.runIf(env)('plan as SLURM array tasks', () => {
     expect(await readdir(join(run, 'slurm'))).not.toContain('jobs.json');
     for (const st of status.stages) expect(st.counts['not-submitted'], st.stage).toBe(st.total);
   }, 700_000);
+
+  test('cancel RUN while the plan array waits: the plan jobs and the assemble job are cancelled, status ends with them failed', async () => {
+    const run = join(tmp.dir, 'cancelled');
+    // The setup snippet keeps the plan task busy long enough to cancel it and the assemble job waiting for it.
+    const s = await cli(['plan', slides, '--out', run, ...planArgs, '--executor', 'slurm', ...jobArgs, '--setup', 'sleep 60', '-q'], {
+      env: env ?? {},
+    });
+    expect(s.exitCode, String(s.stderr)).toBe(0);
+    const c = await cli(['cancel', run, '--json'], { env: env ?? {} });
+    expect(c.exitCode, String(c.stderr)).toBe(0);
+    expect(parseJson<{ cancelled: string[] }>(c).cancelled.length).toBe(2);
+    const status = await waitRunFinished(env ?? {}, run, 300);
+    expect(status.plan?.tasks.every((t) => t.phase === 'failed')).toBe(true);
+    expect(status.plan?.isAssembled).toBe(false);
+  }, 400_000);
 });
