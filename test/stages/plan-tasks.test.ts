@@ -49,6 +49,11 @@ describe('plan as array tasks', () => {
 
   test('a task that never ran: its slides are failed entries naming the task; run it, assemble again, complete', async () => {
     const run = join(tmp.dir, 'missing');
+    const first = await writePlanRequest(options(run), { slidesPerTask: 2 });
+    // The same command again is the same request (its time aside): what tasks recorded stays valid.
+    const again = await writePlanRequest(options(run), { slidesPerTask: 2 });
+    expect(again.requestHash).toBe(first.requestHash);
+    expect((await writePlanRequest(options(run), { slidesPerTask: 3 })).requestHash).not.toBe(first.requestHash);
     await writePlanRequest(options(run), { slidesPerTask: 2 });
     await runPlanTask(run, { task: 0 });
     await runPlanTask(run, { task: 2 });
