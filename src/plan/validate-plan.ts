@@ -57,6 +57,11 @@ function checkSlides(slides: unknown[], p: Problems, isWindowPlan: boolean): Map
       if (!isObj(s.outputs)) p.add(`${at}.outputs`, s.outputs, 'is not an object');
       else for (const [k, v] of Object.entries(s.outputs)) p.inside(`${at}.outputs.${k}`, v);
     }
+    // --slides-from metadata reaches scores.csv as text: an object of strings, nothing else.
+    if (s.metadata !== undefined) {
+      if (!isObj(s.metadata)) p.add(`${at}.metadata`, s.metadata, 'is not an object of text values');
+      else for (const [k, v] of Object.entries(s.metadata)) if (typeof v !== 'string') p.add(`${at}.metadata.${k}`, v, 'is not text');
+    }
     // Pack opens the slide with the backend recorded here.
     const backend = isObj(s.info) ? s.info.backend : undefined;
     if (backend !== undefined && backend !== 'native' && backend !== 'openslide') {
@@ -193,6 +198,12 @@ export function validatePlan(plan: Obj, file: string): void {
     p.add('params.reader', reader, 'is neither "native" nor "openslide" (absent: auto)');
   }
   const gridCounts = checkSlides(slides, p, isWindowPlan);
+  const list = plan.slideList;
+  if (
+    list !== undefined &&
+    !(isObj(list) && typeof list.file === 'string' && Array.isArray(list.columns) && list.columns.every((c) => typeof c === 'string'))
+  )
+    p.add('slideList', list, 'is not {file, columns: [text]}');
   const shards = isObj(plan.shards) ? plan.shards.list : undefined;
   if (Array.isArray(shards)) checkShards(shards, gridCounts, p, isWindowPlan);
   else p.add('shards.list', shards, 'is not a list');

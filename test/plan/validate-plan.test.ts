@@ -68,6 +68,8 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): Re
 describe('validatePlan', () => {
   test('a plan as `wsi-hpc plan` writes it passes, through parsePlan too', () => {
     expect(() => validatePlan(validPlan(), FILE)).not.toThrow();
+    const listed = setPath(setPath(validPlan(), 'slideList', { file: '/l.csv', columns: ['dx'] }), 'slides.0.metadata', { dx: 'a, "b"' });
+    expect(() => validatePlan(listed, FILE)).not.toThrow();
     expect(parsePlan(JSON.stringify(validPlan()), FILE).shards.list).toHaveLength(2);
   });
 
@@ -116,6 +118,9 @@ describe('validatePlan', () => {
     ['no task list', 'tasks', undefined, 'tasks.pack: nothing is not a list'],
     ['a negative total', 'totals.patches', -40, 'totals.patches: -40 is not a non-negative integer'],
     ['no shard list', 'shards', null, 'shards.list: nothing is not a list'],
+    ['slide metadata that is not an object', 'slides.0.metadata', 'x', 'slides[0].metadata: "x" is not an object of text values'],
+    ['a metadata value that is not text', 'slides.1.metadata', { stage: { $gt: 1 } }, 'slides[1].metadata.stage: {"$gt":1} is not text'],
+    ['a slide list without columns', 'slideList', { file: '/x.csv' }, 'slideList: {"file":"/x.csv"} is not {file, columns: [text]}'],
   ])('refuses %s', (_, path, value, problem) => {
     const plan = setPath(validPlan(), path, value);
     let err: unknown = null;
