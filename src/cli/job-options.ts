@@ -3,6 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import { OptionError } from '../errors.js';
+import { normalizeResources } from '../executor/options.js';
+import { validateDirectiveValue } from '../slurm/quote.js';
+import { expectPositiveInt } from '../util/is.js';
 import { isFromConfig } from './config-file.js';
 import type { SubmitOptions } from '../executor/submit.js';
 import { CONTAINER_RUNTIMES, type ContainerRuntime } from '../slurm/index.js';
@@ -78,21 +81,62 @@ export async function readSetup(setup: string | undefined): Promise<string | und
   }
 }
 
-/** `plan --executor slurm`: the plan array's job options (resources go to every plan task, as pack's would). */
+/** Counts every stage can be given, checked under the flag the user typed (`--pack-cpus`, not `cpusPerTask`). */
+const POSITIVE_INTS = [
+  'batch-size',
+  'sessions',
+  'threads',
+  'cpus-per-task',
+  'pack-cpus',
+  'infer-cpus',
+  'throttle',
+  'max-array-size',
+  'max-job-count',
+] as const;
+const NON_NEGATIVE_INTS = ['gpus', 'infer-gpus'] as const;
+const DIRECTIVES = ['partition', 'account', 'qos', 'constraint', 'gres'] as const;
+
+/** The values submit, resubmit, run and `plan --executor slurm` check before anything is written or submitted; numbers keep their flag names. */
+export function validateSubmitValues(
+  a: Partial<Record<(typeof POSITIVE_INTS)[number] | (typeof NON_NEGATIVE_INTS)[number], number>> &
+    Partial<Record<(typeof DIRECTIVES)[number] | 'time', string>> & { 'mem-gb'?: number },
+): void {
+  for (const k of POSITIVE_INTS) if (a[k] !== undefined) expectPositiveInt(`--${k}`, a[k]);
+  for (const k of NON_NEGATIVE_INTS) {
+    const v = a[k];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0))
+      throw new OptionError(`Expected \`--${k}\` to be a non-negative integer, received \`${v}\` (number)`);
+  }
+  for (const k of DIRECTIVES) if (a[k] !== undefined) validateDirectiveValue(k, a[k]);
+  // --mem-gb and --time as the executor checks them (resubmit reads the run first); errors name the flags.
+  normalizeResources('pack', { memGb: a['mem-gb'], time: a.time });
+}
+
+/** The resources every stage's jobs get from the job flags. */
+export function jobResources(a: JobFlagArgs) {
+  return {
+    partition: a.partition,
+    account: a.account,
+    qos: a.qos,
+    time: a.time,
+    memGb: a['mem-gb'],
+    cpusPerTask: a['cpus-per-task'],
+    constraint: a.constraint,
+  };
+}
+
+export function jobContainer(a: JobFlagArgs): SubmitOptions['container'] {
+  return a.container === undefined ? undefined : { image: a.container, runtime: a['container-runtime'] ?? 'auto' };
+}
+
+/** `plan --executor slurm`: the plan array's job options (resources go to every plan task, as pack's would), checked now. */
 export async function jobSubmitOptions(a: JobFlagArgs & { out?: string; 'dry-run'?: boolean; force?: boolean }): Promise<SubmitOptions> {
+  validateSubmitValues(a);
   return {
     run: a.out ?? '',
     stages: [],
-    resources: {
-      partition: a.partition,
-      account: a.account,
-      qos: a.qos,
-      time: a.time,
-      memGb: a['mem-gb'],
-      cpusPerTask: a['cpus-per-task'],
-      constraint: a.constraint,
-    },
-    container: a.container === undefined ? undefined : { image: a.container, runtime: a['container-runtime'] ?? 'auto' },
+    resources: jobResources(a),
+    container: jobContainer(a),
     setup: await readSetup(a.setup),
     limits: { maxArraySize: a['max-array-size'], maxJobCount: a['max-job-count'] },
     isDryRun: a['dry-run'] ?? false,

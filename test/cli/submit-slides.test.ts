@@ -121,6 +121,16 @@ describe('usage errors stop before anything is written (exit 2)', () => {
       () => ['plan', slides, '--out', join(tmp.dir, 'u7'), '--executor', 'slurm', '--plan-slides-per-task', '0', ...limits],
       /plan-slides-per-task/,
     ],
+    [
+      'a bad --time on plan --executor slurm',
+      () => ['plan', slides, '--out', join(tmp.dir, 'u8'), '--executor', 'slurm', '--time', 'bogus', ...limits],
+      /Expected `time` in SLURM form/,
+    ],
+    [
+      'a bad --cpus-per-task on plan --executor slurm',
+      () => ['plan', slides, '--out', join(tmp.dir, 'u9'), '--executor', 'slurm', '--cpus-per-task', '0', ...limits],
+      /--cpus-per-task/,
+    ],
   ])('%s', async (_, args, message) => {
     const before = await hashTree(tmp.dir);
     const r = await cli(args());

@@ -2,14 +2,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import { OptionError } from '../../errors.js';
 import { isFromConfig } from '../config-file.js';
-import { normalizeResources, normalizeStages } from '../../executor/options.js';
-import { validateDirectiveValue } from '../../slurm/quote.js';
-import { expectPositiveInt } from '../../util/is.js';
+import { normalizeStages } from '../../executor/options.js';
 import { printJson, reportError, type OutputFlags } from '../output.js';
 import { printResubmitResult, printSubmitResult, reportTestOnlyRefusals } from './submit-output.js';
 import { INFER_METHODS, type InferMethodRequest } from '../../stages/infer/defaults.js';
 import type { ContainerRuntime } from '../../slurm/index.js';
-import { readSetup, withJobFlags } from '../job-options.js';
+import { jobContainer, jobResources, readSetup, validateSubmitValues, withJobFlags } from '../job-options.js';
 import { withPlanOptions } from '../plan-options.js';
 import { refusePlanFlags, submitSlides, type SlidesModeArgs } from './submit-slides.js';
 import { PLAN_TASK_DEFAULTS } from '../../stages/plan/plan-tasks.js';
@@ -118,34 +116,6 @@ export function validateStageOptions(a: Partial<Record<keyof typeof STAGE_OPTION
   }
 }
 
-/** Counts every stage can be given, checked under the flag the user typed (`--pack-cpus`, not `cpusPerTask`). */
-const POSITIVE_INTS = [
-  'batch-size',
-  'sessions',
-  'threads',
-  'cpus-per-task',
-  'pack-cpus',
-  'infer-cpus',
-  'throttle',
-  'max-array-size',
-  'max-job-count',
-] as const;
-const NON_NEGATIVE_INTS = ['gpus', 'infer-gpus'] as const;
-const DIRECTIVES = ['partition', 'account', 'qos', 'constraint', 'gres'] as const;
-
-/** The values submit, resubmit and run check before anything is read or submitted; numbers keep their flag names. */
-export function validateSubmitValues(a: Partial<SubmitArgs> & { threads?: number }): void {
-  for (const k of POSITIVE_INTS) if (a[k] !== undefined) expectPositiveInt(`--${k}`, a[k]);
-  for (const k of NON_NEGATIVE_INTS) {
-    const v = a[k];
-    if (v !== undefined && !(Number.isInteger(v) && v >= 0))
-      throw new OptionError(`Expected \`--${k}\` to be a non-negative integer, received \`${v}\` (number)`);
-  }
-  for (const k of DIRECTIVES) if (a[k] !== undefined) validateDirectiveValue(k, a[k]);
-  // --mem-gb and --time as the executor checks them (resubmit reads the run first); errors name the flags.
-  normalizeResources('pack', { memGb: a['mem-gb'], time: a.time });
-}
-
 export async function toSubmitOptions(a: SubmitArgs) {
   validateStageOptions(a);
   validateSubmitValues(a);
@@ -160,23 +130,12 @@ export async function toSubmitOptions(a: SubmitArgs) {
     run: a.run,
     model: a.model,
     stages: a.stages ? [a.stages] : undefined,
-    resources: {
-      partition: a.partition,
-      account: a.account,
-      qos: a.qos,
-      time: a.time,
-      memGb: a['mem-gb'],
-      cpusPerTask: a['cpus-per-task'],
-      gpus: a.gpus,
-      constraint: a.constraint,
-      gres: a.gres,
-      throttle: a.throttle,
-    },
+    resources: { ...jobResources(a), gpus: a.gpus, gres: a.gres, throttle: a.throttle },
     stageResources: stageResourcesFrom(a, {
       pack: { cpusPerTask: a['pack-cpus'] },
       infer: { cpusPerTask: a['infer-cpus'], gpus: a['infer-gpus'] },
     }),
-    container: a.container === undefined ? undefined : { image: a.container, runtime: a['container-runtime'] ?? 'auto' },
+    container: jobContainer(a),
     setup,
     limits: { maxArraySize: a['max-array-size'], maxJobCount: a['max-job-count'] },
     isDryRun: a['dry-run'],
