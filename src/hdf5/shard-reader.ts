@@ -75,7 +75,7 @@ export class ShardReader {
     let file: H5File;
     try {
       file = new h5.File(path, 'r');
-      if (!((file as unknown as { file_id: bigint }).file_id >= 0n)) throw new Error('HDF5 could not open it');
+      if (!((file as unknown as { file_id: bigint }).file_id >= 0n)) throw new Error('HDF5 could not open it; truncated or damaged?');
     } catch (err) {
       throw new WsiHpcError('SHARD_CORRUPT', `${path}: not a readable HDF5 file (${(err as Error).message})`, { file: path, cause: err });
     }
@@ -132,6 +132,59 @@ export class ShardReader {
     const ds = this.file.get(this.kind === 'windows' ? DATASETS.windows : DATASETS.patches) as unknown as H5Dataset;
     const pixels = ds.slice([[start, end]]) as Uint8Array;
     return { start, count: end - start, pixels };
+  }
+
+  /**
+   * Hands every pixel unit to `consume` in order, about `batchBytes` at a time, read by HDF5 straight into
+   * one buffer in h5wasm's heap (no copy out to a JS array). The view is valid only during the call.
+   */
+  async scanPixels(consume: (pixels: Uint8Array) => void, batchBytes = 32 * 2 ** 20): Promise<void> {
+    if (this.units === 0) return;
+    const module = await (await loadH5()).ready;
+    const side = this.unitSizePx;
+    const unitBytes = side * side * 3;
+    const per = Math.max(1, Math.min(this.units, Math.floor(batchBytes / unitBytes)));
+    const name = this.kind === 'windows' ? DATASETS.windows : DATASETS.patches;
+    const fileId = (this.file as unknown as { file_id: bigint }).file_id;
+    const ptr = module._malloc(per * unitBytes);
+    if (ptr === 0) {
+      throw new WsiHpcError('RESOURCE_LIMIT', `${this.path}: cannot allocate ${per * unitBytes} bytes in the HDF5 heap to read /${name}`, {
+        file: this.path,
+        hint: 'Free memory (fewer concurrent shards) and retry',
+      });
+    }
+    try {
+      for (let start = 0; start < this.units; start += per) {
+        const n = Math.min(per, this.units - start);
+        let status: number;
+        try {
+          status = module.get_dataset_data(
+            fileId,
+            name,
+            [BigInt(n), BigInt(side), BigInt(side), 3n],
+            [BigInt(start), 0n, 0n, 0n],
+            [1n, 1n, 1n, 1n],
+            BigInt(ptr),
+          );
+          // HDF5 reports a failed read (e.g. a damaged compressed chunk) by a negative status, not a throw.
+          if (status < 0) throw new Error(`H5Dread status ${status}`);
+        } catch (err) {
+          throw new WsiHpcError(
+            'SHARD_CORRUPT',
+            `${this.path}: HDF5 cannot read /${name} [${start}, ${start + n}) (truncated or damaged?)`,
+            {
+              file: this.path,
+              hint: 'Delete it and rerun `wsi-hpc pack`',
+              cause: err,
+            },
+          );
+        }
+        // Taken after the call: the heap may have grown (a new ArrayBuffer) while HDF5 read.
+        consume(module.HEAPU8.subarray(ptr, ptr + n * unitBytes));
+      }
+    } finally {
+      module._free(ptr);
+    }
   }
 
   readCoords(): Int32Array {

@@ -1,6 +1,6 @@
 // Small hashing helpers: content checksums for outputs and stable ids for inputs.
 import { createHash } from 'node:crypto';
-import { createXXHash128 } from 'hash-wasm';
+import { createXXHash64, createXXHash128 } from 'hash-wasm';
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -20,11 +20,24 @@ export function stableStringify(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
 }
 
-/** Checksum of bulk content (shard pixels): xxh128, about 2.5x faster than SHA-256 here; not for security. */
-export const CONTENT_HASH = 'xxh128';
+/** Checksum algorithms of bulk content (shard pixels); not for security. Markers record which one they used. */
+export type ContentHashAlgorithm = 'xxh64' | 'xxh128';
 
-export async function contentHasher(): Promise<{ update(data: Uint8Array): void; digest(): string }> {
-  const h = await createXXHash128();
+/** What new markers record: xxh64, about 1.8x faster than xxh128 here (which older runs recorded). */
+export const CONTENT_HASH: ContentHashAlgorithm = 'xxh64';
+
+export function isContentHashAlgorithm(value: unknown): value is ContentHashAlgorithm {
+  return value === 'xxh64' || value === 'xxh128';
+}
+
+export interface ContentHasher {
+  update(data: Uint8Array): void;
+  /** Hex digest. */
+  digest(): string;
+}
+
+export async function contentHasher(algorithm: ContentHashAlgorithm = CONTENT_HASH): Promise<ContentHasher> {
+  const h = algorithm === 'xxh64' ? await createXXHash64() : await createXXHash128();
   h.init();
   return { update: (data) => void h.update(data), digest: () => h.digest('hex') };
 }

@@ -171,7 +171,7 @@ describe('wsi-hpc pack', () => {
     const rr = parseJson(await cli(['pack', raw, '--json']));
     const rg = parseJson(await cli(['pack', gz, '--json']));
     expect(rg.shards[0].checksum).toBe(rr.shards[0].checksum);
-    expect(rr.shards[0].checksum).toMatch(/^[0-9a-f]{32}$/);
+    expect(rr.shards[0].checksum).toMatch(/^[0-9a-f]{16}$/); // xxh64
     expect(rg.shards[0].bytes).toBeLessThan(rr.shards[0].bytes);
     const info = JSON.parse(oracle('shard_vs_openslide.py', [join(gz, 'plan.json'), join(gz, 'shards', 'shard-00000.h5')]));
     expect(info[0]).toMatchObject({ compression: 'gzip' });

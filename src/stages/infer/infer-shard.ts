@@ -15,7 +15,7 @@ import type { Shard } from '../../shard/index.js';
 import { validateFeatures, validateProbabilities, validateShardAttrs } from './check-outputs.js';
 import { slidingOverPatches } from './patch-infer.js';
 import { denseOverWindows, slidingOverWindows } from './window-infer.js';
-import { CONTENT_HASH, contentHasher } from '../../util/hash.js';
+import { contentHasher, isContentHashAlgorithm } from '../../util/hash.js';
 
 export interface InferContext {
   plan: PlanFile;
@@ -177,7 +177,9 @@ async function predictShard(shard: Shard, ctx: InferContext, tmp: string): Promi
     };
     // The pixels are hashed as they are read and checked against pack's checksum: a shard whose bytes
     // changed since packing (same size, so its done marker still looks valid) is not inferred.
-    const hasher = packed.result?.checksumAlgorithm === CONTENT_HASH ? await contentHasher() : null;
+    // With the algorithm the marker recorded (older runs: xxh128); an unknown one is not checked.
+    const algorithm = packed.result?.checksumAlgorithm;
+    const hasher = isContentHashAlgorithm(algorithm) ? await contentHasher(algorithm) : null;
     const runner = {
       ort,
       session,

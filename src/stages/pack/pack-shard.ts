@@ -11,7 +11,7 @@ import type { Marker } from '../../run/markers.js';
 import { runPaths } from '../../run/paths.js';
 import { isOutputPresent } from '../../run/output-present.js';
 import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
-import { CONTENT_HASH, contentHasher } from '../../util/hash.js';
+import { CONTENT_HASH, type ContentHashAlgorithm, contentHasher, isContentHashAlgorithm } from '../../util/hash.js';
 import { openPatchSource, type PatchSource } from './patch-source.js';
 import { writeWindowShard } from './window-shard.js';
 
@@ -33,21 +33,49 @@ export interface PackShardResult {
   patches: number;
   bytes: number;
   seconds: number;
-  /** xxh128 of all patch pixels in order (see contentHasher). */
+  /** CONTENT_HASH (xxh64) of all patch pixels in order (see contentHasher). */
   checksum?: string;
   error?: { code: string; message: string; hint?: string };
 }
 
-/** The content checksum of a shard: xxh128 over its patch (or window) pixels in order; count = patches or kept positions. */
-export async function hashShardPatches(path: string, batchBytes = 40 * 2 ** 20): Promise<{ count: number; checksum: string }> {
+/** The content checksum of a shard: `algorithm` over its patch (or window) pixels in order; count = patches or kept positions. */
+export async function hashShardPatches(
+  path: string,
+  algorithm: ContentHashAlgorithm = CONTENT_HASH,
+): Promise<{ count: number; checksum: string }> {
   const reader = await ShardReader.open(path);
   try {
-    const h = await contentHasher();
-    const batch = Math.max(1, Math.floor(batchBytes / (reader.unitSizePx ** 2 * 3)));
-    for (let s = 0; s < reader.units; s += batch) h.update(reader.readPatches(s, batch).pixels);
+    const h = await contentHasher(algorithm);
+    // Read into h5wasm's heap and hashed there: no per-batch copy out to JS.
+    await reader.scanPixels((pixels) => h.update(pixels));
     return { count: reader.count, checksum: h.digest() };
   } finally {
     reader.close();
+  }
+}
+
+/**
+ * Reads a just-written shard back and checks its count and pixel checksum against what was written;
+ * anything else (truncated, unreadable, other pixels) is SHARD_WRITE_FAILED naming `file`.
+ */
+export async function verifyWrittenShard(tmp: string, file: string, expected: { patches: number; checksum: string }): Promise<void> {
+  let check: { count: number; checksum: string };
+  try {
+    check = await hashShardPatches(tmp);
+  } catch (err) {
+    const reason = err instanceof WsiHpcError ? err.message : `HDF5 cannot read it back: ${(err as Error).message}`;
+    throw new WsiHpcError('SHARD_WRITE_FAILED', `${file}: verification failed after writing (${reason})`, {
+      file,
+      hint: 'Check the disk (full, quota, failing storage) and rerun `wsi-hpc pack`',
+      cause: err,
+    });
+  }
+  if (check.count !== expected.patches || check.checksum !== expected.checksum) {
+    throw new WsiHpcError(
+      'SHARD_WRITE_FAILED',
+      `${file}: verification failed after writing (${check.count}/${expected.patches} patches, checksum ${check.checksum === expected.checksum ? 'ok' : 'mismatch'})`,
+      { file, hint: 'Check the disk (full, quota, failing storage) and rerun `wsi-hpc pack`' },
+    );
   }
 }
 
@@ -64,7 +92,10 @@ async function isComplete(shard: Shard, marker: Marker, planHash: string, file: 
     reader.close();
   }
   if (!isVerifying) return true;
-  const { count, checksum } = await hashShardPatches(file);
+  // Hashed with the algorithm the marker recorded (older runs: xxh128); an unknown one cannot be checked: repack.
+  const algorithm = marker.result?.checksumAlgorithm;
+  if (!isContentHashAlgorithm(algorithm)) return false;
+  const { count, checksum } = await hashShardPatches(file, algorithm);
   return count === marker.result?.patches && checksum === marker.result?.checksum;
 }
 
@@ -98,16 +129,7 @@ export async function packShard(
       fallbackCode: 'INTERNAL',
       isComplete: (marker) => isComplete(shard, marker, ctx.plan.planHash, file, ctx.isVerifying),
       produce: (tmp) => writeShard(shard, ctx, sources, tmp),
-      verify: async (tmp, produced) => {
-        const check = await hashShardPatches(tmp);
-        if (check.count !== produced.patches || check.checksum !== produced.checksum) {
-          throw new WsiHpcError(
-            'SHARD_WRITE_FAILED',
-            `${file}: verification failed after writing (${check.count}/${produced.patches} patches, checksum ${check.checksum === produced.checksum ? 'ok' : 'mismatch'})`,
-            { file },
-          );
-        }
-      },
+      verify: (tmp, produced) => verifyWrittenShard(tmp, file, produced),
       markerResult: (produced, fileBytes, seconds) => ({
         patches: produced.patches,
         checksum: produced.checksum,
