@@ -37,7 +37,7 @@ const SUBMIT: Record<string, string> = {
 /** Library field name -> CLI flag, per top-level command. */
 export const FLAG_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   plan: PLAN,
-  pack: { readConcurrency: '--read-concurrency', batchPatches: '--batch-patches' },
+  pack: { readConcurrency: '--read-concurrency', batchPatches: '--batch-patches', threads: '--threads' },
   infer: INFER,
   merge: { topK: '--top-k', threshold: '--threshold' },
   submit: SUBMIT,

@@ -1,7 +1,9 @@
 // Checks of the image libraries: sharp's bundled libvips (pack decodes with it), the optional `vips` CLI,
-// and the optional system OpenSlide (loaded through koffi by slide/openslide, the same loader the readers use).
+// the optional system OpenSlide (loaded through koffi by slide/openslide, the same loader the readers use) and
+// libjpeg-turbo's TurboJPEG, which pack's decode workers load the same way.
 import { OPENSLIDE_FORMATS, readsDicom } from '../plan/index.js';
 import { getOpenSlide, OPENSLIDE_INSTALL_HINT } from '../slide/index.js';
+import { loadTurboJpeg, TURBOJPEG_INSTALL_HINT } from '../slide/tiff/turbojpeg.js';
 import { runTool, type ToolResult } from './run-tool.js';
 import type { CheckResult } from './types.js';
 
@@ -64,5 +66,25 @@ export async function checkOpenSlide(): Promise<CheckResult> {
       `Pyramidal TIFF and Aperio SVS are read natively; OpenSlide adds ${FORMATS} (and DICOM from OpenSlide 4). ` +
       'Without it, slides in those formats fail with OPENSLIDE_MISSING.',
     fix: OPENSLIDE_INSTALL_HINT,
+  };
+}
+
+/** Whether TurboJPEG loads as pack's decode workers load it (WSI_HPC_TURBOJPEG, else the loader path). */
+export async function checkTurboJpeg(env: NodeJS.ProcessEnv): Promise<CheckResult> {
+  const tj = loadTurboJpeg(env);
+  if (typeof tj !== 'string') {
+    return {
+      id: 'turbojpeg',
+      status: 'ok',
+      finding: `TurboJPEG (${tj.source}): pack decodes JPEG tiles on worker threads`,
+      data: { source: tj.source },
+    };
+  }
+  return {
+    id: 'turbojpeg',
+    status: 'warn',
+    finding: `TurboJPEG is not available: ${tj}`,
+    detail: 'pack still works: JPEG-tiled slides are decoded by libvips instead, at about twice the CPU-seconds per patch.',
+    fix: TURBOJPEG_INSTALL_HINT,
   };
 }

@@ -2,7 +2,7 @@
 // or crashing check never stops or hides the others. The checks themselves live in checks-*.ts.
 import { checkDisk, checkFilesystem } from './checks-filesystem.js';
 import { classifyGpus, findGpus } from './checks-gpu.js';
-import { checkOpenSlide, checkSharp, checkVipsCli } from './checks-imaging.js';
+import { checkOpenSlide, checkSharp, checkTurboJpeg, checkVipsCli } from './checks-imaging.js';
 import { checkOrtCpu, checkOrtCuda } from './checks-onnx.js';
 import { checkNode, checkPackages } from './checks-runtime.js';
 import { checkAccounting, checkPartitions, checkSlurmConfig } from './checks-slurm.js';
@@ -59,6 +59,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     g('libvips', checkSharp),
     g('vips-cli', () => checkVipsCli(toolMs, o.env)),
     g('openslide', checkOpenSlide),
+    g('turbojpeg', async () => checkTurboJpeg(o.env)),
     g('ort-cpu', checkOrtCpu),
     g('ort-cuda', async () => checkOrtCuda((await gpus).gpu)),
     g('gpus', async () => classifyGpus(await gpus)),

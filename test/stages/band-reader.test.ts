@@ -1,8 +1,12 @@
 // The band reader cuts the same pixels as the tile reader, including patches hanging over the
-// right and bottom edges of a level (white there), and merges nearby x-intervals.
+// edges of a level (white there), and merges nearby x-intervals; with libvips bands and TurboJPEG workers.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openSlide } from '../../src/slide/index.js';
-import { BandReader, mergeIntervals } from '../../src/stages/pack/band-reader.js';
+import { readTiffStructure } from '../../src/slide/tiff/tiff-structure.js';
+import { TileDecodePool } from '../../src/slide/tiff/tile-decode-pool.js';
+import { alignIntervals, type BandLevel, BandReader, type BandSource, mergeIntervals } from '../../src/stages/pack/band-reader.js';
+import { isTurboJpegLevel, TileBandSource } from '../../src/stages/pack/tile-band-source.js';
+import { VipsBandSource } from '../../src/stages/pack/vips-band-source.js';
 import { makePattern, makeTempDir, writePyramid } from '../slide/fixtures.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -46,21 +50,80 @@ describe('mergeIntervals', () => {
   ])('%j of size %i with gap %i', (xs, size, gap, want) => expect(mergeIntervals(xs, size, gap)).toEqual(want));
 });
 
-test('patches read from bands equal the tile reader, edges padded white', async () => {
-  const slide = await openSlide(file);
+// Every position of a 300 x 200 lattice over the level, plus patches hanging over each edge.
+function positionsOver(width: number, height: number): Array<[number, number]> {
+  const positions: Array<[number, number]> = [];
+  for (let y = -100; y < height; y += 200) for (let x = -150; x < width; x += 300) positions.push([x, y]);
+  return positions;
+}
+
+async function expectEqualToTileReader(path: string, source: (level: BandLevel) => BandSource): Promise<void> {
+  const slide = await openSlide(path);
   const level = slide.info.levels[0];
   const size = 224;
-  const positions: Array<[number, number]> = [];
-  for (let y = 0; y < level.height; y += 200) for (let x = 0; x < level.width; x += 300) positions.push([x, y]);
-  const bands = new BandReader(
-    { file, page: level.ifd, width: level.width, height: level.height, tileWidth: level.tileWidth, tileHeight: level.tileHeight },
-    size,
-    positions,
-  );
-  for (const [x, y] of positions) {
+  const positions = positionsOver(level.width, level.height);
+  const geometry = {
+    file: path,
+    page: level.ifd,
+    width: level.width,
+    height: level.height,
+    tileWidth: level.tileWidth,
+    tileHeight: level.tileHeight,
+  };
+  const bands = new BandReader(geometry, size, positions, source(geometry));
+  // Read with overlap (several reads in flight, as pack does) so recycled band buffers are exercised.
+  const got = await Promise.all(positions.map(([x, y]) => bands.read(x, y)));
+  for (const [i, [x, y]] of positions.entries()) {
     const want = await slide.readRegion(0, x, y, size, size);
-    const got = await bands.read(x, y);
-    expect(Buffer.compare(Buffer.from(got), Buffer.from(want.data)), `patch at ${x},${y}`).toBe(0);
+    expect(Buffer.compare(Buffer.from(got[i]), Buffer.from(want.data)), `patch at ${x},${y}`).toBe(0);
   }
   await slide.close();
+}
+
+test('libvips bands equal the tile reader, edges padded white (deflate)', async () => {
+  await expectEqualToTileReader(file, (g) => new VipsBandSource(g));
+});
+
+describe('TurboJPEG bands', () => {
+  let jpeg: string;
+  let pool: TileDecodePool;
+  beforeAll(async () => {
+    jpeg = await writePyramid(makePattern(1500, 1100, 5), tmp.dir, 'jpeg');
+    const started = await TileDecodePool.start(2);
+    if (typeof started === 'string') throw new Error(started);
+    pool = started;
+  });
+  afterAll(() => pool?.close());
+
+  test('equal the tile reader (sharp per tile) and libvips bands, edges padded white', async () => {
+    const dir = (await readTiffStructure(jpeg)).directories[0];
+    expect(isTurboJpegLevel(dir)).toBe(true);
+    await expectEqualToTileReader(jpeg, (g) => new TileBandSource(pool, g.file, dir, 0));
+    await expectEqualToTileReader(jpeg, (g) => new VipsBandSource(g));
+  });
+
+  test('widen intervals to whole tiles', () => {
+    expect(
+      alignIntervals(
+        [
+          [0, 100],
+          [600, 700],
+        ],
+        256,
+      ),
+    ).toEqual([
+      [0, 256],
+      [512, 768],
+    ]);
+    // Touching after widening: merged.
+    expect(
+      alignIntervals(
+        [
+          [-10, 100],
+          [300, 700],
+        ],
+        256,
+      ),
+    ).toEqual([[-256, 768]]);
+  });
 });

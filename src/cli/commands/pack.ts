@@ -1,7 +1,7 @@
 // `wsi-hpc pack RUN [--task N]`: thin handler over runPack.
 import type { CommandModule } from 'yargs';
 import { PACK_RUN_DEFAULTS } from '../../stages/pack/defaults.js';
-import { log, printJson, reportError, shouldShowProgress, type OutputFlags } from '../output.js';
+import { log, printJson, reportError, shouldShowProgress, type OutputFlags, warn } from '../output.js';
 import { createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
 import { formatBytes } from '../format.js';
@@ -11,6 +11,7 @@ interface PackArgs extends OutputFlags {
   task?: number;
   'read-concurrency'?: number;
   'batch-patches'?: number;
+  threads?: number;
   verify: boolean;
 }
 
@@ -26,9 +27,11 @@ export const packCommand: CommandModule<object, PackArgs> = {
       })
       .option('read-concurrency', { type: 'number', describe: 'Patches decoded at once', default: PACK_RUN_DEFAULTS.readConcurrency })
       .option('batch-patches', { type: 'number', describe: 'Patches per HDF5 write', default: PACK_RUN_DEFAULTS.batchPatches })
+      .option('threads', { type: 'number', describe: 'JPEG decode threads (default: $SLURM_CPUS_PER_TASK, else all cores)' })
       .option('verify', { type: 'boolean', default: false, describe: 'Re-hash existing shards before skipping them' })
       .example('$0 pack run1', 'Pack every shard of run1 on this machine')
-      .example('$0 pack run1 --task 3', 'Pack the shards of array task 3 (what a SLURM array task runs)'),
+      .example('$0 pack run1 --task 3', 'Pack the shards of array task 3 (what a SLURM array task runs)')
+      .example('$0 pack run1 --threads 4', 'Decode JPEG tiles on 4 worker threads (default: the allocation)'),
   handler: async (argv) => {
     try {
       const { runPack } = await import('../../stages/pack/index.js');
@@ -38,8 +41,10 @@ export const packCommand: CommandModule<object, PackArgs> = {
         task: argv.task,
         readConcurrency: argv['read-concurrency'],
         batchPatches: argv['batch-patches'],
+        threads: argv.threads,
         isVerifying: argv.verify,
         onPatches: (done, total) => progress?.update(done, total),
+        onWarning: (m) => warn(m),
       });
       progress?.stop();
       if (argv.json) {

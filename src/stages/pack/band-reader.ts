@@ -1,10 +1,7 @@
-// Decodes a level in horizontal bands, one libvips call per tile row and x-interval (sharp opening
-// the TIFF page itself), and cuts patches out of them. Each tile is decoded once per segment and
-// libvips' own pipeline does it about 2.5x faster than one sharp call per tile (bench/RESULTS.md).
-// Patches must be asked for in row-major order; bands no longer needed are dropped. libtiff decodes a
-// damaged JPEG tile as grey without an error, so the tiles of each band are checked alongside (`checkTiles`).
-import sharp from 'sharp';
-import { SlideError } from '../../errors.js';
+// Cuts patches out of a level decoded in horizontal bands (one per tile row and x-interval), each tile
+// decoded once per segment by a BandSource: TurboJPEG workers (tile-band-source.ts) or libvips
+// (vips-band-source.ts). Patches must be asked for in row-major order; bands no longer needed are dropped
+// (and their buffers handed back to the source once no read still copies from them).
 
 export interface BandLevel {
   file: string;
@@ -19,10 +16,24 @@ export interface BandLevel {
   checkTiles?: (row: number, col0: number, col1: number) => Promise<void>;
 }
 
+/** Decodes band (t, [x0, x1)): tile row t's rows (x1 - x0 pixels each, RGB), white outside the level. */
+export interface BandSource {
+  /** Bands widened to whole tiles (the source decodes tiles in place). */
+  readonly isTileAligned: boolean;
+  /** What decodes: 'turbojpeg' or 'libvips'. */
+  readonly decoder: string;
+  decode(t: number, x0: number, x1: number): Promise<Uint8Array>;
+  /** The band's buffer is no longer read: the source may reuse it. */
+  release?(data: Uint8Array): void;
+}
+
 interface Band {
   x0: number;
   x1: number;
   data: Promise<Uint8Array>;
+  /** Reads copying from it now; the buffer is released once dropped and unused. */
+  users: number;
+  isDropped: boolean;
 }
 
 /** Merge [x, x + size) intervals that overlap or lie within one tile of each other. */
@@ -37,6 +48,19 @@ export function mergeIntervals(xs: number[], size: number, gap: number): Array<[
   return out;
 }
 
+/** Widen sorted intervals to whole tiles of width `tw`, merging those that then overlap or touch. */
+export function alignIntervals(intervals: Array<[number, number]>, tw: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [a, b] of intervals) {
+    const x0 = Math.floor(a / tw) * tw;
+    const x1 = Math.ceil(b / tw) * tw;
+    const last = out[out.length - 1];
+    if (last && x0 <= last[1]) last[1] = Math.max(last[1], x1);
+    else out.push([x0, x1]);
+  }
+  return out;
+}
+
 export class BandReader {
   static readonly LOOKAHEAD_ROWS = 3;
   private readonly bands = new Map<number, Band[]>();
@@ -47,6 +71,7 @@ export class BandReader {
     private readonly level: BandLevel,
     private readonly size: number,
     positions: Array<[number, number]>,
+    private readonly source: BandSource,
   ) {
     const byRow = new Map<number, number[]>();
     for (const [x, y] of positions) {
@@ -56,57 +81,16 @@ export class BandReader {
         byRow.get(t)?.push(x);
       }
     }
-    for (const [t, xs] of byRow) this.needs.set(t, mergeIntervals(xs, size, level.tileWidth));
-  }
-
-  private decode(t: number, x0: number, x1: number): Promise<Uint8Array> {
-    const { file, page, width, height, tileHeight } = this.level;
-    const top = t * tileHeight;
-    const rows = Math.min(tileHeight, height - top);
-    const left = Math.max(0, x0);
-    const right = Math.min(width, x1);
-    if (right <= left) return Promise.resolve(new Uint8Array((x1 - x0) * rows * 3).fill(255));
-    const { tileWidth, checkTiles } = this.level;
-    const checked = checkTiles?.(t, Math.floor(left / tileWidth), Math.floor((right - 1) / tileWidth));
-    const subifd = this.level.subIfd;
-    const decoded = sharp(file, {
-      page,
-      ...(subifd === undefined ? {} : { subifd }),
-      limitInputPixels: false,
-      sequentialRead: true,
-      failOn: 'warning',
-    })
-      .extract({ left, top, width: right - left, height: rows })
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true })
-      .then(({ data, info }) => {
-        if (info.channels !== 3) throw new Error(`decoded ${info.channels} channels, expected 3`);
-        const w = right - left;
-        // Inside the level the decoded band is the band; at the edges pad it with white.
-        if (left === x0 && right === x1) return new Uint8Array(data.buffer, data.byteOffset, data.length);
-        const out = new Uint8Array((x1 - x0) * rows * 3).fill(255);
-        for (let r = 0; r < rows; r++) out.set(data.subarray(r * w * 3, (r + 1) * w * 3), (r * (x1 - x0) + (left - x0)) * 3);
-        return out;
-      })
-      .catch((err: Error) => {
-        throw new SlideError(
-          'SLIDE_UNREADABLE',
-          file,
-          `could not decode level page ${page}, rows ${top}-${top + rows}, x ${left}-${right}: ${err.message}`,
-          { cause: err },
-        );
-      });
-    if (!checked) return decoded;
-    // A damaged tile's error wins over the (grey) decoded band; the decode runs meanwhile.
-    decoded.catch(() => undefined);
-    return checked.then(() => decoded);
+    for (const [t, xs] of byRow) {
+      const merged = mergeIntervals(xs, size, level.tileWidth);
+      this.needs.set(t, source.isTileAligned ? alignIntervals(merged, level.tileWidth) : merged);
+    }
   }
 
   private bandsFor(t: number): Band[] {
     let bands = this.bands.get(t);
     if (!bands) {
-      bands = (this.needs.get(t) ?? []).map(([x0, x1]) => ({ x0, x1, data: this.decode(t, x0, x1) }));
+      bands = (this.needs.get(t) ?? []).map(([x0, x1]) => ({ x0, x1, data: this.source.decode(t, x0, x1), users: 0, isDropped: false }));
       this.bands.set(t, bands);
     }
     return bands;
@@ -119,31 +103,53 @@ export class BandReader {
     const first = Math.max(0, Math.floor(y / tileHeight));
     const last = Math.min(Math.floor((y + s - 1) / tileHeight), Math.ceil(height / tileHeight) - 1);
     // Rows above this patch will not be asked for again (patches come in row-major order).
-    for (const t of this.bands.keys()) if (t < first) this.bands.delete(t);
+    for (const [t, bands] of this.bands) {
+      if (t >= first) continue;
+      this.bands.delete(t);
+      for (const band of bands) {
+        band.isDropped = true;
+        this.releaseIfUnused(band);
+      }
+    }
     // Take every band this patch needs before awaiting, and start the next tile row early.
     const parts: Array<{ t: number; band: Band }> = [];
     for (let t = first; t <= last; t++) {
       const band = this.bandsFor(t).find((b) => b.x0 <= x && x + s <= b.x1);
       if (!band) throw new Error(`patch at ${x},${y} was not announced to the band reader`);
       parts.push({ t, band });
+      band.users++;
     }
-    // Keep libvips busy while the main thread writes and hashes: decode a few tile rows ahead.
+    // Keep the decoders busy while the main thread writes and hashes: decode a few tile rows ahead.
     for (let t = last + 1; t <= last + BandReader.LOOKAHEAD_ROWS; t++) {
       if (this.needs.has(t)) for (const b of this.bandsFor(t)) b.data.catch(() => undefined);
     }
     const out = into ?? new Uint8Array(s * s * 3);
-    // Only a patch reaching past the bottom of the level has rows no band covers.
-    if (y + s > height) out.fill(255);
-    for (const { t, band } of parts) {
-      const data = await band.data;
-      const bw = band.x1 - band.x0;
-      const top = t * tileHeight;
-      const rows = Math.min(tileHeight, height - top);
-      for (let r = Math.max(y, top); r < Math.min(y + s, top + rows); r++) {
-        const src = ((r - top) * bw + (x - band.x0)) * 3;
-        out.set(data.subarray(src, src + s * 3), (r - y) * s * 3);
+    // Only a patch reaching past the top or bottom of the level has rows no band covers.
+    if (y < 0 || y + s > height) out.fill(255);
+    try {
+      for (const { t, band } of parts) {
+        const data = await band.data;
+        const bw = band.x1 - band.x0;
+        const top = t * tileHeight;
+        const rows = Math.min(tileHeight, height - top);
+        for (let r = Math.max(y, top); r < Math.min(y + s, top + rows); r++) {
+          const src = ((r - top) * bw + (x - band.x0)) * 3;
+          out.set(data.subarray(src, src + s * 3), (r - y) * s * 3);
+        }
+      }
+    } finally {
+      for (const { band } of parts) {
+        band.users--;
+        this.releaseIfUnused(band);
       }
     }
     return out;
+  }
+
+  /** Hand a dropped band's buffer back to the source once no read copies from it. */
+  private releaseIfUnused(band: Band): void {
+    if (!band.isDropped || band.users > 0 || !this.source.release) return;
+    const release = this.source.release.bind(this.source);
+    band.data.then(release, () => undefined);
   }
 }

@@ -2,7 +2,6 @@
 // name, verify, rename, marker): reads its patches in grid order (each tile decoded once through
 // the slide's tile cache), overlapping reading the next batch with writing the current one.
 import { basename } from 'node:path';
-import pLimit from 'p-limit';
 import { WsiHpcError } from '../../errors.js';
 import { ShardReader, ShardWriter, type ShardSlideMeta } from '../../hdf5/index.js';
 import type { PlanFile, PlanSlide } from '../../plan/index.js';
@@ -12,6 +11,8 @@ import { runPaths } from '../../run/paths.js';
 import { isOutputPresent } from '../../run/output-present.js';
 import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
 import { CONTENT_HASH, type ContentHashAlgorithm, contentHasher, isContentHashAlgorithm } from '../../util/hash.js';
+import type { DecodePoolProvider } from './band-source.js';
+import { pipeBatches } from './batch-pipe.js';
 import { openPatchSource, type PatchSource } from './patch-source.js';
 import { writeWindowShard } from './window-shard.js';
 
@@ -22,6 +23,8 @@ export interface PackContext {
   readConcurrency: number;
   /** Patches per write_slice call. */
   batchPatches: number;
+  /** TurboJPEG decode workers for JPEG-tiled TIFF slides (started on first use); libvips without. */
+  decodePool?: DecodePoolProvider;
   /** Re-hash existing shards before skipping them. */
   isVerifying: boolean;
   onPatches?: (n: number) => void;
@@ -161,7 +164,7 @@ async function writeShard(
   let writer: ShardWriter | null = null;
   try {
     const open = (s: PlanSlide) => {
-      if (!sources.has(s.id)) sources.set(s.id, openPatchSource(ctx.plan, ctx.runRoot, s));
+      if (!sources.has(s.id)) sources.set(s.id, openPatchSource(ctx.plan, ctx.runRoot, s, { decodePool: ctx.decodePool }));
       return sources.get(s.id) as Promise<PatchSource>;
     };
     const segSources = await Promise.all(shard.segments.map((g) => open(bySlide.get(g.slideId) as PlanSlide)));
@@ -210,28 +213,20 @@ async function writeShard(
       },
     });
     const patchBytes = p * p * 3;
-    const limit = pLimit(ctx.readConcurrency);
-    const readBatch = (start: number): Promise<Uint8Array> => {
-      const end = Math.min(n, start + ctx.batchPatches);
-      const buf = new Uint8Array((end - start) * patchBytes);
-      return Promise.all(
-        jobs.slice(start, end).map((job, j) =>
-          limit(async () => {
-            await job.read(job.index, buf.subarray(j * patchBytes, (j + 1) * patchBytes));
-          }),
-        ),
-      ).then(() => buf);
-    };
     const hash = await contentHasher();
-    let next = n > 0 ? readBatch(0) : null;
-    for (let start = 0; start < n; start += ctx.batchPatches) {
-      const pixels = await (next as Promise<Uint8Array>);
-      // Start decoding the next batch before the (synchronous) HDF5 write of this one.
-      next = start + ctx.batchPatches < n ? readBatch(start + ctx.batchPatches) : null;
-      hash.update(pixels);
-      writer.writeBatch(pixels);
-      ctx.onPatches?.(pixels.length / patchBytes);
-    }
+    const out = writer;
+    await pipeBatches({
+      units: n,
+      unitBytes: patchBytes,
+      perBatch: ctx.batchPatches,
+      concurrency: ctx.readConcurrency,
+      read: (u, into) => jobs[u].read(jobs[u].index, into),
+      consume: (pixels) => {
+        hash.update(pixels);
+        out.writeBatch(pixels);
+        ctx.onPatches?.(pixels.length / patchBytes);
+      },
+    });
     writer.close();
     writer = null;
     return { patches: n, checksum: hash.digest() };

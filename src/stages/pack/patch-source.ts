@@ -9,13 +9,17 @@ import sharp from 'sharp';
 import { WsiHpcError } from '../../errors.js';
 import { decodeGrid, type GridRecords } from '../../grid/index.js';
 import { openSlide, type SlideReader } from '../../slide/index.js';
-import { JpegTileVerifier } from '../../slide/tiff/tile-verifier.js';
 import type { PlanFile, PlanSlide } from '../../plan/index.js';
 import { sha256 } from '../../util/hash.js';
 import { BandReader } from './band-reader.js';
+import { type DecodePoolProvider, openBandSource } from './band-source.js';
 
 export interface PatchSource {
   slide: PlanSlide;
+  /** What decodes this slide's pixels: 'turbojpeg' (worker pool), 'libvips' (bands) or the slide reader ('tiles'). */
+  decoder: string;
+  /** Why TurboJPEG is not used, when a TIFF level could have been read in bands but is not. */
+  fallbackReason?: string;
   grid: GridRecords;
   readPatch(index: number): Promise<Uint8Array>;
   /**
@@ -71,7 +75,20 @@ export async function checkSlideUnchanged(slide: PlanSlide, runRoot: string): Pr
   throw new WsiHpcError('SLIDE_CHANGED', `${slide.path}: changed since planning (${now})`, { file: slide.path, hint });
 }
 
-export async function openPatchSource(plan: PlanFile, runRoot: string, slide: PlanSlide, cacheBytes?: number): Promise<PatchSource> {
+export interface PatchSourceOptions {
+  /** Tile cache of the slide reader (per-patch path). */
+  cacheBytes?: number;
+  /** TurboJPEG worker pool for JPEG-tiled TIFF levels; without it bands are decoded by libvips. */
+  decodePool?: DecodePoolProvider;
+}
+
+export async function openPatchSource(
+  plan: PlanFile,
+  runRoot: string,
+  slide: PlanSlide,
+  options: PatchSourceOptions = {},
+): Promise<PatchSource> {
+  const { cacheBytes } = options;
   const g = slide.grid;
   if (slide.status !== 'planned' || !g) {
     throw new WsiHpcError('PLAN_INVALID', `${slide.path}: slide is not planned (${slide.status}) but a shard refers to it`, {
@@ -100,8 +117,16 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
   const info = reader.info.levels[level];
   // libvips bands read TIFF pages: only for slides the native TIFF reader planned (OpenSlide levels have no page).
   const hasBands = backend === 'native' && (await canReadBands(slide.path, info.ifd, info.subIfd, info.width, info.height));
-  // libtiff decodes damaged JPEG tiles as grey without an error: the band path checks each tile's bytes.
-  const verifier = hasBands ? await JpegTileVerifier.open(slide.path, level, info.ifd, info.subIfd) : null;
+  const geometry = {
+    file: slide.path,
+    page: info.ifd,
+    ...(info.subIfd === undefined ? {} : { subIfd: info.subIfd }),
+    width: info.width,
+    height: info.height,
+    tileWidth: info.tileWidth,
+    tileHeight: info.tileHeight,
+  };
+  const bandSource = hasBands ? await openBandSource(geometry, level, options.decodePool) : null;
   // Regions read at `level`, `size` level pixels on a side, resampled to `outSize` when planned so.
   const finish = async (pixels: Uint8Array, size: number, outSize: number): Promise<Uint8Array> => {
     if (!isResampled) return pixels;
@@ -118,26 +143,13 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
     return finish((await reader.readRegion(level, x, y, readSizePx, readSizePx)).data, readSizePx, patchSizePx);
   };
   const regionReader = (origins: Array<[number, number]>, size: number, outSize: number) => {
-    if (!hasBands) {
+    if (!bandSource) {
       return async (origin: [number, number], into: Uint8Array) => {
         const [x, y] = toLevel(origin);
         into.set(await finish((await reader.readRegion(level, x, y, size, size)).data, size, outSize));
       };
     }
-    const bands = new BandReader(
-      {
-        file: slide.path,
-        page: info.ifd,
-        ...(info.subIfd === undefined ? {} : { subIfd: info.subIfd }),
-        width: info.width,
-        height: info.height,
-        tileWidth: info.tileWidth,
-        tileHeight: info.tileHeight,
-        ...(verifier ? { checkTiles: (row: number, col0: number, col1: number) => verifier.check(row, col0, col1) } : {}),
-      },
-      size,
-      origins.map(toLevel),
-    );
+    const bands = new BandReader(geometry, size, origins.map(toLevel), bandSource.source);
     return async (origin: [number, number], into: Uint8Array) => {
       const [x, y] = toLevel(origin);
       // Unresampled regions are cut straight into the batch buffer: no per-region allocation.
@@ -150,6 +162,8 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
   };
   return {
     slide,
+    decoder: bandSource?.source.decoder ?? (backend === 'openslide' ? 'openslide' : 'tiles'),
+    ...(bandSource?.fallbackReason ? { fallbackReason: bandSource.fallbackReason } : {}),
     grid,
     readPatch,
     rangeReader(start, end) {
@@ -160,7 +174,7 @@ export async function openPatchSource(plan: PlanFile, runRoot: string, slide: Pl
     },
     regionReader,
     close: async () => {
-      await verifier?.close();
+      await bandSource?.close();
       await reader.close();
     },
   };

@@ -7,6 +7,10 @@ import { writeTaskMarker } from '../../run/markers.js';
 import { isStopRequested, watchStopSignal } from '../../run/stop-signal.js';
 import { runPaths } from '../../run/paths.js';
 import { expectPositiveInt } from '../../util/is.js';
+import { chooseThreads } from '../../runner/device.js';
+import { TileDecodePool } from '../../slide/tiff/tile-decode-pool.js';
+import { TURBOJPEG_INSTALL_HINT } from '../../slide/tiff/turbojpeg.js';
+import type { DecodePoolProvider } from './band-source.js';
 import { PACK_RUN_DEFAULTS } from './defaults.js';
 import { packShard, type PackShardResult } from './pack-shard.js';
 import type { PatchSource } from './patch-source.js';
@@ -17,9 +21,13 @@ export interface PackRunOptions {
   task?: number;
   readConcurrency?: number;
   batchPatches?: number;
+  /** JPEG decode threads; default SLURM_CPUS_PER_TASK, else the machine's cores (see chooseThreads). */
+  threads?: number;
   isVerifying?: boolean;
   env?: NodeJS.ProcessEnv;
   onPatches?: (n: number, total: number) => void;
+  /** Said once when JPEG tiles fall back to libvips (TurboJPEG missing): it costs about twice the CPU. */
+  onWarning?: (message: string) => void;
 }
 
 export interface PackRunResult {
@@ -36,12 +44,27 @@ export async function runPack(options: PackRunOptions): Promise<PackRunResult> {
   const shardIndexes = task === null ? plan.shards.list.map((s) => s.index) : tasks[task].shards;
   const total = shardIndexes.reduce((n, i) => n + plan.shards.list[i].patches, 0);
   let done = 0;
+  const env = options.env ?? process.env;
+  const threads = chooseThreads(options.threads === undefined ? undefined : expectPositiveInt('threads', options.threads), env).threads;
+  // The TurboJPEG workers start when the first JPEG-tiled TIFF level is opened, and stop with the task.
+  let pool: Promise<TileDecodePool | string> | undefined;
+  const decodePool: DecodePoolProvider = () => {
+    pool ??= TileDecodePool.start(threads).then((started) => {
+      if (typeof started === 'string')
+        options.onWarning?.(
+          `${started}; JPEG tiles are decoded by libvips instead, at about twice the CPU-seconds. ${TURBOJPEG_INSTALL_HINT}`,
+        );
+      return started;
+    });
+    return pool;
+  };
   const ctx = {
     plan,
     runRoot: paths.root,
     readConcurrency: expectPositiveInt('readConcurrency', options.readConcurrency ?? PACK_RUN_DEFAULTS.readConcurrency),
     batchPatches: expectPositiveInt('batchPatches', options.batchPatches ?? PACK_RUN_DEFAULTS.batchPatches),
     isVerifying: options.isVerifying ?? false,
+    decodePool,
     onPatches: (n: number) => {
       done += n;
       options.onPatches?.(done, total);
@@ -54,9 +77,11 @@ export async function runPack(options: PackRunOptions): Promise<PackRunResult> {
     watchStopSignal();
     for (const i of shardIndexes) {
       if (isStopRequested()) break;
-      results.push(await packShard(plan.shards.list[i], ctx, sources, { env: options.env ?? process.env }));
+      results.push(await packShard(plan.shards.list[i], ctx, sources, { env }));
     }
   } finally {
+    const started = await pool;
+    if (started && typeof started !== 'string') await started.close();
     for (const s of sources.values())
       await s.then(
         (src) => src.close(),

@@ -2,7 +2,7 @@
 // window's pixels read in row-major order through the slide's band reader (each tile decoded once),
 // its origin, slide and kept-position mask; for each kept position, its grid index, level-0 corner,
 // window and offset inside the window. Called by pack-shard.ts inside the unit-of-work skeleton.
-import pLimit from 'p-limit';
+import { pipeBatches } from './batch-pipe.js';
 import { WsiHpcError } from '../../errors.js';
 import { groupWindows, type SlideWindows } from '../../grid/index.js';
 import { ShardWriter, type ShardSlideMeta } from '../../hdf5/index.js';
@@ -128,27 +128,23 @@ export async function writeWindowShard(o: WindowShardInput): Promise<{ patches: 
     });
     const windowBytes = side * side * 3;
     const perBatch = Math.max(1, Math.floor(BATCH_BYTES / windowBytes));
-    const limit = pLimit(o.readConcurrency);
-    const readBatch = (start: number): Promise<Uint8Array> => {
-      const end = Math.min(m, start + perBatch);
-      const buf = new Uint8Array((end - start) * windowBytes);
-      return Promise.all(
-        jobs.slice(start, end).map((job, j) => limit(() => job.read(job.origin, buf.subarray(j * windowBytes, (j + 1) * windowBytes)))),
-      ).then(() => buf);
-    };
     const hash = await contentHasher();
-    let next = m > 0 ? readBatch(0) : null;
-    for (let start = 0; start < m; start += perBatch) {
-      const pixels = await (next as Promise<Uint8Array>);
-      // Decode the next windows while this batch is hashed and written (HDF5 writes are synchronous).
-      next = start + perBatch < m ? readBatch(start + perBatch) : null;
-      hash.update(pixels);
-      writer.writeBatch(pixels);
-      const count = pixels.length / windowBytes;
-      let held = 0;
-      for (let v = start; v < start + count; v++) held += countMask(mask, v, k);
-      o.onPositions?.(held);
-    }
+    const out = writer;
+    await pipeBatches({
+      units: m,
+      unitBytes: windowBytes,
+      perBatch,
+      concurrency: o.readConcurrency,
+      read: (v, into) => jobs[v].read(jobs[v].origin, into),
+      consume: (pixels, start) => {
+        hash.update(pixels);
+        out.writeBatch(pixels);
+        const count = pixels.length / windowBytes;
+        let held = 0;
+        for (let v = start; v < start + count; v++) held += countMask(mask, v, k);
+        o.onPositions?.(held);
+      },
+    });
     writer.close();
     writer = null;
     return { patches: n, checksum: hash.digest() };

@@ -1,0 +1,84 @@
+// A tile-decode worker thread: reads JPEG tiles of a TIFF level from the file and decodes each with
+// TurboJPEG straight into its place in a shared band buffer (tile-decode-pool.ts sends the jobs).
+// Every tile is checked first (jpeg-check.ts) and libjpeg's warnings fail it: never a grey tile.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { jpegTileProblem, TileDataError } from './jpeg-check.js';
+import { buildJpegStream } from './jpeg-stream.js';
+import { loadTurboJpeg } from './turbojpeg.js';
+import type { TileJob, TileJobReply } from './tile-job.js';
+
+const port = parentPort;
+if (!port) throw new Error('tile-decode-worker.js runs as a worker thread');
+const tj = loadTurboJpeg();
+port.postMessage(typeof tj === 'string' ? { ready: false, reason: tj } : { ready: true });
+
+// One read buffer per worker, grown as needed: fresh memory for every band would cost a page fault per page.
+let scratch = Buffer.alloc(0);
+function spanBuffer(bytes: number): Buffer {
+  if (scratch.length < bytes) scratch = Buffer.allocUnsafe(Math.max(bytes, 2 * scratch.length));
+  return scratch.subarray(0, bytes);
+}
+
+function decodeJob(job: TileJob): void {
+  if (typeof tj === 'string') throw new Error(tj);
+  const band = new Uint8Array(job.buffer);
+  const { tileWidth: tw, tileHeight: th, pitch } = job;
+  const fd = openSync(job.file, 'r');
+  try {
+    // The tiles of a row usually lie one after the other: read them in one go.
+    const stored = job.tiles.filter((t) => t.offset !== 0 && t.count !== 0);
+    const start = Math.min(...stored.map((t) => t.offset));
+    const end = Math.max(...stored.map((t) => t.offset + t.count));
+    const span = spanBuffer(stored.length > 0 ? end - start : 0);
+    const got = stored.length > 0 ? readSync(fd, span, 0, span.length, start) : 0;
+    for (const tile of job.tiles) {
+      const at = (row: number) => tile.dst + row * pitch;
+      if (tile.offset === 0 || tile.count === 0) {
+        // A sparse tile (never written) is background.
+        for (let r = 0; r < th; r++) band.fill(255, at(r), at(r) + tw * 3);
+        continue;
+      }
+      try {
+        const available = Math.max(0, Math.min(tile.count, got - (tile.offset - start)));
+        if (available < tile.count)
+          throw new TileDataError(`damaged JPEG data: only ${available} of ${tile.count} bytes are in the file (truncated)`);
+        const bytes = span.subarray(tile.offset - start, tile.offset - start + tile.count);
+        const problem = jpegTileProblem(bytes);
+        if (problem !== null) throw new TileDataError(`damaged JPEG data: ${problem}`);
+        const stream = buildJpegStream(bytes, job.tables, job.isRgb);
+        const { width, height } = tj.header(stream);
+        if (width === tw && height === th) {
+          tj.decode(stream, band.subarray(tile.dst), tw, pitch, th);
+        } else if (width <= tw && height <= th && width > 0 && height > 0) {
+          // A tile stored smaller than the tile size: decode it apart and pad with white.
+          const small = new Uint8Array(width * height * 3);
+          tj.decode(stream, small, width, width * 3, height);
+          for (let r = 0; r < th; r++) {
+            band.fill(255, at(r), at(r) + tw * 3);
+            if (r < height) band.set(small.subarray(r * width * 3, (r + 1) * width * 3), at(r));
+          }
+        } else {
+          throw new TileDataError(`damaged JPEG data: the tile declares ${width} x ${height} pixels, the level's tiles are ${tw} x ${th}`);
+        }
+      } catch (err) {
+        (err as Error & { tile?: number }).tile = tile.index;
+        throw err;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+port.on('message', (job: TileJob) => {
+  let reply: TileJobReply;
+  try {
+    decodeJob(job);
+    reply = { id: job.id };
+  } catch (err) {
+    const e = err as Error & { tile?: number };
+    reply = { id: job.id, error: { message: e.message, isDataError: e instanceof TileDataError, tile: e.tile ?? -1 } };
+  }
+  port.postMessage(reply);
+});
