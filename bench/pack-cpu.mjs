@@ -3,12 +3,14 @@
 // (1) `wsi-hpc pack RUN` (every shard, one process), (2) the published design's packer, OpenSlide read_region per
 // patch + h5py (bench/openslide_h5py_pack.py, one process), on the same patches, (3) the decode limit, libvips
 // decoding the whole level 0 (`vips avg`). Each under /usr/bin/time: CPU-seconds = user + system of the process.
+// Also: pack on 1 core (taskset) vs 2, with libvips decoding (TurboJPEG hidden), window shards (stride 112) and
+// gzip shards. Reps are interleaved (this VM's speed drifts by up to a quarter); medians are reported.
 // Usage: npm run build && node bench/pack-cpu.mjs [--reps 1]   (needs ../shared/testdata/small_HE.svs)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BIN, OUT, PY, ROOT, log, median, readJson, timed, writeResult } from './bench-util.mjs';
+import { BIN, OUT, PY, ROOT, log, median, readJson, round, timed, writeResult } from './bench-util.mjs';
 
 const { values } = parseArgs({ options: { reps: { type: 'string', default: '1' } } });
 const REPS = Number(values.reps);
@@ -51,32 +53,74 @@ if (!existsSync(SLIDE)) {
   rmSync(rep, { force: true });
 }
 
-const run = join(DIR, 'run');
-if (!existsSync(join(run, 'plan.json')))
-  execFileSync('node', [BIN, 'plan', SLIDE, '--out', run, '--mpp', '0.5', '--patch-size', '224', '-q'], { stdio: 'inherit' });
-const plan = readJson(join(run, 'plan.json'));
+// Three plans of the same slide: raw patch shards (the issue's case), window shards (stride 112 < patch 224,
+// counted in decoded pixels) and gzip patch shards.
+const planned = (name, extra) => {
+  const dir = join(DIR, name);
+  if (!existsSync(join(dir, 'plan.json')))
+    execFileSync('node', [BIN, 'plan', SLIDE, '--out', dir, '--mpp', '0.5', '--patch-size', '224', '-q', ...extra], { stdio: 'inherit' });
+  return { dir, plan: readJson(join(dir, 'plan.json')) };
+};
+const raw = planned('run', []);
+const windows = planned('run-windows', ['--stride', '112']);
+const gzip4 = planned('run-gzip', ['--compression', 'gzip']);
+const gzip1 = planned('run-gzip1', ['--compression', 'gzip:1']);
+const plan = raw.plan;
 const slide = plan.slides[0];
 const n = plan.totals.patches;
 const level0 = slide.info.levels[0];
+const patchPx = 224 * 224;
+// Window shards hold windows x side² pixels: count them in 224² patches' worth.
+const windowPatches =
+  (windows.plan.shards.list.reduce((t, sh) => t + (sh.windows ?? 0), 0) * windows.plan.params.windows.sidePx ** 2) / patchPx;
 log(`${slide.info.width}x${slide.info.height}, ${n} patches of 224 px at level ${slide.grid.level}, ${plan.shards.list.length} shards`);
+log(`windows: ${windowPatches.toFixed(0)} patches' worth of window pixels in ${windows.plan.shards.list.length} shards`);
 
-const rows = { wsihpc: [], openslideH5py: [], vipsDecode: [] };
-for (let r = 0; r < REPS; r++) {
+// Each pack starts from no shards; `cores` 1 pins the process to one core (taskset) with one decode thread.
+// Dirty pages of the previous run are flushed first (`sync`): the kernel's writeback throttling otherwise
+// lands on whichever run comes next (seen: +60 % wall, same CPU).
+const pack = (run, cores, env = {}, extra = []) => {
   rmSync(join(run, 'shards'), { recursive: true, force: true });
   rmSync(join(run, 'markers', 'pack'), { recursive: true, force: true });
-  log(`rep ${r + 1}: wsi-hpc pack ...`);
-  rows.wsihpc.push(timed('node', [BIN, 'pack', run, '-q']));
+  execFileSync('sync');
+  const args = [BIN, 'pack', run, '-q', '--threads', String(cores), ...extra];
+  const opts = { env: { ...process.env, ...env } };
+  return cores === 1 ? timed('taskset', ['-c', '0', 'node', ...args], opts) : timed('node', args, opts);
+};
+
+const rows = {
+  wsihpc: [],
+  wsihpc1core: [],
+  wsihpcLibvips: [],
+  windows: [],
+  rawTask0: [],
+  gzip4Task0: [],
+  gzip1Task0: [],
+  openslideH5py: [],
+  vipsDecode: [],
+};
+for (let r = 0; r < REPS; r++) {
+  log(`rep ${r + 1}: wsi-hpc pack on 2 cores, then 1 core ...`);
+  rows.wsihpc.push(pack(raw.dir, 2));
+  rows.wsihpc1core.push(pack(raw.dir, 1));
+  log(`rep ${r + 1}: wsi-hpc pack with libvips decoding (TurboJPEG hidden) ...`);
+  rows.wsihpcLibvips.push(pack(raw.dir, 2, { WSI_HPC_TURBOJPEG: join(DIR, 'no-such-libturbojpeg.so') }));
+  log(`rep ${r + 1}: window shards; shard 0 raw, gzip level 4 (the default) and 1 ...`);
+  rows.windows.push(pack(windows.dir, 2));
+  rows.rawTask0.push(pack(raw.dir, 2, {}, ['--task', '0']));
+  rows.gzip4Task0.push(pack(gzip4.dir, 2, {}, ['--task', '0']));
+  rows.gzip1Task0.push(pack(gzip1.dir, 2, {}, ['--task', '0']));
   log(`rep ${r + 1}: OpenSlide + h5py ...`);
   const out = join(DIR, 'openslide-h5py.h5');
+  execFileSync('sync');
   rows.openslideH5py.push(
-    timed(PY, [join(ROOT, 'bench/openslide_h5py_pack.py'), SLIDE, join(run, slide.grid.file), '0', String(n), '0', '224', out, '16']),
+    timed(PY, [join(ROOT, 'bench/openslide_h5py_pack.py'), SLIDE, join(raw.dir, slide.grid.file), '0', String(n), '0', '224', out, '16']),
   );
   rmSync(out, { force: true });
   log(`rep ${r + 1}: vips avg of level 0 ...`);
   rows.vipsDecode.push(timed('vips', ['avg', `${SLIDE}[page=0]`]));
 }
 
-const patchPx = 224 * 224;
 const level0Patches = (level0.width * level0.height) / patchPx;
 const summarize = (list, units) => {
   const wall = median(list.map((t) => t.wallS));
@@ -87,6 +131,7 @@ const summarize = (list, units) => {
     peakRssMiB: Math.round(Math.max(...list.map((t) => t.peakRssMiB))),
     perCpuSecond: units / cpu,
     perWallSecond: units / wall,
+    runs: list.map((t) => ({ wallS: t.wallS, cpuS: round(t.cpuS, 2) })),
   };
 };
 const result = {
@@ -97,17 +142,31 @@ const result = {
     gigapixels: (level0.width * level0.height) / 1e9,
     patches: n,
     shards: plan.shards.list.length,
+    windowPatches: Math.round(windowPatches),
   },
   reps: REPS,
   wsihpc: summarize(rows.wsihpc, n),
+  wsihpc1core: summarize(rows.wsihpc1core, n),
+  wsihpcLibvips: summarize(rows.wsihpcLibvips, n),
+  windows: summarize(rows.windows, windowPatches),
+  rawTask0: summarize(rows.rawTask0, plan.shards.list[0].patches),
+  gzip4Task0: summarize(rows.gzip4Task0, plan.shards.list[0].patches),
+  gzip1Task0: summarize(rows.gzip1Task0, plan.shards.list[0].patches),
   openslideH5py: summarize(rows.openslideH5py, n),
   // The decode limit in patches' worth of pixels: level-0 pixels / 224².
   vipsDecode: summarize(rows.vipsDecode, level0Patches),
 };
+const os = result.openslideH5py.perCpuSecond;
+const vips = result.vipsDecode.perCpuSecond;
 result.ratios = {
-  perCpuSecondVsOpenslideH5py: result.wsihpc.perCpuSecond / result.openslideH5py.perCpuSecond,
-  perCpuSecondVsVipsDecode: result.wsihpc.perCpuSecond / result.vipsDecode.perCpuSecond,
-  goals: { vsOpenslideH5py: 3, vsVipsDecode: 0.7 },
+  perCpuSecondVsOpenslideH5py: result.wsihpc.perCpuSecond / os,
+  perCpuSecondVsVipsDecode: result.wsihpc.perCpuSecond / vips,
+  windowsVsOpenslideH5py: result.windows.perCpuSecond / os,
+  windowsVsVipsDecode: result.windows.perCpuSecond / vips,
+  wallSpeedup2CoresVs1: result.wsihpc1core.wallS / result.wsihpc.wallS,
+  gzip4CpuVsRaw: result.gzip4Task0.cpuS / result.rawTask0.cpuS,
+  gzip1CpuVsRaw: result.gzip1Task0.cpuS / result.rawTask0.cpuS,
+  turbojpegVsLibvipsCpu: result.wsihpc.cpuS / result.wsihpcLibvips.cpuS,
+  goals: { vsOpenslideH5py: 3, vsVipsDecode: 0.7, gzipCpuVsRaw: 1.5 },
 };
 writeResult('pack-cpu', result);
-console.log(JSON.stringify(result, null, 2));

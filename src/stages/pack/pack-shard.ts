@@ -38,6 +38,8 @@ export interface PackShardResult {
   seconds: number;
   /** CONTENT_HASH (xxh64) of all patch pixels in order (see contentHasher). */
   checksum?: string;
+  /** What decoded the pixels: 'turbojpeg', 'libvips', 'tiles' (the slide reader) or 'openslide'; '+'-joined when mixed. */
+  decoder?: string;
   error?: { code: string; message: string; hint?: string };
 }
 
@@ -140,6 +142,7 @@ export async function packShard(
         fileBytes,
         file: `shards/${basename(file)}`,
         patchesPerSecond: produced.patches / seconds,
+        decoder: produced.decoder,
       }),
     },
     options,
@@ -147,8 +150,8 @@ export async function packShard(
   if (outcome.status === 'skipped') return { shard: shard.id, status: 'skipped', patches: shard.patches, bytes: 0, seconds: 0 };
   if (outcome.status === 'failed')
     return { shard: shard.id, status: 'failed', patches: 0, bytes: 0, seconds: outcome.seconds, error: outcome.error };
-  const { patches, checksum } = outcome.produced;
-  return { shard: shard.id, status: 'done', patches, bytes: outcome.fileBytes, seconds: outcome.seconds, checksum };
+  const { patches, checksum, decoder } = outcome.produced;
+  return { shard: shard.id, status: 'done', patches, bytes: outcome.fileBytes, seconds: outcome.seconds, checksum, decoder };
 }
 
 // Reads the shard's patches in grid order and writes them to `tmp`; returns the count and checksum.
@@ -157,7 +160,7 @@ async function writeShard(
   ctx: PackContext,
   sources: Map<string, Promise<PatchSource>>,
   tmp: string,
-): Promise<{ patches: number; checksum: string }> {
+): Promise<{ patches: number; checksum: string; decoder: string }> {
   const bySlide = new Map(ctx.plan.slides.map((s) => [s.id, s]));
   const slides = [...new Set(shard.segments.map((g) => g.slideId))].map((id) => bySlide.get(id) as PlanSlide);
   const slideIdx = new Map(slides.map((s, i) => [s.id, i]));
@@ -168,8 +171,9 @@ async function writeShard(
       return sources.get(s.id) as Promise<PatchSource>;
     };
     const segSources = await Promise.all(shard.segments.map((g) => open(bySlide.get(g.slideId) as PlanSlide)));
+    const decoder = [...new Set(segSources.map((s) => s.decoder))].sort().join('+');
     if (ctx.plan.params.windows) {
-      return await writeWindowShard({
+      const written = await writeWindowShard({
         shard,
         plan: ctx.plan,
         tmp,
@@ -179,6 +183,7 @@ async function writeShard(
         readConcurrency: ctx.readConcurrency,
         onPositions: ctx.onPatches,
       });
+      return { ...written, decoder };
     }
     const n = shard.patches;
     const coords = new Int32Array(2 * n);
@@ -229,7 +234,7 @@ async function writeShard(
     });
     writer.close();
     writer = null;
-    return { patches: n, checksum: hash.digest() };
+    return { patches: n, checksum: hash.digest(), decoder };
   } finally {
     writer?.close();
   }
