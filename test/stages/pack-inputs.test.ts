@@ -5,12 +5,12 @@ import { copyFile, mkdir, open, readFile, rename, stat, utimes } from 'node:fs/p
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { decodeGrid } from '../../src/grid/index.js';
 import type { PlanFile } from '../../src/plan/index.js';
 import { openSlide } from '../../src/slide/index.js';
 import { readTiffStructure } from '../../src/slide/tiff/tiff-structure.js';
 import { openPatchSource } from '../../src/stages/pack/patch-source.js';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { middleTile } from '../fixtures/middle-tile.js';
 
 interface ShardResult {
   shard: string;
@@ -143,31 +143,10 @@ describe('pack: a damaged JPEG tile', () => {
       expect(good.exitCode).toBe(0);
 
       // Pick the tile under the middle patch of the grid, and the shards whose patches overlap it.
-      const ps = plan.slides[0];
-      const g = ps.grid;
+      const g = plan.slides[0].grid;
       if (!g) throw new Error('slide not planned');
-      const grid = decodeGrid(await readFile(join(intact, g.file)));
-      const tiff = await readTiffStructure(slide);
-      const level = ps.info?.levels[g.level];
-      const dirIfd = tiff.directories.find((d) => d.width === level?.width && d.height === level?.height && d.isTiled);
-      await tiff.handle.close();
-      if (!dirIfd || !level) throw new Error('level IFD not found');
-      const mid = Math.floor(grid.tissue.length / 2);
-      const px = Math.round(grid.coords[2 * mid] / g.downsample) + 10;
-      const py = Math.round(grid.coords[2 * mid + 1] / g.downsample) + 10;
+      const { ifd: dirIfd, index, column, row, grid, touches, hit } = await middleTile(intact, plan, slide);
       const [tw, th] = [dirIfd.tileWidth, dirIfd.tileHeight];
-      const [column, row] = [Math.floor(px / tw), Math.floor(py / th)];
-      const index = row * Math.ceil(dirIfd.width / tw) + column;
-      const touches = (i: number): boolean => {
-        const x = Math.round(grid.coords[2 * i] / g.downsample);
-        const y = Math.round(grid.coords[2 * i + 1] / g.downsample);
-        return x < (column + 1) * tw && x + g.readSizePx > column * tw && y < (row + 1) * th && y + g.readSizePx > row * th;
-      };
-      const hit = new Set(
-        plan.shards.list
-          .filter((s) => s.segments.some((sg) => Array.from({ length: sg.end - sg.start }, (_, k) => sg.start + k).some(touches)))
-          .map((s) => s.id),
-      );
       expect(hit.size).toBeGreaterThan(0);
       expect(hit.size).toBeLessThan(plan.shards.list.length);
 

@@ -5,10 +5,9 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkTurboJpeg } from '../../src/doctor/checks-imaging.js';
-import { decodeGrid } from '../../src/grid/index.js';
 import type { PlanFile } from '../../src/plan/index.js';
-import { readTiffStructure } from '../../src/slide/tiff/tiff-structure.js';
 import { cli, makeCohort, makeTempDir, parseJson } from '../fixtures/index.js';
+import { middleTile } from '../fixtures/middle-tile.js';
 
 interface ShardResult {
   shard: string;
@@ -74,32 +73,7 @@ describe('pack: the TurboJPEG route', () => {
     await copyFile(slideFiles[0], slide);
     const run = join(dir, 'run');
     const plan = await planRun(dir, run, 4);
-    const g = plan.slides[0].grid;
-    if (!g) throw new Error('slide not planned');
-    const grid = decodeGrid(await readFile(join(run, g.file)));
-    const tiff = await readTiffStructure(slide);
-    const level = plan.slides[0].info?.levels[g.level];
-    const ifd = tiff.directories.find((d) => d.width === level?.width && d.height === level?.height && d.isTiled);
-    await tiff.handle.close();
-    if (!ifd) throw new Error('level IFD not found');
-    // The tile under the middle patch.
-    const mid = Math.floor(grid.tissue.length / 2);
-    const [column, row] = [
-      Math.floor((Math.round(grid.coords[2 * mid] / g.downsample) + 10) / ifd.tileWidth),
-      Math.floor((Math.round(grid.coords[2 * mid + 1] / g.downsample) + 10) / ifd.tileHeight),
-    ];
-    const index = row * Math.ceil(ifd.width / ifd.tileWidth) + column;
-    const [tw, th] = [ifd.tileWidth, ifd.tileHeight];
-    const touches = (i: number): boolean => {
-      const x = Math.round(grid.coords[2 * i] / g.downsample);
-      const y = Math.round(grid.coords[2 * i + 1] / g.downsample);
-      return x < (column + 1) * tw && x + g.readSizePx > column * tw && y < (row + 1) * th && y + g.readSizePx > row * th;
-    };
-    const hit = new Set(
-      plan.shards.list
-        .filter((sh) => sh.segments.some((sg) => Array.from({ length: sg.end - sg.start }, (_, k) => sg.start + k).some(touches)))
-        .map((sh) => sh.id),
-    );
+    const { ifd, index, column, row, level, hit } = await middleTile(run, plan, slide);
     expect(hit.size).toBeGreaterThan(0);
     expect(hit.size).toBeLessThan(plan.shards.list.length);
     // Flip bits in the middle of the scan without making or breaking a marker (no 0xFF in or out).
@@ -122,7 +96,7 @@ describe('pack: the TurboJPEG route', () => {
     expect(new Set(failed.map((s) => s.shard))).toEqual(hit);
     for (const s of failed) {
       expect(s.error?.code, s.shard).toBe('TILE_CORRUPT');
-      expect(s.error?.message).toContain(`${slide}: level ${g.level} (IFD ${ifd.index}) tile ${index} at column ${column}, row ${row}`);
+      expect(s.error?.message).toContain(`${slide}: level ${level} (IFD ${ifd.index}) tile ${index} at column ${column}, row ${row}`);
       expect(s.error?.hint).toContain('damaged');
       // libjpeg's own warning (e.g. "Corrupt JPEG data: 74 extraneous bytes before marker 0xd9"), made fatal.
       expect(s.error?.message).toMatch(/damaged JPEG data: Corrupt JPEG data|damaged JPEG data: .*(Huffman|marker)/i);
