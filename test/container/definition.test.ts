@@ -37,6 +37,8 @@ test('%post is valid bash, installs with the CUDA provider and checks that it ar
   const post = section('post');
   execFileSync('bash', ['-n'], { input: post });
   expect(post).toContain('export ONNXRUNTIME_NODE_INSTALL=cuda12');
+  // pack's JPEG decoder (libturbojpeg0 on Debian, libturbojpeg on Ubuntu).
+  expect(post).toMatch(/apt-get install[^\n]*"\$TURBOJPEG"/);
   expect(post).toMatch(/npm ci\b/);
   expect(post).toContain('libonnxruntime_providers_cuda.so');
   expect(post).toContain('/usr/local/bin/wsi-hpc');

@@ -1,4 +1,4 @@
-// A pool of tile-decode worker threads (one per core of the allocation): each band of JPEG tiles is split
+// A pool of tile-decode worker threads (one per core of the allocation): each tile row's JPEG tiles are split
 // among the workers, which decode into one shared buffer, so the main thread only cuts, hashes and writes.
 // Starting fails (a reason, never an exception) when TurboJPEG cannot be loaded; callers then use libvips.
 import { existsSync } from 'node:fs';
@@ -27,8 +27,9 @@ function workerUrl(): URL {
 
 interface Pending {
   left: number;
-  error?: TileDecodeError;
-  resolve: () => void;
+  failures: TileDecodeError[];
+  error?: Error;
+  resolve: (failures: TileDecodeError[]) => void;
   reject: (err: Error) => void;
 }
 
@@ -71,12 +72,15 @@ export class TileDecodePool {
     return new TileDecodePool(workers);
   }
 
-  /** Decode the job's tiles, split among the workers; rejects with the first failed tile's TileDecodeError. */
-  decode(job: Omit<TileJob, 'id'>): Promise<void> {
+  /**
+   * Decode the job's tiles, split among the workers; resolves with the tiles that failed (the others are
+   * decoded), rejects when a part could not run at all.
+   */
+  decode(job: Omit<TileJob, 'id'>): Promise<TileDecodeError[]> {
     const parts = Math.min(this.workers.length, job.tiles.length);
-    if (parts === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const pending: Pending = { left: parts, resolve, reject };
+    if (parts === 0) return Promise.resolve([]);
+    return new Promise<TileDecodeError[]>((resolve, reject) => {
+      const pending: Pending = { left: parts, failures: [], resolve, reject };
       const per = Math.ceil(job.tiles.length / parts);
       for (let p = 0; p < parts; p++) {
         const id = this.nextId++;
@@ -92,10 +96,11 @@ export class TileDecodePool {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    if (reply.error && !p.error) p.error = new TileDecodeError(reply.error.message, reply.error.tile, reply.error.isDataError);
+    if (reply.error) p.error ??= new Error(reply.error);
+    for (const f of reply.failures) p.failures.push(new TileDecodeError(f.message, f.tile, f.isDataError));
     if (--p.left === 0) {
       if (p.error) p.reject(p.error);
-      else p.resolve();
+      else p.resolve(p.failures);
     }
     // Idle workers must not keep the process alive.
     if (this.pending.size === 0) for (const w of this.workers) w.unref();

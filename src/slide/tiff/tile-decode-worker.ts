@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { jpegTileProblem, TileDataError } from './jpeg-check.js';
 import { buildJpegStream } from './jpeg-stream.js';
 import { loadTurboJpeg } from './turbojpeg.js';
-import type { TileJob, TileJobReply } from './tile-job.js';
+import type { TileFailure, TileJob, TileJobReply } from './tile-job.js';
 
 const port = parentPort;
 if (!port) throw new Error('tile-decode-worker.js runs as a worker thread');
@@ -20,10 +20,11 @@ function spanBuffer(bytes: number): Buffer {
   return scratch.subarray(0, bytes);
 }
 
-function decodeJob(job: TileJob): void {
+function decodeJob(job: TileJob): TileFailure[] {
   if (typeof tj === 'string') throw new Error(tj);
   const band = new Uint8Array(job.buffer);
-  const { tileWidth: tw, tileHeight: th, pitch } = job;
+  const { tileWidth: tw, tileHeight: th } = job;
+  const failures: TileFailure[] = [];
   const fd = openSync(job.file, 'r');
   try {
     // The tiles of a row usually lie one after the other: read them in one go.
@@ -33,6 +34,7 @@ function decodeJob(job: TileJob): void {
     const span = spanBuffer(stored.length > 0 ? end - start : 0);
     const got = stored.length > 0 ? readSync(fd, span, 0, span.length, start) : 0;
     for (const tile of job.tiles) {
+      const pitch = tile.pitch;
       const at = (row: number) => tile.dst + row * pitch;
       if (tile.offset === 0 || tile.count === 0) {
         // A sparse tile (never written) is background.
@@ -62,23 +64,21 @@ function decodeJob(job: TileJob): void {
           throw new TileDataError(`damaged JPEG data: the tile declares ${width} x ${height} pixels, the level's tiles are ${tw} x ${th}`);
         }
       } catch (err) {
-        (err as Error & { tile?: number }).tile = tile.index;
-        throw err;
+        failures.push({ tile: tile.index, message: (err as Error).message, isDataError: err instanceof TileDataError });
       }
     }
   } finally {
     closeSync(fd);
   }
+  return failures;
 }
 
 port.on('message', (job: TileJob) => {
   let reply: TileJobReply;
   try {
-    decodeJob(job);
-    reply = { id: job.id };
+    reply = { id: job.id, failures: decodeJob(job) };
   } catch (err) {
-    const e = err as Error & { tile?: number };
-    reply = { id: job.id, error: { message: e.message, isDataError: e instanceof TileDataError, tile: e.tile ?? -1 } };
+    reply = { id: job.id, failures: [], error: (err as Error).message };
   }
   port.postMessage(reply);
 });

@@ -7,8 +7,9 @@ export interface TileJobTile {
   /** File offset and byte count of the tile (0 = sparse: background). */
   offset: number;
   count: number;
-  /** Byte offset in the band buffer of the tile's top-left pixel. */
+  /** Byte offset in the band buffer of the tile's top-left pixel, and bytes per row there. */
   dst: number;
+  pitch: number;
 }
 
 export interface TileJob {
@@ -20,13 +21,21 @@ export interface TileJob {
   isRgb: boolean;
   tileWidth: number;
   tileHeight: number;
-  /** Bytes per band row. */
-  pitch: number;
   buffer: SharedArrayBuffer;
   tiles: TileJobTile[];
 }
 
+/** A tile that could not be decoded (the others of the job still were). */
+export interface TileFailure {
+  tile: number;
+  message: string;
+  /** Damaged bytes (TILE_CORRUPT), as opposed to an unsupported stream or a failed read. */
+  isDataError: boolean;
+}
+
 export interface TileJobReply {
   id: number;
-  error?: { message: string; isDataError: boolean; tile: number };
+  failures: TileFailure[];
+  /** The job as a whole failed (e.g. the file could not be opened). */
+  error?: string;
 }

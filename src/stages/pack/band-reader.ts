@@ -23,6 +23,8 @@ export interface BandSource {
   /** What decodes: 'turbojpeg' or 'libvips'. */
   readonly decoder: string;
   decode(t: number, x0: number, x1: number): Promise<Uint8Array>;
+  /** All bands of tile row t at once, when the source does better that way (one buffer, one job). */
+  decodeRow?(t: number, intervals: Array<[number, number]>): Array<Promise<Uint8Array>>;
   /** The band's buffer is no longer read: the source may reuse it. */
   release?(data: Uint8Array): void;
 }
@@ -90,7 +92,11 @@ export class BandReader {
   private bandsFor(t: number): Band[] {
     let bands = this.bands.get(t);
     if (!bands) {
-      bands = (this.needs.get(t) ?? []).map(([x0, x1]) => ({ x0, x1, data: this.source.decode(t, x0, x1), users: 0, isDropped: false }));
+      const needs = this.needs.get(t) ?? [];
+      const data = this.source.decodeRow ? this.source.decodeRow(t, needs) : needs.map(([x0, x1]) => this.source.decode(t, x0, x1));
+      // A band that fails before any read awaits it must not be an unhandled rejection (reads still see it).
+      for (const d of data) d.catch(() => undefined);
+      bands = needs.map(([x0, x1], i) => ({ x0, x1, data: data[i], users: 0, isDropped: false }));
       this.bands.set(t, bands);
     }
     return bands;
@@ -120,9 +126,7 @@ export class BandReader {
       band.users++;
     }
     // Keep the decoders busy while the main thread writes and hashes: decode a few tile rows ahead.
-    for (let t = last + 1; t <= last + BandReader.LOOKAHEAD_ROWS; t++) {
-      if (this.needs.has(t)) for (const b of this.bandsFor(t)) b.data.catch(() => undefined);
-    }
+    for (let t = last + 1; t <= last + BandReader.LOOKAHEAD_ROWS; t++) if (this.needs.has(t)) this.bandsFor(t);
     const out = into ?? new Uint8Array(s * s * 3);
     // Only a patch reaching past the top or bottom of the level has rows no band covers.
     if (y < 0 || y + s > height) out.fill(255);
