@@ -102,6 +102,31 @@ describe('TurboJPEG bands', () => {
     await expectEqualToTileReader(jpeg, (g) => new VipsBandSource(g));
   });
 
+  test('a byte count no tile can hold fails that band with TILE_CORRUPT (no giant read), the others of the row decode', async () => {
+    const dir = (await readTiffStructure(jpeg)).directories[0];
+    const columns = Math.ceil(dir.width / dir.tileWidth);
+    const damaged = { ...dir, tileByteCounts: dir.tileByteCounts.map((c, i) => (i === columns + 1 ? 2 ** 31 : c)) };
+    const source = new TileBandSource(pool, jpeg, damaged, 0);
+    const [left, right] = source.decodeRow(1, [
+      [0, 512],
+      [1024, 1280],
+    ]);
+    await expect(left).rejects.toMatchObject({
+      code: 'TILE_CORRUPT',
+      message: expect.stringContaining(`tile ${columns + 1} at column 1, row 1`),
+    });
+    await expect(left).rejects.toThrow('more than a 256 x 256 tile can hold');
+    expect((await right).length).toBe(256 * 256 * 3);
+  });
+
+  test('a closed pool refuses jobs at once instead of leaving them waiting', async () => {
+    const started = await TileDecodePool.start(1);
+    if (typeof started === 'string') throw new Error(started);
+    await started.close();
+    const dir = (await readTiffStructure(jpeg)).directories[0];
+    await expect(new TileBandSource(started, jpeg, dir, 0).decode(0, 0, 256)).rejects.toThrow('closed');
+  });
+
   test('widen intervals to whole tiles', () => {
     expect(
       alignIntervals(

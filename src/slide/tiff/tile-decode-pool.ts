@@ -38,10 +38,14 @@ export class TileDecodePool {
   private readonly pending = new Map<number, Pending>();
   private next = 0;
 
+  /** Set once a worker died or the pool was closed: later jobs fail at once instead of waiting forever. */
+  private broken: Error | null = null;
+
   private constructor(private readonly workers: Worker[]) {
     for (const w of workers) {
       w.on('message', (reply: TileJobReply) => this.settle(reply));
-      w.on('error', (err) => this.failAll(err));
+      w.on('error', (err) => this.failAll(new Error(`a tile-decode worker failed: ${err.message}`)));
+      w.on('exit', (code) => this.failAll(new Error(`a tile-decode worker exited (code ${code})`)));
       w.unref();
     }
   }
@@ -77,6 +81,7 @@ export class TileDecodePool {
    * decoded), rejects when a part could not run at all.
    */
   decode(job: Omit<TileJob, 'id'>): Promise<TileDecodeError[]> {
+    if (this.broken) return Promise.reject(this.broken);
     const parts = Math.min(this.workers.length, job.tiles.length);
     if (parts === 0) return Promise.resolve([]);
     return new Promise<TileDecodeError[]>((resolve, reject) => {
@@ -107,11 +112,13 @@ export class TileDecodePool {
   }
 
   private failAll(err: Error): void {
-    for (const p of new Set(this.pending.values())) p.reject(new Error(`a tile-decode worker failed: ${err.message}`));
+    this.broken ??= err;
+    for (const p of new Set(this.pending.values())) p.reject(err);
     this.pending.clear();
   }
 
   async close(): Promise<void> {
+    this.broken ??= new Error('the tile-decode pool is closed');
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -6,12 +6,15 @@ import { parentPort } from 'node:worker_threads';
 import { jpegTileProblem, TileDataError } from './jpeg-check.js';
 import { buildJpegStream } from './jpeg-stream.js';
 import { loadTurboJpeg } from './turbojpeg.js';
-import type { TileFailure, TileJob, TileJobReply } from './tile-job.js';
+import type { TileFailure, TileJob, TileJobReply, TileJobTile } from './tile-job.js';
 
 const port = parentPort;
 if (!port) throw new Error('tile-decode-worker.js runs as a worker thread');
 const tj = loadTurboJpeg();
 port.postMessage(typeof tj === 'string' ? { ready: false, reason: tj } : { ready: true });
+
+/** More than any JPEG tile holds (a 4096 x 4096 tile at quality 100 is ~30 MiB): larger byte counts are damage. */
+const MAX_TILE_BYTES = 64 * 2 ** 20;
 
 // One read buffer per worker, grown as needed: fresh memory for every band would cost a page fault per page.
 let scratch = Buffer.alloc(0);
@@ -27,12 +30,30 @@ function decodeJob(job: TileJob): TileFailure[] {
   const failures: TileFailure[] = [];
   const fd = openSync(job.file, 'r');
   try {
-    // The tiles of a row usually lie one after the other: read them in one go.
+    // The tiles of a row usually lie one after the other: read them in one go (unless they are scattered, or
+    // a damaged byte count claims more than a tile can hold: then each on its own, within its limit).
     const stored = job.tiles.filter((t) => t.offset !== 0 && t.count !== 0);
     const start = Math.min(...stored.map((t) => t.offset));
     const end = Math.max(...stored.map((t) => t.offset + t.count));
-    const span = spanBuffer(stored.length > 0 ? end - start : 0);
-    const got = stored.length > 0 ? readSync(fd, span, 0, span.length, start) : 0;
+    const sum = stored.reduce((n, t) => n + t.count, 0);
+    const isSpan = stored.length > 0 && end - start <= 2 * sum + 65536 && stored.every((t) => t.count <= MAX_TILE_BYTES);
+    const span = isSpan ? spanBuffer(end - start) : Buffer.alloc(0);
+    const got = isSpan ? readSync(fd, span, 0, span.length, start) : 0;
+    const bytesOf = (tile: TileJobTile): Uint8Array => {
+      if (tile.count > MAX_TILE_BYTES) {
+        throw new TileDataError(`damaged JPEG data: the tile's byte count ${tile.count} is more than a ${tw} x ${th} tile can hold`);
+      }
+      if (!isSpan) {
+        const own = Buffer.allocUnsafe(tile.count);
+        const n = readSync(fd, own, 0, tile.count, tile.offset);
+        if (n < tile.count) throw new TileDataError(`damaged JPEG data: only ${n} of ${tile.count} bytes are in the file (truncated)`);
+        return own;
+      }
+      const available = Math.max(0, Math.min(tile.count, got - (tile.offset - start)));
+      if (available < tile.count)
+        throw new TileDataError(`damaged JPEG data: only ${available} of ${tile.count} bytes are in the file (truncated)`);
+      return span.subarray(tile.offset - start, tile.offset - start + tile.count);
+    };
     for (const tile of job.tiles) {
       const pitch = tile.pitch;
       const at = (row: number) => tile.dst + row * pitch;
@@ -42,10 +63,7 @@ function decodeJob(job: TileJob): TileFailure[] {
         continue;
       }
       try {
-        const available = Math.max(0, Math.min(tile.count, got - (tile.offset - start)));
-        if (available < tile.count)
-          throw new TileDataError(`damaged JPEG data: only ${available} of ${tile.count} bytes are in the file (truncated)`);
-        const bytes = span.subarray(tile.offset - start, tile.offset - start + tile.count);
+        const bytes = bytesOf(tile);
         const problem = jpegTileProblem(bytes);
         if (problem !== null) throw new TileDataError(`damaged JPEG data: ${problem}`);
         const stream = buildJpegStream(bytes, job.tables, job.isRgb);
