@@ -19,7 +19,7 @@ import { writeWindowShard } from './window-shard.js';
 export interface PackContext {
   plan: PlanFile;
   runRoot: string;
-  /** Patches decoded at once (sharp decodes on libuv's thread pool). */
+  /** Patches read at once (cut from bands the decode workers or libvips fill). */
   readConcurrency: number;
   /** Patches per write_slice call. */
   batchPatches: number;
