@@ -25,7 +25,11 @@ export const packCommand: CommandModule<object, PackArgs> = {
         type: 'number',
         describe: 'Array task to pack (default: $SLURM_ARRAY_TASK_ID + $WSI_HPC_TASK_OFFSET, else every shard)',
       })
-      .option('read-concurrency', { type: 'number', describe: 'Patches read (cut from decoded tiles) at once', default: PACK_RUN_DEFAULTS.readConcurrency })
+      .option('read-concurrency', {
+        type: 'number',
+        describe: 'Patches cut from decoded tiles at once',
+        default: PACK_RUN_DEFAULTS.readConcurrency,
+      })
       .option('batch-patches', { type: 'number', describe: 'Patches per HDF5 write', default: PACK_RUN_DEFAULTS.batchPatches })
       .option('threads', { type: 'number', describe: 'JPEG decode threads (default: $SLURM_CPUS_PER_TASK, else all cores)' })
       .option('verify', { type: 'boolean', default: false, describe: 'Re-hash existing shards before skipping them' })
