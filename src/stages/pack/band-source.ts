@@ -13,8 +13,6 @@ export type DecodePoolProvider = () => Promise<TileDecodePool | string>;
 
 export interface OpenedBandSource {
   source: BandSource;
-  /** Why the TurboJPEG workers are not used for this level, when they are not. */
-  fallbackReason?: string;
   close(): Promise<void>;
 }
 
@@ -31,22 +29,18 @@ export async function openBandSource(
   level: number,
   pool: DecodePoolProvider | undefined,
 ): Promise<OpenedBandSource> {
-  let fallbackReason: string | undefined;
+  // (Why the pool could not start is said once, by whoever provides it: run-pack.ts.)
   if (pool) {
     const dir = await readDirectory(geometry.file, geometry.page, geometry.subIfd);
     if (dir && isTurboJpegLevel(dir)) {
       const started = await pool();
       if (typeof started !== 'string') return { source: new TileBandSource(started, geometry.file, dir, level), close: async () => {} };
-      fallbackReason = started;
-    } else {
-      fallbackReason = 'the level is not tiled 8-bit YCbCr/RGB JPEG';
     }
   }
   const verifier = await JpegTileVerifier.open(geometry.file, level, geometry.page, geometry.subIfd);
   const checkTiles = verifier ? (row: number, col0: number, col1: number) => verifier.check(row, col0, col1) : undefined;
   return {
     source: new VipsBandSource({ ...geometry, ...(checkTiles ? { checkTiles } : {}) }),
-    ...(fallbackReason ? { fallbackReason } : {}),
     close: async () => verifier?.close(),
   };
 }

@@ -1,6 +1,6 @@
 // Packs one shard through the unit-of-work skeleton (src/run/unit-of-work.ts: lock, temporary
-// name, verify, rename, marker): reads its patches in grid order (each tile decoded once through
-// the slide's tile cache), overlapping reading the next batch with writing the current one.
+// name, verify, rename, marker): reads its patches in grid order (each tile decoded once, in bands),
+// overlapping reading the next batch with writing the current one.
 import { basename } from 'node:path';
 import { WsiHpcError } from '../../errors.js';
 import { ShardReader, ShardWriter, type ShardSlideMeta } from '../../hdf5/index.js';
@@ -59,6 +59,8 @@ export async function hashShardPatches(
   }
 }
 
+const WRITE_FAILED_HINT = 'Check the disk (full, quota, failing storage) and rerun `wsi-hpc pack`';
+
 /**
  * Reads a just-written shard back and checks its count and pixel checksum against what was written;
  * anything else (truncated, unreadable, other pixels) is SHARD_WRITE_FAILED naming `file`.
@@ -71,7 +73,7 @@ export async function verifyWrittenShard(tmp: string, file: string, expected: { 
     const reason = err instanceof WsiHpcError ? err.message : `HDF5 cannot read it back: ${(err as Error).message}`;
     throw new WsiHpcError('SHARD_WRITE_FAILED', `${file}: verification failed after writing (${reason})`, {
       file,
-      hint: 'Check the disk (full, quota, failing storage) and rerun `wsi-hpc pack`',
+      hint: WRITE_FAILED_HINT,
       cause: err,
     });
   }
@@ -79,7 +81,7 @@ export async function verifyWrittenShard(tmp: string, file: string, expected: { 
     throw new WsiHpcError(
       'SHARD_WRITE_FAILED',
       `${file}: verification failed after writing (${check.count}/${expected.patches} patches, checksum ${check.checksum === expected.checksum ? 'ok' : 'mismatch'})`,
-      { file, hint: 'Check the disk (full, quota, failing storage) and rerun `wsi-hpc pack`' },
+      { file, hint: WRITE_FAILED_HINT },
     );
   }
 }

@@ -18,8 +18,6 @@ export interface PatchSource {
   slide: PlanSlide;
   /** What decodes this slide's pixels: 'turbojpeg' (worker pool), 'libvips' (bands) or the slide reader ('tiles'). */
   decoder: string;
-  /** Why TurboJPEG is not used, when a TIFF level could have been read in bands but is not. */
-  fallbackReason?: string;
   grid: GridRecords;
   readPatch(index: number): Promise<Uint8Array>;
   /**
@@ -163,7 +161,6 @@ export async function openPatchSource(
   return {
     slide,
     decoder: bandSource?.source.decoder ?? (backend === 'openslide' ? 'openslide' : 'tiles'),
-    ...(bandSource?.fallbackReason ? { fallbackReason: bandSource.fallbackReason } : {}),
     grid,
     readPatch,
     rangeReader(start, end) {
