@@ -190,7 +190,8 @@ describe('run --executor local', () => {
     const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
     await writeFile(
       join(bin, 'apptainer'),
-      `#!/bin/bash\nset -eo pipefail\n{ printf '%s' "$SLURM_JOB_ID"; printf '\\t%s' "$@"; printf '\\n'; } >>${q(calls)}\n` +
+      // One write per call: tasks run at once, and three printf calls to the file could interleave between them.
+      `#!/bin/bash\nset -eo pipefail\nline=$(printf '%s' "$SLURM_JOB_ID"; printf '\\t%s' "$@")\nprintf '%s\\n' "$line" >>${q(calls)}\n` +
         `shift; while [[ $1 == --bind ]]; do shift 2; done; [[ $1 == ${q(image)} ]] || exit 92; shift; exec "$@"\n`,
       { mode: 0o755 },
     );
