@@ -7,6 +7,7 @@ import { TileDecodePool } from '../../src/slide/tiff/tile-decode-pool.js';
 import { alignIntervals, type BandLevel, BandReader, type BandSource, mergeIntervals } from '../../src/stages/pack/band-reader.js';
 import { isTurboJpegLevel, TileBandSource } from '../../src/stages/pack/tile-band-source.js';
 import { VipsBandSource } from '../../src/stages/pack/vips-band-source.js';
+import { sharedArena } from '../../src/util/shared-arena.js';
 import { makePattern, makeTempDir, writePyramid } from '../slide/fixtures.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -57,7 +58,12 @@ function positionsOver(width: number, height: number): Array<[number, number]> {
   return positions;
 }
 
-async function expectEqualToTileReader(path: string, source: (level: BandLevel) => BandSource): Promise<void> {
+// With `isIntoArena`, patches are cut into shared-arena buffers (WebAssembly copies, as pack does) and, once the
+// reader is closed, every band buffer it took is back in the arena.
+async function expectEqualToTileReader(path: string, source: (level: BandLevel) => BandSource, isIntoArena = false): Promise<void> {
+  const arena = sharedArena();
+  if (isIntoArena && !arena) throw new Error('shared WebAssembly memory is not available');
+  const inUse = arena?.inUseBytes ?? 0;
   const slide = await openSlide(path);
   const level = slide.info.levels[0];
   const size = 224;
@@ -72,12 +78,17 @@ async function expectEqualToTileReader(path: string, source: (level: BandLevel) 
   };
   const bands = new BandReader(geometry, size, positions, source(geometry));
   // Read with overlap (several reads in flight, as pack does) so recycled band buffers are exercised.
-  const got = await Promise.all(positions.map(([x, y]) => bands.read(x, y)));
+  const got = await Promise.all(positions.map(([x, y]) => bands.read(x, y, isIntoArena ? arena?.alloc(size * size * 3) : undefined)));
+  bands.close();
   for (const [i, [x, y]] of positions.entries()) {
     const want = await slide.readRegion(0, x, y, size, size);
     expect(Buffer.compare(Buffer.from(got[i]), Buffer.from(want.data)), `patch at ${x},${y}`).toBe(0);
+    if (isIntoArena) expect(arena?.isInside(got[i])).toBe(true);
+    if (isIntoArena) arena?.release(got[i]);
   }
   await slide.close();
+  await new Promise((r) => setImmediate(r));
+  expect(arena?.inUseBytes ?? 0).toBe(inUse);
 }
 
 test('libvips bands equal the tile reader, edges padded white (deflate)', async () => {
@@ -99,7 +110,9 @@ describe('TurboJPEG bands', () => {
     const dir = (await readTiffStructure(jpeg)).directories[0];
     expect(isTurboJpegLevel(dir)).toBe(true);
     await expectEqualToTileReader(jpeg, (g) => new TileBandSource(pool, g.file, dir, 0));
+    await expectEqualToTileReader(jpeg, (g) => new TileBandSource(pool, g.file, dir, 0), true);
     await expectEqualToTileReader(jpeg, (g) => new VipsBandSource(g));
+    await expectEqualToTileReader(jpeg, (g) => new VipsBandSource(g), true);
   });
 
   test('a byte count no tile can hold fails that band with TILE_CORRUPT (no giant read), the others of the row decode', async () => {
@@ -116,7 +129,14 @@ describe('TurboJPEG bands', () => {
       message: expect.stringContaining(`tile ${columns + 1} at column 1, row 1`),
     });
     await expect(left).rejects.toThrow('more than a 256 x 256 tile can hold');
-    expect((await right).length).toBe(256 * 256 * 3);
+    const band = await right;
+    expect(band.length).toBe(256 * 256 * 3);
+    // The row's buffer goes back to the arena once the good band is released (the failed one already was).
+    const arena = sharedArena();
+    expect(arena?.isInside(band)).toBe(true);
+    const inUse = arena?.inUseBytes ?? 0;
+    source.release(band);
+    expect(arena?.inUseBytes).toBeLessThan(inUse);
   });
 
   test('a closed pool refuses jobs at once instead of leaving them waiting', async () => {

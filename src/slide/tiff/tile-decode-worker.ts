@@ -25,7 +25,7 @@ function spanBuffer(bytes: number): Buffer {
 
 function decodeJob(job: TileJob): TileFailure[] {
   if (typeof tj === 'string') throw new Error(tj);
-  const band = new Uint8Array(job.buffer);
+  const band = new Uint8Array(job.buffer, job.byteOffset, job.byteLength);
   const { tileWidth: tw, tileHeight: th } = job;
   const failures: TileFailure[] = [];
   const fd = openSync(job.file, 'r');

@@ -21,7 +21,10 @@ export interface TileJob {
   isRgb: boolean;
   tileWidth: number;
   tileHeight: number;
+  /** The band buffer is `byteLength` bytes at `byteOffset` of `buffer` (tiles never write outside it). */
   buffer: SharedArrayBuffer;
+  byteOffset: number;
+  byteLength: number;
   tiles: TileJobTile[];
 }
 

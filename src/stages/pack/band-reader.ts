@@ -2,6 +2,7 @@
 // decoded once per segment by a BandSource: TurboJPEG workers (tile-band-source.ts) or libvips
 // (vips-band-source.ts). Patches must be asked for in row-major order; bands no longer needed are dropped
 // (and their buffers handed back to the source once no read still copies from them).
+import { copyRows } from '../../util/shared-arena.js';
 
 export interface BandLevel {
   file: string;
@@ -136,10 +137,17 @@ export class BandReader {
         const bw = band.x1 - band.x0;
         const top = t * tileHeight;
         const [r0, r1] = [Math.max(y, top), Math.min(y + s, top + Math.min(tileHeight, height - top))];
-        const src = data.byteOffset + ((r0 - top) * bw + (x - band.x0)) * 3;
-        const dst = (r0 - y) * s * 3;
-        // Views made by the constructor: about half the cost of subarray() per row.
-        for (let r = 0; r < r1 - r0; r++) out.set(new Uint8Array(data.buffer, src + r * bw * 3, s * 3), dst + r * s * 3);
+        // One WebAssembly call when band and patch are both in the shared arena (src/util/shared-arena.ts).
+        copyRows({
+          src: data,
+          srcAt: ((r0 - top) * bw + (x - band.x0)) * 3,
+          srcPitch: bw * 3,
+          dst: out,
+          dstAt: (r0 - y) * s * 3,
+          dstPitch: s * 3,
+          len: s * 3,
+          rows: r1 - r0,
+        });
       }
     } finally {
       for (const { band } of parts) {
@@ -148,6 +156,17 @@ export class BandReader {
       }
     }
     return out;
+  }
+
+  /** No more reads (the last ones have settled): every band's buffer goes back to the source once decoded. */
+  close(): void {
+    for (const bands of this.bands.values()) {
+      for (const band of bands) {
+        band.isDropped = true;
+        this.releaseIfUnused(band);
+      }
+    }
+    this.bands.clear();
   }
 
   /** Hand a dropped band's buffer back to the source once no read copies from it. */

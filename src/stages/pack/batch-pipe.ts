@@ -2,6 +2,7 @@
 // reused batch buffers while the previous batch is consumed (hashed and written synchronously), so packing
 // allocates no per-batch memory (big short-lived buffers cost more in V8's GC than the copies themselves).
 import pLimit from 'p-limit';
+import { sharedArena } from '../../util/shared-arena.js';
 
 export interface BatchPipe {
   units: number;
@@ -18,7 +19,18 @@ export interface BatchPipe {
 export async function pipeBatches(o: BatchPipe): Promise<void> {
   const limit = pLimit(o.concurrency);
   const size = Math.min(o.perBatch, o.units) * o.unitBytes;
-  const buffers = [new Uint8Array(size), new Uint8Array(o.units > o.perBatch ? size : 0)];
+  // In the shared arena, so patches are cut into them by one WebAssembly call each (band-reader.ts).
+  const arena = sharedArena();
+  const alloc = (bytes: number) => (arena ? arena.alloc(bytes) : new Uint8Array(bytes));
+  const buffers = [alloc(size), alloc(o.units > o.perBatch ? size : 0)];
+  try {
+    await pipe(o, limit, buffers);
+  } finally {
+    for (const b of buffers) arena?.release(b);
+  }
+}
+
+async function pipe(o: BatchPipe, limit: ReturnType<typeof pLimit>, buffers: Uint8Array[]): Promise<void> {
   const readBatch = (start: number, buf: Uint8Array): Promise<Uint8Array> => {
     const end = Math.min(o.units, start + o.perBatch);
     const into = buf.subarray(0, (end - start) * o.unitBytes);
@@ -27,7 +39,11 @@ export async function pipeBatches(o: BatchPipe): Promise<void> {
       const at = (u - start) * o.unitBytes;
       reads.push(limit(() => o.read(u, into.subarray(at, at + o.unitBytes))));
     }
-    return Promise.all(reads).then(() => into);
+    // Every read settles before a failure is passed on: none may still write into a buffer handed back.
+    return Promise.allSettled(reads).then((settled) => {
+      for (const r of settled) if (r.status === 'rejected') throw r.reason;
+      return into;
+    });
   };
   let next = o.units > 0 ? readBatch(0, buffers[0]) : null;
   for (let start = 0, b = 0; start < o.units; start += o.perBatch, b ^= 1) {
@@ -37,7 +53,7 @@ export async function pipeBatches(o: BatchPipe): Promise<void> {
     try {
       o.consume(pixels, start);
     } catch (err) {
-      next?.catch(() => undefined);
+      await next?.catch(() => undefined);
       throw err;
     }
   }

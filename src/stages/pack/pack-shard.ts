@@ -13,7 +13,7 @@ import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
 import { CONTENT_HASH, type ContentHashAlgorithm, contentHasher, isContentHashAlgorithm } from '../../util/hash.js';
 import type { DecodePoolProvider } from './band-source.js';
 import { pipeBatches } from './batch-pipe.js';
-import { openPatchSource, type PatchSource } from './patch-source.js';
+import { openPatchSource, type PatchSource, type UnitReader } from './patch-source.js';
 import { writeWindowShard } from './window-shard.js';
 
 export interface PackContext {
@@ -167,6 +167,8 @@ async function writeShard(
   const slides = [...new Set(shard.segments.map((g) => g.slideId))].map((id) => bySlide.get(id) as PlanSlide);
   const slideIdx = new Map(slides.map((s, i) => [s.id, i]));
   let writer: ShardWriter | null = null;
+  // Closed however the shard ends, so their band buffers go back to the shared arena.
+  const readers: Array<UnitReader<number>> = [];
   try {
     const open = (s: PlanSlide) => {
       if (!sources.has(s.id)) sources.set(s.id, openPatchSource(ctx.plan, ctx.runRoot, s, { decodePool: ctx.decodePool }));
@@ -191,9 +193,10 @@ async function writeShard(
     const coords = new Int32Array(2 * n);
     const slideIndex = new Int32Array(n);
     const gridIndex = new Int32Array(n);
-    const jobs: Array<{ read: (index: number, into: Uint8Array) => Promise<void>; index: number }> = [];
+    const jobs: Array<{ read: UnitReader<number>; index: number }> = [];
     shard.segments.forEach((g, k) => {
       const read = segSources[k].rangeReader(g.start, g.end);
+      readers.push(read);
       for (let i = g.start; i < g.end; i++) {
         const at = g.offset + i - g.start;
         coords[2 * at] = segSources[k].grid.coords[2 * i];
@@ -227,7 +230,7 @@ async function writeShard(
       unitBytes: patchBytes,
       perBatch: ctx.batchPatches,
       concurrency: ctx.readConcurrency,
-      read: (u, into) => jobs[u].read(jobs[u].index, into),
+      read: (u, into) => jobs[u].read.read(jobs[u].index, into),
       consume: (pixels) => {
         hash.update(pixels);
         out.writeBatch(pixels);
@@ -239,5 +242,6 @@ async function writeShard(
     return { patches: n, checksum: hash.digest(), decoder };
   } finally {
     writer?.close();
+    for (const r of readers) r.close();
   }
 }

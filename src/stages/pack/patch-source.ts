@@ -14,6 +14,13 @@ import { sha256 } from '../../util/hash.js';
 import { BandReader } from './band-reader.js';
 import { type DecodePoolProvider, openBandSource } from './band-source.js';
 
+/** Reads units (grid patches or regions) asked for in order into `into`; close once every read has settled. */
+export interface UnitReader<K> {
+  read(key: K, into: Uint8Array): Promise<void>;
+  /** Hands the decoded bands' buffers back (a shard that failed midway leaves some unread). */
+  close(): void;
+}
+
 export interface PatchSource {
   slide: PlanSlide;
   /** What decodes this slide's pixels: 'turbojpeg' (worker pool), 'libvips' (bands) or the slide reader ('tiles'). */
@@ -24,16 +31,12 @@ export interface PatchSource {
    * A reader for grid patches [start, end) asked for in order, writing each patch into `into`
    * (patch size squared x 3 bytes): libvips bands when it can open the file.
    */
-  rangeReader(start: number, end: number): (index: number, into: Uint8Array) => Promise<void>;
+  rangeReader(start: number, end: number): UnitReader<number>;
   /**
    * A reader for square regions at the grid's level whose level-0 top-left corners are `origins`, asked
    * for in that (row-major) order: `size` level pixels on a side, resampled to `outSize` when the grid is.
    */
-  regionReader(
-    origins: Array<[number, number]>,
-    size: number,
-    outSize: number,
-  ): (origin: [number, number], into: Uint8Array) => Promise<void>;
+  regionReader(origins: Array<[number, number]>, size: number, outSize: number): UnitReader<[number, number]>;
   close(): Promise<void>;
 }
 
@@ -140,22 +143,28 @@ export async function openPatchSource(
     const [x, y] = toLevel(origin(index));
     return finish((await reader.readRegion(level, x, y, readSizePx, readSizePx)).data, readSizePx, patchSizePx);
   };
-  const regionReader = (origins: Array<[number, number]>, size: number, outSize: number) => {
+  const regionReader = (origins: Array<[number, number]>, size: number, outSize: number): UnitReader<[number, number]> => {
     if (!bandSource) {
-      return async (origin: [number, number], into: Uint8Array) => {
-        const [x, y] = toLevel(origin);
-        into.set(await finish((await reader.readRegion(level, x, y, size, size)).data, size, outSize));
+      return {
+        read: async (origin, into) => {
+          const [x, y] = toLevel(origin);
+          into.set(await finish((await reader.readRegion(level, x, y, size, size)).data, size, outSize));
+        },
+        close: () => {},
       };
     }
     const bands = new BandReader(geometry, size, origins.map(toLevel), bandSource.source);
-    return async (origin: [number, number], into: Uint8Array) => {
-      const [x, y] = toLevel(origin);
-      // Unresampled regions are cut straight into the batch buffer: no per-region allocation.
-      if (!isResampled) {
-        await bands.read(x, y, into);
-        return;
-      }
-      into.set(await finish(await bands.read(x, y), size, outSize));
+    return {
+      read: async (origin, into) => {
+        const [x, y] = toLevel(origin);
+        // Unresampled regions are cut straight into the batch buffer: no per-region allocation.
+        if (!isResampled) {
+          await bands.read(x, y, into);
+          return;
+        }
+        into.set(await finish(await bands.read(x, y), size, outSize));
+      },
+      close: () => bands.close(),
     };
   };
   return {
@@ -166,8 +175,8 @@ export async function openPatchSource(
     rangeReader(start, end) {
       const origins: Array<[number, number]> = [];
       for (let i = start; i < end; i++) origins.push(origin(i));
-      const read = regionReader(origins, readSizePx, patchSizePx);
-      return (index, into) => read(origin(index), into);
+      const regions = regionReader(origins, readSizePx, patchSizePx);
+      return { read: (index, into) => regions.read(origin(index), into), close: () => regions.close() };
     },
     regionReader,
     close: async () => {

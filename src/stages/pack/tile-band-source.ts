@@ -1,11 +1,12 @@
 // Decodes bands of a JPEG-tiled TIFF level with the TurboJPEG worker pool: all bands of a tile row share one
 // buffer and one job, each tile decoded in place (whole tiles, so a band spans tile edges), white outside the
-// level; row buffers are reused once all their bands are dropped, so steady-state packing allocates little.
+// level; row buffers come from the shared arena and go back once all their bands are released.
 import { SlideError } from '../../errors.js';
 import { TILE_CORRUPT_HINT } from '../../slide/tiff/jpeg-check.js';
 import { TileDecodeError, type TileDecodePool } from '../../slide/tiff/tile-decode-pool.js';
 import type { TileJobTile } from '../../slide/tiff/tile-job.js';
 import { ifdName, type TiffDirectory } from '../../slide/tiff/types.js';
+import { sharedArena } from '../../util/shared-arena.js';
 import type { BandSource } from './band-reader.js';
 
 /** Whether `dir` is a level the TurboJPEG workers decode: tiled 8-bit JPEG, 3 interleaved samples, YCbCr or RGB. */
@@ -20,17 +21,17 @@ export function isTurboJpegLevel(dir: TiffDirectory): boolean {
   );
 }
 
-/** Most bytes of released band buffers kept for reuse. */
-const FREE_BYTES = 512 * 2 ** 20;
+/** A tile row's buffer and how many of its bands are still in use. */
+interface Slab {
+  data: Uint8Array;
+  users: number;
+}
 
 export class TileBandSource implements BandSource {
   readonly isTileAligned = true;
   readonly decoder = 'turbojpeg';
-  /** Released buffers by size, at most FREE_BYTES in all. */
-  private readonly free = new Map<number, SharedArrayBuffer[]>();
-  private freeBytes = 0;
-  /** Bands of each row buffer not yet released (a failed band never is: its buffer goes to the GC). */
-  private readonly users = new WeakMap<SharedArrayBuffer, number>();
+  /** The slab each band handed out was cut from. */
+  private readonly slabs = new WeakMap<Uint8Array, Slab>();
 
   constructor(
     private readonly pool: TileDecodePool,
@@ -45,8 +46,8 @@ export class TileBandSource implements BandSource {
   }
 
   /**
-   * All bands of tile row t in one shared buffer and one job for the workers (a band per x-interval);
-   * a band fails only if one of its own tiles did.
+   * All bands of tile row t in one shared buffer (from the shared arena, reused once every band of it is
+   * released) and one job for the workers (a band per x-interval); a band fails only if one of its own tiles did.
    */
   decodeRow(t: number, intervals: Array<[number, number]>): Array<Promise<Uint8Array>> {
     const { tileWidth: tw, tileHeight: th, width } = this.dir;
@@ -57,22 +58,23 @@ export class TileBandSource implements BandSource {
       b.offset = total;
       total += b.pitch * th;
     }
-    const slab = this.buffer(total);
-    const sab = slab.buffer as SharedArrayBuffer;
-    this.users.set(sab, bands.length);
+    const arena = sharedArena();
+    const slab: Slab = { data: arena ? arena.alloc(total) : new Uint8Array(new SharedArrayBuffer(total)), users: bands.length };
+    const data = slab.data;
     const tiles: TileJobTile[] = [];
     for (const { x0, x1, pitch, offset } of bands) {
       for (let x = x0; x < x1; x += tw) {
         const at = offset + (x - x0) * 3;
         const column = x / tw;
         if (column < 0 || column >= columns) {
-          for (let r = 0; r < th; r++) slab.fill(255, at + r * pitch, at + r * pitch + tw * 3);
+          for (let r = 0; r < th; r++) data.fill(255, at + r * pitch, at + r * pitch + tw * 3);
           continue;
         }
         const index = t * columns + column;
         tiles.push({ index, offset: this.dir.tileOffsets[index], count: this.dir.tileByteCounts[index], dst: at, pitch });
       }
     }
+    // A job that fails as a whole (a worker died) may leave tiles still being written: its slab is never reused.
     const job = this.pool
       .decode({
         file: this.file,
@@ -80,7 +82,9 @@ export class TileBandSource implements BandSource {
         isRgb: this.dir.photometric === 2,
         tileWidth: tw,
         tileHeight: th,
-        buffer: sab,
+        buffer: data.buffer as SharedArrayBuffer,
+        byteOffset: data.byteOffset,
+        byteLength: data.length,
         tiles,
       })
       .catch((err: Error) => {
@@ -89,38 +93,31 @@ export class TileBandSource implements BandSource {
     return bands.map(({ x0, x1, pitch, offset }) =>
       job.then((failures) => {
         const own = failures.find((f) => (f.tile % columns) * tw >= x0 && (f.tile % columns) * tw < x1);
-        if (own) throw this.error(own, t, columns);
-        const band = new Uint8Array(sab, offset, pitch * th);
+        if (own) {
+          // Every tile of the job is done: the failed band's part of the slab is free to reuse.
+          this.unuse(slab);
+          throw this.error(own, t, columns);
+        }
+        const band = data.subarray(offset, offset + pitch * th);
         // The last tile column reaches past the level: those pixels are white, not the tile's padding.
         if (x1 > width) for (let r = 0; r < th; r++) band.fill(255, r * pitch + (Math.max(width, x0) - x0) * 3, (r + 1) * pitch);
+        this.slabs.set(band, slab);
         return band;
       }),
     );
   }
 
-  release(data: Uint8Array): void {
-    const sab = data.buffer as SharedArrayBuffer;
-    // A row's buffer is free once every band cut from it is.
-    const left = (this.users.get(sab) ?? 1) - 1;
-    this.users.set(sab, left);
-    if (left > 0) return;
-    if (this.freeBytes + sab.byteLength > FREE_BYTES) return;
-    const list = this.free.get(sab.byteLength) ?? [];
-    list.push(sab);
-    this.free.set(sab.byteLength, list);
-    this.freeBytes += sab.byteLength;
+  release(band: Uint8Array): void {
+    const slab = this.slabs.get(band);
+    if (!slab) return;
+    this.slabs.delete(band);
+    this.unuse(slab);
   }
 
-  // Buffers come in power-of-two sizes so bands of other widths reuse them: a fresh buffer costs a page
-  // fault per 4 KiB page and zeroing, which made decoding half again as costly (bench/RESULTS.md).
-  private buffer(bytes: number): Uint8Array {
-    const size = 2 ** Math.ceil(Math.log2(Math.max(bytes, 2 ** 20)));
-    // The smallest free buffer that is large enough (bands of a slide vary in width from row to row).
-    let fit = 0;
-    for (const [s, list] of this.free) if (s >= size && list.length > 0 && (fit === 0 || s < fit)) fit = s;
-    const reused = fit > 0 ? this.free.get(fit)?.pop() : undefined;
-    if (reused) this.freeBytes -= reused.byteLength;
-    return new Uint8Array(reused ?? new SharedArrayBuffer(size), 0, bytes);
+  // A row's buffer goes back to the arena once every band cut from it is released.
+  private unuse(slab: Slab): void {
+    slab.users--;
+    if (slab.users === 0) sharedArena()?.release(slab.data);
   }
 
   private error(err: Error, row: number, columns: number): SlideError {

@@ -9,7 +9,7 @@ import { ShardWriter, type ShardSlideMeta } from '../../hdf5/index.js';
 import type { PlanFile, PlanSlide, WindowParams } from '../../plan/index.js';
 import type { Shard } from '../../shard/index.js';
 import { contentHasher } from '../../util/hash.js';
-import type { PatchSource } from './patch-source.js';
+import type { PatchSource, UnitReader } from './patch-source.js';
 
 /** Windows decoded before each HDF5 write: about 64 MiB of pixels. */
 const BATCH_BYTES = 64 * 2 ** 20;
@@ -64,52 +64,55 @@ export async function writeWindowShard(o: WindowShardInput): Promise<{ patches: 
   const gridIndex = new Int32Array(n);
   const positionWindow = new Int32Array(n);
   const positionOffset = new Int32Array(2 * n);
-  const jobs: Array<{ origin: [number, number]; read: (origin: [number, number], into: Uint8Array) => Promise<void> }> = [];
+  const jobs: Array<{ origin: [number, number]; read: UnitReader<[number, number]> }> = [];
+  // Closed however the shard ends, so their band buffers go back to the shared arena.
+  const readers: Array<UnitReader<[number, number]>> = [];
   let at = 0;
-  shard.segments.forEach((seg, s) => {
-    const source = o.sources[s];
-    const w = slideWindows(source, k);
-    const g = source.slide.grid as NonNullable<PlanSlide['grid']>;
-    if (seg.end > w.count) {
-      throw new WsiHpcError('PLAN_INVALID', `${shard.id}: segment of ${seg.slideId} ends at window ${seg.end}, the slide has ${w.count}`);
-    }
-    const origins: Array<[number, number]> = [];
-    for (let v = seg.start; v < seg.end; v++) origins.push([w.originX[v], w.originY[v]]);
-    // A window is `side` pixels at the patch resolution: that many times readSize/patchSize at the level.
-    const readSide = Math.round((side * g.readSizePx) / g.patchSizePx);
-    const read = source.regionReader(origins, readSide, side);
-    for (let v = seg.start; v < seg.end; v++) {
-      const slot = seg.offset + v - seg.start;
-      windowCoords[2 * slot] = w.originX[v];
-      windowCoords[2 * slot + 1] = w.originY[v];
-      windowSlide[slot] = slideIdx.get(seg.slideId) as number;
-      jobs.push({ origin: [w.originX[v], w.originY[v]], read });
-      for (let q = w.posStart[v]; q < w.posStart[v + 1]; q++) {
-        const i = w.posGrid[q];
-        const cell = w.posCell[q];
-        mask[slot * k * k + cell] = 1;
-        coords[2 * at] = source.grid.coords[2 * i];
-        coords[2 * at + 1] = source.grid.coords[2 * i + 1];
-        slideIndex[at] = windowSlide[slot];
-        gridIndex[at] = i;
-        positionWindow[at] = slot;
-        positionOffset[2 * at] = (cell % k) * stride;
-        positionOffset[2 * at + 1] = Math.floor(cell / k) * stride;
-        at++;
-      }
-    }
-  });
-  if (at !== n || jobs.length !== m) {
-    throw new WsiHpcError(
-      'PLAN_INVALID',
-      `${shard.id}: the plan says ${m} windows and ${n} positions, the grids give ${jobs.length} and ${at}`,
-      {
-        hint: 'Plan the run again (`wsi-hpc plan ... --force`)',
-      },
-    );
-  }
   let writer: ShardWriter | null = null;
   try {
+    shard.segments.forEach((seg, s) => {
+      const source = o.sources[s];
+      const w = slideWindows(source, k);
+      const g = source.slide.grid as NonNullable<PlanSlide['grid']>;
+      if (seg.end > w.count) {
+        throw new WsiHpcError('PLAN_INVALID', `${shard.id}: segment of ${seg.slideId} ends at window ${seg.end}, the slide has ${w.count}`);
+      }
+      const origins: Array<[number, number]> = [];
+      for (let v = seg.start; v < seg.end; v++) origins.push([w.originX[v], w.originY[v]]);
+      // A window is `side` pixels at the patch resolution: that many times readSize/patchSize at the level.
+      const readSide = Math.round((side * g.readSizePx) / g.patchSizePx);
+      const read = source.regionReader(origins, readSide, side);
+      readers.push(read);
+      for (let v = seg.start; v < seg.end; v++) {
+        const slot = seg.offset + v - seg.start;
+        windowCoords[2 * slot] = w.originX[v];
+        windowCoords[2 * slot + 1] = w.originY[v];
+        windowSlide[slot] = slideIdx.get(seg.slideId) as number;
+        jobs.push({ origin: [w.originX[v], w.originY[v]], read });
+        for (let q = w.posStart[v]; q < w.posStart[v + 1]; q++) {
+          const i = w.posGrid[q];
+          const cell = w.posCell[q];
+          mask[slot * k * k + cell] = 1;
+          coords[2 * at] = source.grid.coords[2 * i];
+          coords[2 * at + 1] = source.grid.coords[2 * i + 1];
+          slideIndex[at] = windowSlide[slot];
+          gridIndex[at] = i;
+          positionWindow[at] = slot;
+          positionOffset[2 * at] = (cell % k) * stride;
+          positionOffset[2 * at + 1] = Math.floor(cell / k) * stride;
+          at++;
+        }
+      }
+    });
+    if (at !== n || jobs.length !== m) {
+      throw new WsiHpcError(
+        'PLAN_INVALID',
+        `${shard.id}: the plan says ${m} windows and ${n} positions, the grids give ${jobs.length} and ${at}`,
+        {
+          hint: 'Plan the run again (`wsi-hpc plan ... --force`)',
+        },
+      );
+    }
     writer = await ShardWriter.create({
       path: o.tmp,
       coords,
@@ -135,7 +138,7 @@ export async function writeWindowShard(o: WindowShardInput): Promise<{ patches: 
       unitBytes: windowBytes,
       perBatch,
       concurrency: o.readConcurrency,
-      read: (v, into) => jobs[v].read(jobs[v].origin, into),
+      read: (v, into) => jobs[v].read.read(jobs[v].origin, into),
       consume: (pixels, start) => {
         hash.update(pixels);
         out.writeBatch(pixels);
@@ -150,6 +153,7 @@ export async function writeWindowShard(o: WindowShardInput): Promise<{ patches: 
     return { patches: n, checksum: hash.digest() };
   } finally {
     writer?.close();
+    for (const r of readers) r.close();
   }
 }
 
