@@ -3,6 +3,7 @@
 // shared arena, where the next shard's bands or batches would be).
 import { describe, expect, it } from 'vitest';
 import { pipeBatches } from '../../src/stages/pack/batch-pipe.js';
+import { defaultBatchPatches } from '../../src/stages/pack/defaults.js';
 import { sharedArena } from '../../src/util/shared-arena.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,5 +71,11 @@ describe('pipeBatches', () => {
     });
     await expect(run).rejects.toThrow('disk full');
     expect(finished.sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe('defaultBatchPatches', () => {
+  it('is 16 patches in whole chunks: never a partial chunk per write', () => {
+    expect([1, 4, 10, 16, 64].map(defaultBatchPatches)).toEqual([16, 16, 20, 16, 64]);
   });
 });

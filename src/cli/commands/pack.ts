@@ -30,7 +30,10 @@ export const packCommand: CommandModule<object, PackArgs> = {
         describe: 'Patches cut from decoded tiles at once',
         default: PACK_RUN_DEFAULTS.readConcurrency,
       })
-      .option('batch-patches', { type: 'number', describe: 'Patches per HDF5 write', default: PACK_RUN_DEFAULTS.batchPatches })
+      .option('batch-patches', {
+        type: 'number',
+        describe: `Patches per HDF5 write (default: ${PACK_RUN_DEFAULTS.batchPatches}, or one chunk where the plan's chunks are larger)`,
+      })
       .option('threads', { type: 'number', describe: 'JPEG decode threads (default: $SLURM_CPUS_PER_TASK, else all cores)' })
       .option('verify', { type: 'boolean', default: false, describe: 'Re-hash existing shards before skipping them' })
       .example('$0 pack run1', 'Pack every shard of run1 on this machine')

@@ -13,6 +13,7 @@ import { runUnitOfWork, type UnitOptions } from '../../run/unit-of-work.js';
 import { CONTENT_HASH, type ContentHashAlgorithm, contentHasher, isContentHashAlgorithm } from '../../util/hash.js';
 import type { DecodePoolProvider } from './band-source.js';
 import { pipeBatches } from './batch-pipe.js';
+import { defaultBatchPatches } from './defaults.js';
 import { openPatchSource, type PatchSource, type UnitReader } from './patch-source.js';
 import { writeWindowShard } from './window-shard.js';
 
@@ -21,8 +22,8 @@ export interface PackContext {
   runRoot: string;
   /** Patches read at once (cut from bands the decode workers or libvips fill). */
   readConcurrency: number;
-  /** Patches per write_slice call. */
-  batchPatches: number;
+  /** Patches per write_slice call; undefined: defaultBatchPatches of the plan's chunks. */
+  batchPatches?: number;
   /** TurboJPEG decode workers for JPEG-tiled TIFF slides (started on first use); libvips without. */
   decodePool?: DecodePoolProvider;
   /** Re-hash existing shards before skipping them. */
@@ -228,7 +229,7 @@ async function writeShard(
     await pipeBatches({
       units: n,
       unitBytes: patchBytes,
-      perBatch: ctx.batchPatches,
+      perBatch: ctx.batchPatches ?? defaultBatchPatches(ctx.plan.params.pack.chunkPatches),
       concurrency: ctx.readConcurrency,
       read: (u, into) => jobs[u].read.read(jobs[u].index, into),
       consume: (pixels) => {

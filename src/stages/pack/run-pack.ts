@@ -20,6 +20,7 @@ export interface PackRunOptions {
   /** Array task to pack; undefined = SLURM_ARRAY_TASK_ID (+ offset) or, if unset, all shards. */
   task?: number;
   readConcurrency?: number;
+  /** Patches per HDF5 write; default defaultBatchPatches(chunkPatches). */
   batchPatches?: number;
   /** JPEG decode threads; default SLURM_CPUS_PER_TASK, else the machine's cores (see chooseThreads). */
   threads?: number;
@@ -62,7 +63,7 @@ export async function runPack(options: PackRunOptions): Promise<PackRunResult> {
     plan,
     runRoot: paths.root,
     readConcurrency: expectPositiveInt('readConcurrency', options.readConcurrency ?? PACK_RUN_DEFAULTS.readConcurrency),
-    batchPatches: expectPositiveInt('batchPatches', options.batchPatches ?? PACK_RUN_DEFAULTS.batchPatches),
+    batchPatches: options.batchPatches === undefined ? undefined : expectPositiveInt('batchPatches', options.batchPatches),
     isVerifying: options.isVerifying ?? false,
     decodePool,
     onPatches: (n: number) => {
