@@ -6,6 +6,7 @@ import { loadH5 } from './h5.js';
 import { DATASETS, READABLE_FILTERS, SHARD_LAYOUT_VERSION, WINDOW_LAYOUT_VERSION, type WindowShardMeta } from './layout.js';
 
 type H5File = InstanceType<Awaited<ReturnType<typeof loadH5>>['File']>;
+type H5Module = Awaited<Awaited<ReturnType<typeof loadH5>>['ready']>;
 interface H5Dataset {
   shape: number[] | null;
   filters: Array<{ id: number; name: string }>;
@@ -68,8 +69,12 @@ export class ShardReader {
     readonly unitSizePx: number,
   ) {}
 
+  /** h5wasm's runtime, loaded by open (readPatches is synchronous). */
+  private static module: H5Module | null = null;
+
   static async open(path: string): Promise<ShardReader> {
     const h5 = await loadH5();
+    ShardReader.module ??= await h5.ready;
     // Check the signature ourselves: h5wasm prints HDF5's error stack and returns a dead handle.
     await checkHdf5Signature(path);
     let file: H5File;
@@ -129,9 +134,52 @@ export class ShardReader {
   /** Pixel units [start, start + count): patches, or windows in a window shard. */
   readPatches(start: number, count: number): ShardBatch {
     const end = Math.min(this.units, start + count);
-    const ds = this.file.get(this.kind === 'windows' ? DATASETS.windows : DATASETS.patches) as unknown as H5Dataset;
-    const pixels = ds.slice([[start, end]]) as Uint8Array;
-    return { start, count: end - start, pixels };
+    const n = Math.max(0, end - start);
+    const module = ShardReader.module as H5Module;
+    const bytes = n * this.unitSizePx * this.unitSizePx * 3;
+    const ptr = this.heapBuffer(module, bytes);
+    try {
+      if (n > 0) this.readUnits(module, start, n, ptr);
+      return { start, count: n, pixels: module.HEAPU8.slice(ptr, ptr + bytes) };
+    } finally {
+      module._free(ptr);
+    }
+  }
+
+  private heapBuffer(module: H5Module, bytes: number): number {
+    const ptr = module._malloc(Math.max(1, bytes));
+    if (ptr === 0) {
+      throw new WsiHpcError('RESOURCE_LIMIT', `${this.path}: cannot allocate ${bytes} bytes in the HDF5 heap to read its pixels`, {
+        file: this.path,
+        hint: 'Free memory (fewer concurrent shards or smaller batches) and retry',
+      });
+    }
+    return ptr;
+  }
+
+  /** Units [start, start + n) into h5wasm's heap at ptr; a failed read (truncated, damaged) is SHARD_CORRUPT. */
+  private readUnits(module: H5Module, start: number, n: number, ptr: number): void {
+    const name = this.kind === 'windows' ? DATASETS.windows : DATASETS.patches;
+    const side = BigInt(this.unitSizePx);
+    const fileId = (this.file as unknown as { file_id: bigint }).file_id;
+    try {
+      const status = module.get_dataset_data(
+        fileId,
+        name,
+        [BigInt(n), side, side, 3n],
+        [BigInt(start), 0n, 0n, 0n],
+        [1n, 1n, 1n, 1n],
+        BigInt(ptr),
+      );
+      // HDF5 reports a failed read (e.g. a damaged compressed chunk) by a negative status, not a throw.
+      if (status < 0) throw new Error(`H5Dread status ${status}`);
+    } catch (err) {
+      throw new WsiHpcError('SHARD_CORRUPT', `${this.path}: HDF5 cannot read /${name} [${start}, ${start + n}) (truncated or damaged?)`, {
+        file: this.path,
+        hint: 'Delete it and rerun `wsi-hpc pack`',
+        cause: err,
+      });
+    }
   }
 
   /**
@@ -140,45 +188,14 @@ export class ShardReader {
    */
   async scanPixels(consume: (pixels: Uint8Array) => void, batchBytes = 32 * 2 ** 20): Promise<void> {
     if (this.units === 0) return;
-    const module = await (await loadH5()).ready;
-    const side = this.unitSizePx;
-    const unitBytes = side * side * 3;
+    const module = ShardReader.module as H5Module;
+    const unitBytes = this.unitSizePx * this.unitSizePx * 3;
     const per = Math.max(1, Math.min(this.units, Math.floor(batchBytes / unitBytes)));
-    const name = this.kind === 'windows' ? DATASETS.windows : DATASETS.patches;
-    const fileId = (this.file as unknown as { file_id: bigint }).file_id;
-    const ptr = module._malloc(per * unitBytes);
-    if (ptr === 0) {
-      throw new WsiHpcError('RESOURCE_LIMIT', `${this.path}: cannot allocate ${per * unitBytes} bytes in the HDF5 heap to read /${name}`, {
-        file: this.path,
-        hint: 'Free memory (fewer concurrent shards) and retry',
-      });
-    }
+    const ptr = this.heapBuffer(module, per * unitBytes);
     try {
       for (let start = 0; start < this.units; start += per) {
         const n = Math.min(per, this.units - start);
-        let status: number;
-        try {
-          status = module.get_dataset_data(
-            fileId,
-            name,
-            [BigInt(n), BigInt(side), BigInt(side), 3n],
-            [BigInt(start), 0n, 0n, 0n],
-            [1n, 1n, 1n, 1n],
-            BigInt(ptr),
-          );
-          // HDF5 reports a failed read (e.g. a damaged compressed chunk) by a negative status, not a throw.
-          if (status < 0) throw new Error(`H5Dread status ${status}`);
-        } catch (err) {
-          throw new WsiHpcError(
-            'SHARD_CORRUPT',
-            `${this.path}: HDF5 cannot read /${name} [${start}, ${start + n}) (truncated or damaged?)`,
-            {
-              file: this.path,
-              hint: 'Delete it and rerun `wsi-hpc pack`',
-              cause: err,
-            },
-          );
-        }
+        this.readUnits(module, start, n, ptr);
         // Taken after the call: the heap may have grown (a new ArrayBuffer) while HDF5 read.
         consume(module.HEAPU8.subarray(ptr, ptr + n * unitBytes));
       }

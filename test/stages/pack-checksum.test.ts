@@ -206,7 +206,7 @@ describe('reading a shard back for verification', () => {
     expect(cut.message).not.toMatch(/HDF5-DIAG|RuntimeError|wasm|\n/);
   }, 60_000);
 
-  test('a damaged gzip chunk is SHARD_CORRUPT naming the file and the rows (HDF5 returns a status, it does not throw)', async () => {
+  test('a damaged gzip chunk is SHARD_CORRUPT naming the file and the rows, for verification and infer (HDF5 returns a status, it does not throw)', async () => {
     const path = join(tmp.dir, 'damaged-gzip.h5');
     const count = 40;
     const bytes = 224 * 224 * 3;
@@ -244,6 +244,18 @@ describe('reading a shard back for verification', () => {
       reader.close();
     }
     expect(batches).toBe(2);
+    // Infer's reader too: the damaged rows fail, the intact ones read exactly what was written.
+    const again = await ShardReader.open(path);
+    try {
+      expect(() => again.readPatches(12, 8)).toThrow(
+        expect.objectContaining({ code: 'SHARD_CORRUPT', message: `${path}: HDF5 cannot read /patches [12, 20) (truncated or damaged?)` }),
+      );
+      const intact = again.readPatches(32, 100);
+      expect(intact.count).toBe(8);
+      expect(Buffer.compare(Buffer.from(intact.pixels), Buffer.from(pixels.subarray(32 * bytes)))).toBe(0);
+    } finally {
+      again.close();
+    }
     const v = await rejection(verifyWrittenShard(path, join(tmp.dir, 'shard-00000.h5'), { patches: count, checksum: 'x' }));
     expect(v.code).toBe('SHARD_WRITE_FAILED');
     expect(v.message).toContain(`(${path}: HDF5 cannot read /patches [0, 40) (truncated or damaged?))`);
