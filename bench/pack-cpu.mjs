@@ -5,15 +5,18 @@
 // decoding the whole level 0 (`vips avg`). Each under /usr/bin/time: CPU-seconds = user + system of the process.
 // Also: pack on 1 core (taskset) vs 2, with libvips decoding (TurboJPEG hidden), window shards (stride 112) and
 // gzip shards. Reps are interleaved (this VM's speed drifts by up to a quarter); medians are reported.
-// Usage: npm run build && node bench/pack-cpu.mjs [--reps 1]   (needs ../shared/testdata/small_HE.svs)
+// Usage: npm run build && node bench/pack-cpu.mjs [--reps 1] [--pairs N]   (needs ../shared/testdata/small_HE.svs)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BIN, OUT, PY, ROOT, log, median, readJson, round, timed, writeResult } from './bench-util.mjs';
 
-const { values } = parseArgs({ options: { reps: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { reps: { type: 'string', default: '1' }, pairs: { type: 'string' } } });
 const REPS = Number(values.reps);
+// --pairs N: only the headline ratio, N times back to back (pack, OpenSlide + h5py, pack), so drift between
+// the two sides is at most a minute or so.
+const PAIRS = values.pairs === undefined ? 0 : Number(values.pairs);
 const DIR = join(OUT, 'pack-cpu');
 const SLIDE = join(DIR, 'he-62160x47472.tif');
 const SOURCE = join(ROOT, '..', 'shared', 'testdata', 'small_HE.svs');
@@ -88,6 +91,34 @@ const pack = (run, cores, env = {}, extra = []) => {
   return cores === 1 ? timed('taskset', ['-c', '0', 'node', ...args], opts) : timed('node', args, opts);
 };
 
+const openslidePack = () => {
+  const out = join(DIR, 'openslide-h5py.h5');
+  execFileSync('sync');
+  const t = timed(PY, [
+    join(ROOT, 'bench/openslide_h5py_pack.py'),
+    SLIDE,
+    join(raw.dir, slide.grid.file),
+    '0',
+    String(n),
+    '0',
+    '224',
+    out,
+    '16',
+  ]);
+  rmSync(out, { force: true });
+  return t;
+};
+if (PAIRS > 0) {
+  const pairs = [];
+  for (let i = 0; i < PAIRS; i++) {
+    log(`pair ${i + 1}: pack, OpenSlide + h5py, pack ...`);
+    const [a, os, b] = [pack(raw.dir, 2), openslidePack(), pack(raw.dir, 2)];
+    pairs.push({ packCpuS: [a.cpuS, b.cpuS], openslideCpuS: os.cpuS, ratio: round(os.cpuS / ((a.cpuS + b.cpuS) / 2), 2) });
+  }
+  writeResult('pack-cpu-pairs', { date: new Date().toISOString(), patches: n, pairs, medianRatio: median(pairs.map((p) => p.ratio)) });
+  process.exit(0);
+}
+
 const rows = {
   wsihpc: [],
   wsihpc1core: [],
@@ -111,12 +142,7 @@ for (let r = 0; r < REPS; r++) {
   rows.gzip4Task0.push(pack(gzip4.dir, 2, {}, ['--task', '0']));
   rows.gzip1Task0.push(pack(gzip1.dir, 2, {}, ['--task', '0']));
   log(`rep ${r + 1}: OpenSlide + h5py ...`);
-  const out = join(DIR, 'openslide-h5py.h5');
-  execFileSync('sync');
-  rows.openslideH5py.push(
-    timed(PY, [join(ROOT, 'bench/openslide_h5py_pack.py'), SLIDE, join(raw.dir, slide.grid.file), '0', String(n), '0', '224', out, '16']),
-  );
-  rmSync(out, { force: true });
+  rows.openslideH5py.push(openslidePack());
   log(`rep ${r + 1}: vips avg of level 0 ...`);
   rows.vipsDecode.push(timed('vips', ['avg', `${SLIDE}[page=0]`]));
 }
