@@ -50,3 +50,14 @@ export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
+
+/**
+ * The published design's packer (bench/openslide_h5py_pack.py: OpenSlide read_region per patch + h5py, one
+ * process) over grid patches [0, n) of `gridFile` at level 0, 224 px, into `out` (deleted after), timed.
+ */
+export function timedOpenslideH5pyPack(slide, gridFile, n, out) {
+  execFileSync('sync');
+  const t = timed(PY, [join(ROOT, 'bench/openslide_h5py_pack.py'), slide, gridFile, '0', String(n), '0', '224', out, '16']);
+  rmSync(out, { force: true });
+  return t;
+}

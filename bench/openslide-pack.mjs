@@ -5,7 +5,7 @@
 // Env: WIDTH/HEIGHT of the slide (default 24000 x 18000), REPS (default 2, the median is reported).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, OUT, PY, ROOT, ensureSlides, log, median, readJson, round, timed, writeResult } from './bench-util.mjs';
+import { BIN, OUT, ensureSlides, log, median, readJson, round, timed, timedOpenslideH5pyPack, writeResult } from './bench-util.mjs';
 import { execFileSync } from 'node:child_process';
 
 const WIDTH = Number(process.env.WIDTH ?? 24000);
@@ -44,21 +44,7 @@ log(
 const measured = { native: [], openslide: [], python: [] };
 for (let rep = 0; rep < REPS; rep++) {
   for (const k of ['native', 'openslide']) measured[k].push(pack(runs[k].run));
-  const out = join(WORK, 'python.h5');
-  measured.python.push(
-    timed(PY, [
-      join(ROOT, 'bench/openslide_h5py_pack.py'),
-      SLIDE,
-      join(runs.native.run, slide.grid.file),
-      '0',
-      String(n),
-      '0',
-      '224',
-      out,
-      '16',
-    ]),
-  );
-  rmSync(out, { force: true });
+  measured.python.push(timedOpenslideH5pyPack(SLIDE, join(runs.native.run, slide.grid.file), n, join(WORK, 'python.h5')));
 }
 const summary = Object.fromEntries(
   Object.entries(measured).map(([k, ts]) => {

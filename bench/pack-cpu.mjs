@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BIN, OUT, PY, ROOT, log, median, readJson, round, timed, writeResult } from './bench-util.mjs';
+import { BIN, OUT, PY, ROOT, log, median, readJson, round, timed, timedOpenslideH5pyPack, writeResult } from './bench-util.mjs';
 
 const { values } = parseArgs({ options: { reps: { type: 'string', default: '1' }, pairs: { type: 'string' } } });
 const REPS = Number(values.reps);
@@ -91,23 +91,7 @@ const pack = (run, cores, env = {}, extra = []) => {
   return cores === 1 ? timed('taskset', ['-c', '0', 'node', ...args], opts) : timed('node', args, opts);
 };
 
-const openslidePack = () => {
-  const out = join(DIR, 'openslide-h5py.h5');
-  execFileSync('sync');
-  const t = timed(PY, [
-    join(ROOT, 'bench/openslide_h5py_pack.py'),
-    SLIDE,
-    join(raw.dir, slide.grid.file),
-    '0',
-    String(n),
-    '0',
-    '224',
-    out,
-    '16',
-  ]);
-  rmSync(out, { force: true });
-  return t;
-};
+const openslidePack = () => timedOpenslideH5pyPack(SLIDE, join(raw.dir, slide.grid.file), n, join(DIR, 'openslide-h5py.h5'));
 if (PAIRS > 0) {
   const pairs = [];
   for (let i = 0; i < PAIRS; i++) {
