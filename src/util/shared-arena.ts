@@ -180,6 +180,16 @@ export function copyRows(c: RowCopy): void {
   else copyRowsJs(c);
 }
 
+/** `bytes` shared bytes from the process's arena, or a SharedArrayBuffer of their own where there is none. */
+export function allocShared(bytes: number): Uint8Array {
+  return sharedArena()?.alloc(bytes) ?? new Uint8Array(new SharedArrayBuffer(bytes));
+}
+
+/** Hand back a view allocShared returned (see SharedArena.release). */
+export function releaseShared(view: Uint8Array): void {
+  sharedArena()?.release(view);
+}
+
 let shared: SharedArena | null | undefined;
 
 /** The process's arena (per thread), created on first use; null where it cannot be. */

@@ -2,7 +2,7 @@
 // reused batch buffers while the previous batch is consumed (hashed and written synchronously), so packing
 // allocates no per-batch memory (big short-lived buffers cost more in V8's GC than the copies themselves).
 import pLimit from 'p-limit';
-import { sharedArena } from '../../util/shared-arena.js';
+import { allocShared, releaseShared } from '../../util/shared-arena.js';
 
 export interface BatchPipe {
   units: number;
@@ -20,13 +20,11 @@ export async function pipeBatches(o: BatchPipe): Promise<void> {
   const limit = pLimit(o.concurrency);
   const size = Math.min(o.perBatch, o.units) * o.unitBytes;
   // In the shared arena, so patches are cut into them by one WebAssembly call each (band-reader.ts).
-  const arena = sharedArena();
-  const alloc = (bytes: number) => (arena ? arena.alloc(bytes) : new Uint8Array(bytes));
-  const buffers = [alloc(size), alloc(o.units > o.perBatch ? size : 0)];
+  const buffers = [allocShared(size), allocShared(o.units > o.perBatch ? size : 0)];
   try {
     await pipe(o, limit, buffers);
   } finally {
-    for (const b of buffers) arena?.release(b);
+    for (const b of buffers) releaseShared(b);
   }
 }
 

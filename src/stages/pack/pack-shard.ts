@@ -194,17 +194,17 @@ async function writeShard(
     const coords = new Int32Array(2 * n);
     const slideIndex = new Int32Array(n);
     const gridIndex = new Int32Array(n);
-    const jobs: Array<{ read: UnitReader<number>; index: number }> = [];
+    const jobs: Array<{ reader: UnitReader<number>; index: number }> = [];
     shard.segments.forEach((g, k) => {
-      const read = segSources[k].rangeReader(g.start, g.end);
-      readers.push(read);
+      const reader = segSources[k].rangeReader(g.start, g.end);
+      readers.push(reader);
       for (let i = g.start; i < g.end; i++) {
         const at = g.offset + i - g.start;
         coords[2 * at] = segSources[k].grid.coords[2 * i];
         coords[2 * at + 1] = segSources[k].grid.coords[2 * i + 1];
         slideIndex[at] = slideIdx.get(g.slideId) as number;
         gridIndex[at] = i;
-        jobs.push({ read, index: i });
+        jobs.push({ reader, index: i });
       }
     });
     const p = ctx.plan.params.grid.patchSizePx;
@@ -231,7 +231,7 @@ async function writeShard(
       unitBytes: patchBytes,
       perBatch: ctx.batchPatches ?? defaultBatchPatches(ctx.plan.params.pack.chunkPatches),
       concurrency: ctx.readConcurrency,
-      read: (u, into) => jobs[u].read.read(jobs[u].index, into),
+      read: (u, into) => jobs[u].reader.read(jobs[u].index, into),
       consume: (pixels) => {
         hash.update(pixels);
         out.writeBatch(pixels);

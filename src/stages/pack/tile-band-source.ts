@@ -6,7 +6,7 @@ import { TILE_CORRUPT_HINT } from '../../slide/tiff/jpeg-check.js';
 import { TileDecodeError, type TileDecodePool } from '../../slide/tiff/tile-decode-pool.js';
 import type { TileJobTile } from '../../slide/tiff/tile-job.js';
 import { ifdName, type TiffDirectory } from '../../slide/tiff/types.js';
-import { sharedArena } from '../../util/shared-arena.js';
+import { allocShared, releaseShared } from '../../util/shared-arena.js';
 import type { BandSource } from './band-reader.js';
 
 /** Whether `dir` is a level the TurboJPEG workers decode: tiled 8-bit JPEG, 3 interleaved samples, YCbCr or RGB. */
@@ -58,8 +58,7 @@ export class TileBandSource implements BandSource {
       b.offset = total;
       total += b.pitch * th;
     }
-    const arena = sharedArena();
-    const slab: Slab = { data: arena ? arena.alloc(total) : new Uint8Array(new SharedArrayBuffer(total)), users: bands.length };
+    const slab: Slab = { data: allocShared(total), users: bands.length };
     const data = slab.data;
     const tiles: TileJobTile[] = [];
     for (const { x0, x1, pitch, offset } of bands) {
@@ -117,7 +116,7 @@ export class TileBandSource implements BandSource {
   // A row's buffer goes back to the arena once every band cut from it is released.
   private unuse(slab: Slab): void {
     slab.users--;
-    if (slab.users === 0) sharedArena()?.release(slab.data);
+    if (slab.users === 0) releaseShared(slab.data);
   }
 
   private error(err: Error, row: number, columns: number): SlideError {

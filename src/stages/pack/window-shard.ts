@@ -67,7 +67,7 @@ export async function writeWindowShard(o: WindowShardInput): Promise<{ patches: 
   const gridIndex = new Int32Array(n);
   const positionWindow = new Int32Array(n);
   const positionOffset = new Int32Array(2 * n);
-  const jobs: Array<{ origin: [number, number]; read: UnitReader<[number, number]> }> = [];
+  const jobs: Array<{ origin: [number, number]; reader: UnitReader<[number, number]> }> = [];
   // Closed however the shard ends, so their band buffers go back to the shared arena.
   const readers: Array<UnitReader<[number, number]>> = [];
   let at = 0;
@@ -84,14 +84,14 @@ export async function writeWindowShard(o: WindowShardInput): Promise<{ patches: 
       for (let v = seg.start; v < seg.end; v++) origins.push([w.originX[v], w.originY[v]]);
       // A window is `side` pixels at the patch resolution: that many times readSize/patchSize at the level.
       const readSide = Math.round((side * g.readSizePx) / g.patchSizePx);
-      const read = source.regionReader(origins, readSide, side);
-      readers.push(read);
+      const reader = source.regionReader(origins, readSide, side);
+      readers.push(reader);
       for (let v = seg.start; v < seg.end; v++) {
         const slot = seg.offset + v - seg.start;
         windowCoords[2 * slot] = w.originX[v];
         windowCoords[2 * slot + 1] = w.originY[v];
         windowSlide[slot] = slideIdx.get(seg.slideId) as number;
-        jobs.push({ origin: [w.originX[v], w.originY[v]], read });
+        jobs.push({ origin: [w.originX[v], w.originY[v]], reader });
         for (let q = w.posStart[v]; q < w.posStart[v + 1]; q++) {
           const i = w.posGrid[q];
           const cell = w.posCell[q];
@@ -141,7 +141,7 @@ export async function writeWindowShard(o: WindowShardInput): Promise<{ patches: 
       unitBytes: windowBytes,
       perBatch,
       concurrency: o.readConcurrency,
-      read: (v, into) => jobs[v].read.read(jobs[v].origin, into),
+      read: (v, into) => jobs[v].reader.read(jobs[v].origin, into),
       consume: (pixels, start) => {
         hash.update(pixels);
         out.writeBatch(pixels);
